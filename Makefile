@@ -1,0 +1,87 @@
+# movie-bag: `make run` serves on http://127.0.0.1:5000, `make test` runs every suite.
+# Both install what they need first: a private pipenv in .tools/, the locked packages in .venv/,
+# and the web client's npm packages when Node.js is present.
+
+PYTHON ?= python3
+PIPENV_VERSION := 2026.10.3
+TOOLS := .tools
+PIPENV := $(TOOLS)/bin/pipenv
+WEB := web
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.* -type f 2>/dev/null)
+HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && echo yes)
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export PIPENV_YES := 1
+export PIPENV_NOSPIN := 1
+export PIPENV_VERBOSITY := -1
+
+.PHONY: run test deps dev-deps web-build test-python test-web browser clean
+
+run: deps web-build
+	$(PIPENV) run gunicorn -c gunicorn.conf.py app:app
+
+test: dev-deps
+	$(MAKE) test-python
+	$(MAKE) test-web
+
+# --- Python -------------------------------------------------------------------------------------
+
+$(PIPENV):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "movie-bag needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
+
+.venv/.synced: Pipfile.lock | $(PIPENV)
+	$(PIPENV) sync --python $(PYTHON)
+	touch $@
+
+.venv/.synced-dev: .venv/.synced
+	$(PIPENV) sync --dev
+	touch $@
+
+deps: .venv/.synced
+
+dev-deps: .venv/.synced-dev
+
+# Tests never read the developer's .env: they set what they need themselves.
+test-python: dev-deps
+	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run pytest
+
+# --- Web client ---------------------------------------------------------------------------------
+
+$(WEB)/node_modules/.installed: $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB)/dist/index.html: $(WEB)/node_modules/.installed $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+
+ifeq ($(HAVE_NPM),yes)
+web-build: $(WEB)/dist/index.html
+else
+web-build:
+	@echo "NOTE: Node.js/npm not found: serving the API only, with no web client at / (install Node.js 20+ to get it)."
+endif
+
+# The browser suite drives Debian's chromium; install it when we can (root with apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq chromium; \
+	  fi; }
+
+ifeq ($(HAVE_NPM),yes)
+test-web: dev-deps $(WEB)/node_modules/.installed browser
+	cd $(WEB) && npm test
+	@if command -v chromium >/dev/null 2>&1; then cd $(WEB) && npm run e2e; \
+	elif [ "$$CI" = true ]; then echo "FAIL: chromium is missing and CI=true forbids skipping the browser suite"; exit 1; \
+	else echo "SKIPPED: browser end-to-end suite (chromium is not installed: apt-get install chromium)"; fi
+else
+test-web:
+	@if [ "$$CI" = true ]; then echo "FAIL: node/npm are missing and CI=true forbids skipping the web suites"; exit 1; fi
+	@echo "SKIPPED: web client unit and browser suites (Node.js/npm are not installed)"
+endif
+
+clean:
+	rm -rf $(TOOLS) .venv $(WEB)/node_modules $(WEB)/dist .coverage .pytest_cache artifacts

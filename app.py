@@ -1,0 +1,121 @@
+"""The movie-bag application factory; `app` is built on first use for `flask run` and gunicorn."""
+
+import re
+import uuid
+from pathlib import Path
+
+from flask import Flask, Request, g, request, send_from_directory
+from flask.json.provider import DefaultJSONProvider
+from flask_cors import CORS
+from flask_restful import Api
+from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
+
+from config import load_config
+from database.cli import register_commands
+from database.db import init_db
+from database.demo import load_demo_catalogue
+from database.models import bcrypt
+from resources.auth import jwt
+from resources.errors import error_response, register_error_handlers
+from resources.routes import init_routes
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+EXPOSED_HEADERS = ["ETag", "Link", "Location", "X-Total-Count", "X-Request-ID", "Retry-After"]
+
+
+class JsonRequest(Request):
+    """A request whose JSON parsing failures read as one clear sentence."""
+
+    def on_json_loading_failed(self, e):
+        """Malformed JSON is a 400; a missing or non-JSON content type falls to Flask's 415."""
+        if e is None:
+            raise UnsupportedMediaType("The request body must be JSON (Content-Type: application/json).")
+        raise BadRequest("The request body is not valid JSON.")
+
+
+class JsonProvider(DefaultJSONProvider):
+    """Flask's JSON, with hostile nesting turned into a parse error instead of a crash."""
+
+    def loads(self, s, **kwargs):
+        """Parse JSON; nesting deep enough to exhaust the stack is invalid JSON here."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+class JsonApi(Api):
+    """flask-restful, minus its own error formatting: every error goes to resources/errors.py."""
+
+    def handle_error(self, e):
+        """Hand the error back to Flask, whose handlers answer in the one envelope."""
+        raise e
+
+
+def assign_request_id():
+    """Tag the request with an id (the caller's X-Request-ID when sane) for logs and answers."""
+
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def add_request_id(response):
+    """Echo the request id so a client can quote it in a bug report."""
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response
+
+
+def register_web_client(app):
+    """Serve the built React client at / with client-side routes falling back to index.html."""
+
+    @app.get("/", defaults={"path": ""})
+    @app.get("/<path:path>")
+    def web_client(path):
+        """A file of the client, or its index.html for a client-side route."""
+        dist = Path(app.config["WEB_DIST"])
+        if path == "api" or path.startswith("api/"):
+            raise NotFound()
+        if not (dist / "index.html").is_file():
+            return error_response(
+                404,
+                "The web client is not built here (Node.js and npm are needed: run `make run` "
+                "with them installed). The API is served under /api.",
+            )
+        if path and (dist / path).is_file():
+            return send_from_directory(dist, path)
+        return send_from_directory(dist, "index.html", max_age=0)
+
+
+def create_app(config_name=None, mongo_client_class=None):
+    """Build the application for the named configuration (FLASK_CONFIG by default)."""
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(load_config(config_name))
+    app.request_class = JsonRequest
+    app.json = JsonProvider(app)
+    app.url_map.strict_slashes = False
+
+    init_db(app, mongo_client_class)
+    bcrypt.init_app(app)
+    jwt.init_app(app)
+    if app.config["CORS_ORIGINS"]:
+        CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, expose_headers=EXPOSED_HEADERS)
+
+    app.before_request(assign_request_id)
+    app.after_request(add_request_id)
+    register_error_handlers(app)
+    init_routes(JsonApi(app))
+    register_web_client(app)
+    register_commands(app)
+
+    if app.extensions["embedded_db"] and app.config["DEMO_DATA"]:
+        with app.app_context():
+            load_demo_catalogue()
+    return app
+
+
+def __getattr__(name):
+    """Build the module-level `app` only when something asks for it (gunicorn app:app, flask run)."""
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""MongoDB connection and documents."""

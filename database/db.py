@@ -1,0 +1,49 @@
+"""Connecting MongoEngine to MongoDB, or to the embedded in-memory database."""
+
+import mongoengine
+from mongoengine.connection import get_db
+
+EMBEDDED_WARNING = (
+    "MONGODB_URI is not set: using the embedded in-memory database; "
+    "data is NOT persisted and is lost when the server stops."
+)
+
+
+def init_db(app, client_class=None):
+    """Connect the default MongoEngine alias for this app (mongomock when no MONGODB_URI).
+
+    client_class replaces pymongo's client, so tests can run any configuration on mongomock.
+    """
+    uri = app.config["MONGODB_URI"]
+    options = {"uuidRepresentation": "standard", "tz_aware": False}
+    if client_class is not None:
+        options["mongo_client_class"] = client_class
+    # A fresh app replaces the previous connection (tests build one app per test).
+    mongoengine.disconnect()
+    if uri:
+        timeout = app.config["MONGODB_TIMEOUT_MS"]
+        mongoengine.connect(
+            db=app.config["MONGODB_DB"],  # a database named in the URI wins
+            host=uri,
+            serverSelectionTimeoutMS=timeout,
+            connectTimeoutMS=timeout,
+            socketTimeoutMS=max(timeout, 10_000),
+            **options,
+        )
+        app.extensions["embedded_db"] = False
+    else:
+        import mongomock  # imported here: production never needs it
+
+        mongoengine.connect(
+            db=app.config["MONGODB_DB"],
+            host="mongodb://localhost",
+            **{"mongo_client_class": mongomock.MongoClient, **options},
+        )
+        app.extensions["embedded_db"] = True
+        if not app.testing:
+            app.logger.warning(EMBEDDED_WARNING)
+
+
+def ping():
+    """Ask the database to answer; raises a pymongo error when it cannot."""
+    get_db().command("ping")

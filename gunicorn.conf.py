@@ -1,0 +1,23 @@
+"""Gunicorn settings: several workers on a real MongoDB, one threaded process on the embedded one."""
+
+import multiprocessing
+
+from config import env, env_int, mongodb_uri
+
+bind = env("BIND", f"{env('HOST', '127.0.0.1')}:{env_int('PORT', 5000)}")
+
+if mongodb_uri():
+    # Stateless workers: tokens, revocations and data all live in MongoDB.
+    workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
+    threads = env_int("GUNICORN_THREADS", 2)
+else:
+    # The embedded in-memory database lives inside one process: never split it across workers.
+    workers = 1
+    threads = env_int("GUNICORN_THREADS", 8)
+
+worker_class = "gthread"
+timeout = env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 10
+accesslog = env("ACCESS_LOG", "-")
+# The access log never records Authorization headers or bodies.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'

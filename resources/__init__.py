@@ -1,0 +1,1 @@
+"""HTTP resources, schemas, errors and the URL table."""

@@ -1,0 +1,105 @@
+"""The movie catalogue: public reads, owner-or-admin writes, If-Match against lost updates."""
+
+from bson import ObjectId
+from flask import Response, request, url_for
+from flask_jwt_extended import current_user, jwt_required
+from flask_restful import Resource
+from werkzeug.exceptions import Forbidden, NotFound, PreconditionFailed
+from werkzeug.http import quote_etag
+
+from database.models import Movie
+from resources.pagination import paginate
+from resources.schemas import (
+    movie_patch_schema,
+    movie_query_schema,
+    movie_schema,
+    movies_schema,
+)
+
+FILTERS = {"q": "name__icontains", "genre": "genres", "cast": "casts", "added_by": "added_by"}
+
+
+def get_movie_or_404(movie_id):
+    """The movie with this id; a malformed id is as unknown as a missing one."""
+    movie = Movie.objects(id=movie_id).first() if ObjectId.is_valid(movie_id) else None
+    if movie is None:
+        raise NotFound("No movie has this id.")
+    return movie
+
+
+def get_editable_movie(movie_id):
+    """The movie, if the current user may change it (its owner or an admin)."""
+    movie = get_movie_or_404(movie_id)
+    if not movie.is_editable_by(current_user):
+        raise Forbidden("Only the person who added this movie, or an admin, may change it.")
+    return movie
+
+
+def expected_version(movie):
+    """The version an If-Match header pins the write to; None when the request has none."""
+    if not request.if_match or request.if_match.star_tag:
+        return None
+    if not request.if_match.contains(movie.etag):
+        raise PreconditionFailed()
+    return movie.version
+
+
+def movie_response(movie, status=200, headers=None):
+    """A single movie with its ETag."""
+    return movie_schema.dump(movie), status, {"ETag": quote_etag(movie.etag), **(headers or {})}
+
+
+class MovieListResource(Resource):
+    """The catalogue as a whole."""
+
+    def get(self):
+        """Search, filter, sort and page the catalogue."""
+        args = movie_query_schema.load(request.args.to_dict())
+        filters = {FILTERS[key]: args[key] for key in FILTERS if key in args}
+        tiebreak = "-id" if args["sort"].startswith("-") else "id"
+        movies = Movie.objects(**filters).order_by(args["sort"], tiebreak)
+        page, headers = paginate(movies, args["page"], args["per_page"])
+        return movies_schema.dump(page), 200, headers
+
+    @jwt_required()
+    def post(self):
+        """Add a movie owned by the current user."""
+        data = movie_schema.load(request.get_json())
+        movie = Movie(**data, added_by=current_user).save()
+        return movie_response(movie, 201, {"Location": url_for("movieresource", movie_id=movie.id)})
+
+
+class MovieResource(Resource):
+    """One movie."""
+
+    def get(self, movie_id):
+        """Read a movie."""
+        return movie_response(get_movie_or_404(movie_id))
+
+    @jwt_required()
+    def put(self, movie_id):
+        """Replace name, casts and genres."""
+        return self._update(movie_id, movie_schema)
+
+    @jwt_required()
+    def patch(self, movie_id):
+        """Change any of name, casts and genres."""
+        return self._update(movie_id, movie_patch_schema)
+
+    @jwt_required()
+    def delete(self, movie_id):
+        """Remove a movie."""
+        movie = get_editable_movie(movie_id)
+        version = expected_version(movie)
+        if not movie.delete_if_version(version):
+            raise PreconditionFailed() if version else NotFound("No movie has this id.")
+        return Response(status=204)
+
+    def _update(self, movie_id, schema):
+        """Validate, authorize and write an update, refusing it if the movie changed meanwhile."""
+        data = schema.load(request.get_json())
+        movie = get_editable_movie(movie_id)
+        version = expected_version(movie)
+        if not movie.apply_changes(data, version):
+            raise PreconditionFailed() if version else NotFound("No movie has this id.")
+        return movie_response(movie)

@@ -1,0 +1,22 @@
+"""Every URL of the API in one table."""
+
+from resources.auth import LoginResource, MeResource, SignupResource
+from resources.health import HealthResource
+from resources.movie import MovieListResource, MovieResource
+from resources.user import UserResource
+
+ROUTES = [
+    (HealthResource, "/api/health"),
+    (SignupResource, "/api/auth/signup"),
+    (LoginResource, "/api/auth/login"),
+    (MeResource, "/api/auth/me"),
+    (UserResource, "/api/users/<user_id>"),
+    (MovieListResource, "/api/movies"),
+    (MovieResource, "/api/movies/<movie_id>"),
+]
+
+
+def init_routes(api):
+    """Register every resource on the flask-restful Api."""
+    for resource, url in ROUTES:
+        api.add_resource(resource, url)

@@ -1,0 +1,100 @@
+"""The application shell: web client serving, CORS, CLI, demo data and the module-level app."""
+
+import importlib
+
+import pytest
+
+import app as app_module
+from app import create_app
+from database.demo import DEMO_EMAIL, DEMO_MOVIES, DEMO_PASSWORD
+from database.models import Movie, User
+
+
+@pytest.fixture
+def dist(tmp_path):
+    """A built web client with an index page and one asset."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "app.js").write_text("console.log('hi')")
+    return tmp_path
+
+
+@pytest.fixture
+def web_client(app, dist):
+    """A client of an app that serves the built web client."""
+    app.config["WEB_DIST"] = str(dist)
+    return app.test_client()
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/private", "/movies/123"])
+def test_client_routes_fall_back_to_index_html(web_client, path):
+    with web_client.get(path) as response:
+        assert response.status_code == 200
+        assert b"<div id=root>" in response.data
+
+
+def test_client_assets_are_served(web_client):
+    with web_client.get("/assets/app.js") as response:
+        assert response.data == b"console.log('hi')"
+
+
+def test_api_paths_are_never_the_client(web_client):
+    response = web_client.get("/api/nope")
+    assert response.status_code == 404
+    assert response.is_json
+
+
+def test_without_a_built_client_root_explains_why(client, tmp_path, app):
+    app.config["WEB_DIST"] = str(tmp_path / "missing")
+    response = client.get("/")
+    assert response.status_code == 404
+    assert "Node.js" in response.json["message"]
+
+
+def test_cors_is_off_by_default(client):
+    response = client.get("/api/movies", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_allows_configured_origins(monkeypatch):
+    monkeypatch.setenv("CORS_ORIGINS", "https://spa.example")
+    monkeypatch.setenv("DEMO_DATA", "0")
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    client = create_app("development").test_client()
+    allowed = client.get("/api/movies", headers={"Origin": "https://spa.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://spa.example"
+    assert "X-Total-Count" in allowed.headers["Access-Control-Expose-Headers"]
+    other = client.get("/api/movies", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_load_demo_command_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["load-demo"])
+    assert first.exit_code == 0
+    assert f"Added {len(DEMO_MOVIES)} demo movies" in first.output
+    second = runner.invoke(args=["load-demo"])
+    assert "Added 0 demo movies" in second.output
+    assert Movie.objects.count() == len(DEMO_MOVIES) >= 30
+    assert User.authenticate(DEMO_EMAIL, DEMO_PASSWORD) is not None
+
+
+def test_embedded_development_app_loads_demo_and_warns(monkeypatch, caplog):
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.delenv("MONGODB_SETTINGS", raising=False)
+    monkeypatch.setenv("DEMO_DATA", "1")
+    monkeypatch.setenv("BCRYPT_LOG_ROUNDS", "4")
+    app = create_app("development")
+    assert "data is NOT persisted" in caplog.text
+    response = app.test_client().get("/api/movies?per_page=100")
+    assert len(response.json) == len(DEMO_MOVIES)
+
+
+def test_module_level_app_is_built_on_first_use(monkeypatch):
+    monkeypatch.setenv("FLASK_CONFIG", "testing")
+    module = importlib.reload(app_module)
+    assert "app" not in vars(module)
+    assert module.app.config["ENV_NAME"] == "testing"
+    assert module.app is module.app
+    with pytest.raises(AttributeError):
+        module.no_such_thing  # noqa: B018

@@ -1,0 +1,219 @@
+"""Signup, login and the current user."""
+
+import time
+
+import jwt as pyjwt
+import pytest
+
+from database.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+def signup(client, email="new@example.com", password=PASSWORD, **extra):
+    """POST a signup body."""
+    return client.post("/api/auth/signup", json={"email": email, "password": password, **extra})
+
+
+def test_signup_creates_account_with_location(client):
+    response = signup(client)
+    assert response.status_code == 201
+    user = User.objects.get(id=response.json["id"])
+    assert user.email == "new@example.com"
+    assert response.headers["Location"] == f"/api/users/{user.id}"
+
+
+def test_signup_stores_email_lower_cased_and_hash_not_password(client):
+    signup(client, email="  Mixed.Case@Example.COM ")
+    user = User.objects.get()
+    assert user.email == "mixed.case@example.com"
+    assert PASSWORD not in user.password_hash
+    assert user.password_hash.startswith("$2")
+
+
+def test_signup_response_never_contains_password_or_hash(client):
+    response = signup(client)
+    assert set(response.json) == {"id"}
+    assert PASSWORD not in response.get_data(as_text=True)
+
+
+def test_signup_with_taken_email_in_other_case_is_conflict(client):
+    signup(client, email="taken@example.com")
+    response = signup(client, email="TAKEN@example.com")
+    assert response.status_code == 409
+    assert response.json["errors"] == {"email": ["Already taken."]}
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "not-an-email", "password": PASSWORD}, "email"),
+        ({"password": PASSWORD}, "email"),
+        ({"email": "a@example.com"}, "password"),
+        ({"email": "a@example.com", "password": "short"}, "password"),
+        ({"email": "a@example.com", "password": "x" * 73}, "password"),
+        ({"email": "a@example.com", "password": "é" * 37}, "password"),
+        ({"email": "a@example.com", "password": 12345678}, "password"),
+        ({"email": {"$ne": None}, "password": PASSWORD}, "email"),
+        ({"email": "a@example.com", "password": PASSWORD, "is_admin": True}, "is_admin"),
+        ({"email": "a@example.com", "password": PASSWORD, "id": "x"}, "id"),
+    ],
+)
+def test_signup_rejects_invalid_body_with_field_message(client, body, field):
+    response = client.post("/api/auth/signup", json=body)
+    assert response.status_code == 400
+    assert field in response.json["errors"]
+    assert User.objects.count() == 0
+
+
+def test_signup_rejects_non_object_body(client):
+    response = client.post("/api/auth/signup", json=["a", "b"])
+    assert response.status_code == 400
+    assert response.json["errors"]
+
+
+@pytest.mark.parametrize("password", ["x" * 72, "é" * 36, "a" * 8])
+def test_signup_accepts_passwords_up_to_72_bytes(client, password):
+    assert signup(client, password=password).status_code == 201
+    assert client.post("/api/auth/login", json={"email": "new@example.com", "password": password}).status_code == 200
+
+
+def test_login_returns_bearer_tokens(client, make_user):
+    make_user(email="me@example.com")
+    response = client.post("/api/auth/login", json={"email": "ME@example.com", "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.json
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 15 * 60
+    claims = pyjwt.decode(body["access_token"], options={"verify_signature": False})
+    assert claims["type"] == "access"
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    refresh = pyjwt.decode(body["refresh_token"], options={"verify_signature": False})
+    assert refresh["type"] == "refresh"
+    assert refresh["exp"] - refresh["iat"] == 30 * 24 * 3600
+
+
+def test_wrong_password_and_unknown_email_get_the_same_401(client, make_user):
+    make_user(email="me@example.com")
+    wrong = client.post("/api/auth/login", json={"email": "me@example.com", "password": "wrong-password"})
+    unknown = client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "wrong-password"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json == unknown.json == {"message": "Invalid email or password.", "status": 401}
+    assert wrong.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_unknown_email_still_costs_a_bcrypt_check(client, monkeypatch):
+    from database.models import bcrypt
+
+    checked = []
+    original = bcrypt.check_password_hash
+    monkeypatch.setattr(bcrypt, "check_password_hash", lambda h, p: checked.append(p) or original(h, p))
+    client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "whatever1"})
+    assert checked == ["whatever1"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": {"$ne": None}, "password": {"$ne": None}},
+        {"email": {"$gt": ""}, "password": "x"},
+        {"email": "me@example.com", "password": {"$regex": ".*"}},
+        {"email": "me@example.com"},
+        {"email": "me@example.com", "password": "p" * 73},
+    ],
+)
+def test_login_injection_and_invalid_bodies_are_400(client, make_user, body):
+    make_user(email="me@example.com")
+    response = client.post("/api/auth/login", json=body)
+    assert response.status_code == 400
+    assert response.json["errors"]
+    assert "access_token" not in response.json
+
+
+def test_me_returns_the_token_owner(client, make_user, auth_headers):
+    user = make_user(email="me@example.com", is_admin=True)
+    response = client.get("/api/auth/me", headers=auth_headers(user))
+    assert response.status_code == 200
+    assert response.json["id"] == str(user.id)
+    assert response.json["email"] == "me@example.com"
+    assert response.json["is_admin"] is True
+    assert response.json["created_at"].endswith("+00:00")
+    assert "password_hash" not in response.json
+
+
+def test_me_without_token_is_401_with_bearer_challenge(client):
+    response = client.get("/api/auth/me")
+    assert response.status_code == 401
+    assert response.json["status"] == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer realm=")
+
+
+def test_me_with_non_bearer_header_is_401(client):
+    response = client.get("/api/auth/me", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert response.status_code == 401
+
+
+def test_me_with_refresh_token_is_401(client, make_user, login):
+    tokens = login(make_user())
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def test_expired_token_is_401(app, client, make_user, login):
+    app.config["JWT_ACCESS_TOKEN_EXPIRES"] = __import__("datetime").timedelta(seconds=-1)
+    tokens = login(make_user())
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert response.status_code == 401
+    assert response.json["message"] == "The token has expired."
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def _tamper(token, **changes):
+    """Replace claims in the payload but keep the original header and signature."""
+    import base64
+    import json
+
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims.update(changes)
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def test_tampered_token_is_401(client, make_user, login):
+    victim = make_user(is_admin=True)
+    attacker = make_user()
+    token = _tamper(login(attacker)["access_token"], sub=str(victim.id))
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.json["message"] == "The token is invalid."
+
+
+def test_token_signed_with_another_key_is_401(client, make_user):
+    user = make_user()
+    token = pyjwt.encode(
+        {"sub": str(user.id), "type": "access", "fresh": False, "jti": "x", "iat": int(time.time()), "nbf": int(time.time()), "exp": int(time.time()) + 60},
+        "some-other-secret-that-is-long-enough-32b",
+        algorithm="HS256",
+    )
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_token_of_deleted_user_is_401(client, make_user, auth_headers):
+    user = make_user()
+    headers = auth_headers(user)
+    user.delete()
+    response = client.get("/api/auth/me", headers=headers)
+    assert response.status_code == 401
+    assert response.json["message"] == "The account of this token no longer exists."
+
+
+def test_user_can_read_own_account_but_not_anothers(client, make_user, auth_headers):
+    me, other = make_user(), make_user()
+    headers = auth_headers(me)
+    assert client.get(f"/api/users/{me.id}", headers=headers).json["email"] == me.email
+    assert client.get(f"/api/users/{other.id}", headers=headers).status_code == 403
+    assert client.get("/api/users/nope", headers=headers).status_code == 404

@@ -1,0 +1,89 @@
+"""Configurations read the environment, and production refuses unsafe settings."""
+
+from datetime import timedelta
+
+import pytest
+
+from config import DEV_JWT_SECRET_KEY, ConfigError, load_config
+
+GOOD_SECRET = "a-production-secret-that-is-long-enough-0123456789"
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No configuration from the developer's shell or .env leaks into these tests."""
+    for name in ("JWT_SECRET_KEY", "MONGODB_URI", "MONGODB_SETTINGS", "FLASK_CONFIG", "JWT_ACCESS_TOKEN_EXPIRES",
+                 "JWT_REFRESH_TOKEN_EXPIRES", "BCRYPT_LOG_ROUNDS", "CORS_ORIGINS", "DEMO_DATA"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("secret", "uri"),
+    [
+        (None, "mongodb://db/movie-bag"),
+        (DEV_JWT_SECRET_KEY, "mongodb://db/movie-bag"),
+        ("short-secret", "mongodb://db/movie-bag"),
+        (GOOD_SECRET, None),
+    ],
+)
+def test_production_refuses_unsafe_settings(clean_env, secret, uri):
+    if secret:
+        clean_env.setenv("JWT_SECRET_KEY", secret)
+    if uri:
+        clean_env.setenv("MONGODB_URI", uri)
+    with pytest.raises(ConfigError):
+        load_config("production")
+
+
+def test_production_accepts_a_real_secret_and_database(clean_env):
+    clean_env.setenv("JWT_SECRET_KEY", GOOD_SECRET)
+    clean_env.setenv("MONGODB_URI", "mongodb://db/movie-bag")
+    config = load_config("production")
+    assert config["BCRYPT_LOG_ROUNDS"] == 12
+    assert config["DEMO_DATA"] is False
+
+
+def test_defaults_for_token_lifetimes(clean_env):
+    config = load_config("development")
+    assert config["JWT_ACCESS_TOKEN_EXPIRES"] == timedelta(minutes=15)
+    assert config["JWT_REFRESH_TOKEN_EXPIRES"] == timedelta(days=30)
+    assert config["MONGODB_URI"] is None
+
+
+def test_lifetimes_rounds_and_origins_come_from_the_environment(clean_env):
+    clean_env.setenv("JWT_ACCESS_TOKEN_EXPIRES", "60")
+    clean_env.setenv("JWT_REFRESH_TOKEN_EXPIRES", "120")
+    clean_env.setenv("BCRYPT_LOG_ROUNDS", "5")
+    clean_env.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
+    clean_env.setenv("DEMO_DATA", "no")
+    config = load_config("development")
+    assert config["JWT_ACCESS_TOKEN_EXPIRES"] == timedelta(seconds=60)
+    assert config["JWT_REFRESH_TOKEN_EXPIRES"] == timedelta(seconds=120)
+    assert config["BCRYPT_LOG_ROUNDS"] == 5
+    assert config["CORS_ORIGINS"] == ["https://a.example", "https://b.example"]
+    assert config["DEMO_DATA"] is False
+
+
+def test_old_mongodb_settings_name_still_works(clean_env):
+    clean_env.setenv("MONGODB_SETTINGS", "mongodb://legacy/movie-bag")
+    assert load_config("development")["MONGODB_URI"] == "mongodb://legacy/movie-bag"
+
+
+def test_testing_ignores_the_environment(clean_env):
+    clean_env.setenv("MONGODB_URI", "mongodb://db/movie-bag")
+    clean_env.setenv("JWT_SECRET_KEY", GOOD_SECRET)
+    config = load_config("testing")
+    assert config["MONGODB_URI"] is None
+    assert config["JWT_SECRET_KEY"] != GOOD_SECRET
+    assert config["BCRYPT_LOG_ROUNDS"] == 4
+
+
+def test_flask_config_picks_the_configuration(clean_env):
+    clean_env.setenv("FLASK_CONFIG", "testing")
+    assert load_config()["ENV_NAME"] == "testing"
+
+
+def test_unknown_configuration_is_refused(clean_env):
+    with pytest.raises(ConfigError):
+        load_config("staging")

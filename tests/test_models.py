@@ -1,0 +1,84 @@
+"""Documents: constraints, indexes, delete rules and password handling."""
+
+import pytest
+from mongoengine import ValidationError
+
+from database.models import Movie, User
+
+
+def test_deleting_a_user_deletes_their_movies_only(make_user, make_movie):
+    alice, bob = make_user(), make_user()
+    make_movie(added_by=alice)
+    make_movie(added_by=alice)
+    kept = make_movie(added_by=bob)
+    alice.delete()
+    assert list(Movie.objects.scalar("id")) == [kept.id]
+
+
+def test_user_document_holds_no_list_of_movies(make_user, make_movie):
+    user = make_user()
+    make_movie(added_by=user)
+    stored = User.objects.as_pymongo().get(id=user.id)
+    assert set(stored) == {"_id", "email", "password_hash", "is_admin", "created_at"}
+
+
+def test_indexes_are_declared():
+    movie_keys = {tuple(index["fields"]) for index in Movie._meta["index_specs"]}
+    assert {(("added_by", 1),), (("created_at", -1),), (("name", 1),)} <= movie_keys
+    name_index = next(i for i in Movie._meta["index_specs"] if i["fields"] == [("name", 1)])
+    assert name_index["unique"] is True
+    email_index = next(i for i in User._meta["index_specs"] if i["fields"] == [("email", 1)])
+    assert email_index["unique"] is True
+
+
+def test_email_is_stored_canonical_whatever_the_path(app):
+    user = User(email="  Someone@Example.COM", password_hash="x").save()
+    assert User.objects.get(id=user.id).email == "someone@example.com"
+    assert User.find_by_email("SOMEONE@example.com").id == user.id
+
+
+def test_password_is_hashed_and_checked(make_user):
+    user = make_user(password="s3cret-password")
+    assert user.check_password("s3cret-password")
+    assert not user.check_password("s3cret-passwore")
+    assert "s3cret" not in user.password_hash
+
+
+def test_user_repr_never_shows_the_hash(make_user):
+    user = make_user()
+    assert user.password_hash not in repr(user)
+    assert user.email in repr(user)
+
+
+def test_authenticate(make_user):
+    user = make_user(email="who@example.com", password="right-password")
+    assert User.authenticate("WHO@example.com", "right-password").id == user.id
+    assert User.authenticate("who@example.com", "wrong-password") is None
+    assert User.authenticate("nobody@example.com", "right-password") is None
+
+
+def test_movie_name_length_is_enforced_by_the_document(make_user):
+    with pytest.raises(ValidationError):
+        Movie(name="x" * 201, casts=["a"], genres=["b"], added_by=make_user()).save()
+
+
+def test_apply_changes_bumps_version_and_updated_at(make_movie):
+    movie = make_movie()
+    before = movie.updated_at
+    assert movie.apply_changes({"name": "Renamed"})
+    stored = Movie.objects.get(id=movie.id)
+    assert (stored.name, stored.version) == ("Renamed", 2)
+    assert stored.updated_at >= before
+
+
+def test_apply_changes_refuses_a_stale_version(make_movie):
+    movie = make_movie(name="Original")
+    assert not movie.apply_changes({"name": "Renamed"}, expected_version=7)
+    assert Movie.objects.get(id=movie.id).name == "Original"
+
+
+def test_delete_if_version(make_movie):
+    movie = make_movie()
+    assert not movie.delete_if_version(5)
+    assert movie.delete_if_version(1)
+    assert Movie.objects.count() == 0
