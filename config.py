@@ -49,15 +49,15 @@ def base_config():
     """Settings shared by every configuration, read from the environment now."""
     return {
         "JWT_SECRET_KEY": env("JWT_SECRET_KEY", DEV_JWT_SECRET_KEY),
-        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=_env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60)),
-        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=_env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)),
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60)),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)),
         "JWT_TOKEN_LOCATION": ["headers"],
         "JWT_ERROR_MESSAGE_KEY": "message",
-        "BCRYPT_LOG_ROUNDS": _env_int("BCRYPT_LOG_ROUNDS", 12),
+        "BCRYPT_LOG_ROUNDS": env_int("BCRYPT_LOG_ROUNDS", 12),
         "MONGODB_URI": mongodb_uri(),
         "MONGODB_DB": env("MONGODB_DB", "movie-bag"),
-        "MONGODB_TIMEOUT_MS": _env_int("MONGODB_TIMEOUT_MS", 2000),
-        "DEMO_DATA": _env_bool("DEMO_DATA", True),
+        "MONGODB_TIMEOUT_MS": env_int("MONGODB_TIMEOUT_MS", 2000),
+        "DEMO_DATA": env_bool("DEMO_DATA", True),
         "CORS_ORIGINS": [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()],
         "WEB_DIST": env("WEB_DIST", str(BASE_DIR / "web" / "dist")),
         # flask-restful only lets errors reach our handlers with this set (STYLE trap 1).
