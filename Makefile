@@ -3,6 +3,8 @@
 # and the web client's npm packages when Node.js is present.
 
 PYTHON ?= python3
+# pipenv must build .venv from this exact interpreter, not whichever newer python it finds.
+PYTHON_BIN := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 PIPENV_VERSION := 2026.10.3
 TOOLS := .tools
 PIPENV := $(TOOLS)/bin/pipenv
@@ -33,7 +35,7 @@ $(PIPENV):
 	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
 
 .venv/.synced: Pipfile.lock | $(PIPENV)
-	$(PIPENV) sync --python $(PYTHON)
+	$(PIPENV) sync --python $(PYTHON_BIN)
 	touch $@
 
 .venv/.synced-dev: .venv/.synced

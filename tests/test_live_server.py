@@ -1,0 +1,50 @@
+"""The app as gunicorn serves it: the same answers over a real socket."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.live
+
+
+def request(url, method="GET", body=None, token=None):
+    """A JSON request; returns (status, headers, body)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            raw = response.read()
+            return response.status, response.headers, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers, json.loads(error.read())
+
+
+def test_signup_login_create_and_read_over_gunicorn():
+    with live_server() as base:
+        status, _, _ = request(f"{base}/api/auth/signup", "POST", {"email": "live@example.com", "password": "live-password"})
+        assert status == 201
+        _, _, tokens = request(f"{base}/api/auth/login", "POST", {"email": "live@example.com", "password": "live-password"})
+        status, headers, movie = request(f"{base}/api/movies", "POST", {"name": "Live", "casts": ["A"], "genres": ["B"]}, tokens["access_token"])
+        assert status == 201
+        assert headers["Location"] == f"/api/movies/{movie['id']}"
+        status, headers, movies = request(f"{base}/api/movies")
+        assert [m["name"] for m in movies] == ["Live"]
+        assert headers["X-Total-Count"] == "1"
+
+
+def test_production_style_errors_over_gunicorn():
+    """TESTING is off here, as in production: errors must still be the JSON envelope."""
+    with live_server() as base:
+        status, headers, body = request(f"{base}/api/movies", "POST", {"name": "x"})
+        assert (status, body["status"]) == (401, 401)
+        assert headers["WWW-Authenticate"].startswith("Bearer")
+        status, _, body = request(f"{base}/api/nothing-here")
+        assert body == {"message": "The requested resource was not found.", "status": 404}
