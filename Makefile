@@ -18,7 +18,7 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run test deps dev-deps web-build test-python test-web browser clean
+.PHONY: run test deps dev-deps web-build test-python test-web browser bench clean
 
 run: deps web-build
 	$(PIPENV) run gunicorn -c gunicorn.conf.py app:app
@@ -49,6 +49,16 @@ dev-deps: .venv/.synced-dev
 # Tests never read the developer's .env: they set what they need themselves.
 test-python: dev-deps
 	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run pytest
+
+# --- Benchmark ----------------------------------------------------------------------------------
+
+# wrk comes from Debian's packages; install it when we can (root with apt-get).
+bench: dev-deps
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "bench: wrk is missing: install it (apt-get install wrk) and run again"; exit 1; fi; }
+	$(PIPENV) run python bench/run.py
 
 # --- Web client ---------------------------------------------------------------------------------
 

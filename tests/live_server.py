@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,25 +33,44 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_until_healthy(base_url, process, timeout=30):
-    """Poll /api/health until it answers 200; fail loudly if the server dies or never answers."""
+class ServerURL(str):
+    """The base URL of a live server, which also knows the pid of its gunicorn master."""
+
+    pid = None
+
+
+def health_status(base_url):
+    """The status /api/health answers with, or None while nothing answers."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/api/health", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        error.close()
+        return error.code
+    except OSError:
+        return None
+
+
+def wait_until_healthy(base_url, process, timeout=30, status=200):
+    """Poll /api/health until it answers `status`; fail loudly if the server dies or never does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"live server exited with code {process.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{base_url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    return
+        if health_status(base_url) == status:
+            return
         time.sleep(0.2)
     raise RuntimeError(f"live server at {base_url} did not become healthy in {timeout}s")
 
 
 @contextlib.contextmanager
-def live_server(env=None, args=(), log_path=None):
-    """Yield the base URL of a gunicorn-served app; stop it (and its workers) afterwards."""
+def live_server(env=None, args=(), log_path=None, health=200):
+    """Yield the base URL of a gunicorn-served app; stop it (and its workers) afterwards.
+
+    The server counts as up once /api/health answers `health` (503 for a server whose database is down).
+    """
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = ServerURL(f"http://127.0.0.1:{port}")
     server_env = {**os.environ, **DEFAULT_ENV, "PIPENV_DONT_LOAD_ENV": "1", "BIND": f"127.0.0.1:{port}", **(env or {})}
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -61,8 +81,9 @@ def live_server(env=None, args=(), log_path=None):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    base_url.pid = process.pid
     try:
-        wait_until_healthy(base_url, process)
+        wait_until_healthy(base_url, process, status=health)
         yield base_url
     finally:
         with contextlib.suppress(ProcessLookupError):
