@@ -1,5 +1,6 @@
 """The movie-bag application factory; `app` is built on first use for `flask run` and gunicorn."""
 
+import json
 import re
 import uuid
 from pathlib import Path
@@ -20,6 +21,7 @@ from resources.errors import error_response, register_error_handlers
 from resources.routes import init_routes
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 EXPOSED_HEADERS = ["ETag", "Link", "Location", "X-Total-Count", "X-Request-ID", "Retry-After"]
 
 
@@ -37,11 +39,36 @@ class JsonProvider(DefaultJSONProvider):
     """Flask's JSON, with hostile nesting turned into a parse error instead of a crash."""
 
     def loads(self, s, **kwargs):
-        """Parse JSON; nesting deep enough to exhaust the stack is invalid JSON here."""
+        """Parse JSON; nesting deep enough to exhaust the stack, or a lone surrogate, is invalid JSON here."""
         try:
-            return super().loads(s, **kwargs)
+            value = super().loads(s, **kwargs)
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
+        text = s.decode(json.detect_encoding(s), "replace") if isinstance(s, bytes | bytearray) else s
+        if SURROGATE_ESCAPE.search(text):
+            reject_lone_surrogates(value)
+        return value
+
+
+def reject_lone_surrogates(value):
+    """Raise ValueError if any string in the parsed JSON is not valid Unicode.
+
+    JSON lets a string escape half a surrogate pair ("\\ud800"); such a string cannot be encoded to
+    UTF-8, so it would fail deep inside bcrypt, BSON or the response instead of at the door.
+    """
+    pending = [value]
+    while pending:  # a loop, not recursion: the document may be nested almost to the recursion limit
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("JSON string with a lone surrogate") from None
 
 
 class JsonApi(Api):
