@@ -13,7 +13,19 @@ MAX_PER_PAGE = 100
 MOVIE_SORTS = ("name", "-name", "created_at", "-created_at")
 
 
-class TrimmedString(fields.String):
+class Text(fields.String):
+    """A string with no NUL character: no name, genre or search term has a use for one."""
+
+    default_error_messages = {"nul": "Must not contain NUL characters."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in value:
+            raise self.make_error("nul")
+        return value
+
+
+class TrimmedString(Text):
     """A string with surrounding white space removed before it is validated."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -121,9 +133,9 @@ class MovieQuerySchema(Schema):
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
-    q = fields.String(validate=validate.Length(min=1, max=200))
-    genre = fields.String(validate=validate.Length(min=1, max=200))
-    cast = fields.String(validate=validate.Length(min=1, max=200))
+    q = Text(validate=validate.Length(min=1, max=200))
+    genre = Text(validate=validate.Length(min=1, max=200))
+    cast = Text(validate=validate.Length(min=1, max=200))
     added_by = ObjectIdString()
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(MOVIE_SORTS))
 
