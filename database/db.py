@@ -1,5 +1,8 @@
 """Connecting MongoEngine to MongoDB, or to the embedded in-memory database."""
 
+import threading
+from functools import wraps
+
 import mongoengine
 from mongoengine.connection import get_db
 
@@ -7,6 +10,32 @@ EMBEDDED_WARNING = (
     "MONGODB_URI is not set: using the embedded in-memory database; "
     "data is NOT persisted and is lost when the server stops."
 )
+
+# mongomock checks a unique index after storing the new document and rolls back on a clash, so two
+# threads inserting the same name can both see the clash and both roll back: no movie, only 409s.
+# Every write to the embedded store therefore holds one lock; a real MongoDB needs none.
+EMBEDDED_WRITES = ("_insert", "_update", "_find_and_modify", "_delete", "bulk_write")
+_embedded_write_lock = threading.RLock()
+
+
+def _locked(method):
+    """The method, run while holding the embedded store's write lock."""
+
+    @wraps(method)
+    def locked(*args, **kwargs):
+        with _embedded_write_lock:
+            return method(*args, **kwargs)
+
+    locked.serialized = True
+    return locked
+
+
+def serialize_embedded_writes(collection_class):
+    """Make the writes of mongomock's collection class atomic with respect to one another."""
+    for name in EMBEDDED_WRITES:
+        method = getattr(collection_class, name)
+        if not getattr(method, "serialized", False):
+            setattr(collection_class, name, _locked(method))
 
 
 def init_db(app, client_class=None):
@@ -34,6 +63,7 @@ def init_db(app, client_class=None):
     else:
         import mongomock  # imported here: production never needs it
 
+        serialize_embedded_writes(mongomock.Collection)
         mongoengine.connect(
             db=app.config["MONGODB_DB"],
             host="mongodb://localhost",

@@ -1,0 +1,54 @@
+"""The embedded database: what mongomock leaves to the application."""
+
+import sys
+import threading
+
+import pytest
+from pymongo.errors import DuplicateKeyError
+
+from database.models import Movie
+
+
+@pytest.fixture
+def eager_thread_switching():
+    """Switch threads as often as the interpreter can, so races show up in a few rounds."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
+
+def test_embedded_store_keeps_exactly_one_of_sixteen_simultaneous_duplicates(app, make_user, eager_thread_switching):
+    owner = make_user().id
+    collection = Movie._get_collection()
+    # A catalogue to scan makes the unique-index check slow enough for threads to overlap.
+    collection.insert_many([{"name": f"Movie {n}", "casts": ["A"], "genres": ["B"], "added_by": owner} for n in range(300)])
+    outcomes = []
+    for round_number in range(60):
+        start, created = threading.Barrier(16), []
+
+        def insert(name=f"Race {round_number}", start=start, created=created):
+            start.wait()
+            try:
+                collection.insert_one({"name": name, "casts": ["A"], "genres": ["B"], "added_by": owner})
+                created.append(name)
+            except DuplicateKeyError:
+                pass
+
+        threads = [threading.Thread(target=insert) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        outcomes.append((len(created), collection.count_documents({"name": f"Race {round_number}"})))
+    assert outcomes == [(1, 1)] * 60
+
+
+def test_serializing_the_embedded_store_twice_wraps_each_write_once(app):
+    import mongomock
+
+    from database.db import serialize_embedded_writes
+
+    insert = mongomock.Collection._insert
+    serialize_embedded_writes(mongomock.Collection)
+    assert mongomock.Collection._insert is insert
