@@ -4,6 +4,7 @@ import sys
 import threading
 
 import pytest
+from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from database.models import Movie
@@ -44,11 +45,29 @@ def test_embedded_store_keeps_exactly_one_of_sixteen_simultaneous_duplicates(app
     assert outcomes == [(1, 1)] * 60
 
 
-def test_serializing_the_embedded_store_twice_wraps_each_write_once(app):
+def test_tuning_the_embedded_store_twice_wraps_each_method_once(app):
     import mongomock
 
-    from database.db import serialize_embedded_writes
+    from database.db import tune_embedded_store
 
-    insert = mongomock.Collection._insert
-    serialize_embedded_writes(mongomock.Collection)
-    assert mongomock.Collection._insert is insert
+    insert, scan = mongomock.Collection._insert, mongomock.Collection._iter_documents
+    tune_embedded_store(mongomock.Collection)
+    assert (mongomock.Collection._insert, mongomock.Collection._iter_documents) == (insert, scan)
+
+
+QUERIES = {
+    "its id": (lambda movie_id: {"_id": movie_id}, True),
+    "its id and version": (lambda movie_id: {"_id": movie_id, "version": 1}, True),
+    "its id and a stale version": (lambda movie_id: {"_id": movie_id, "version": 2}, False),
+    "an unknown id": (lambda movie_id: {"_id": ObjectId()}, False),
+    "an operator on its id": (lambda movie_id: {"_id": {"$in": [movie_id]}}, True),
+    "its name": (lambda movie_id: {"name": "Heat"}, True),
+}
+
+
+@pytest.mark.parametrize(("query", "found"), QUERIES.values(), ids=QUERIES.keys())
+def test_embedded_store_finds_by_id_exactly_as_a_scan_would(app, make_movie, query, found):
+    movie = make_movie(name="Heat")
+    make_movie(name="Ronin")
+    documents = list(Movie._get_collection().find(query(movie.id)))
+    assert [document["_id"] for document in documents] == ([movie.id] if found else [])
