@@ -55,11 +55,22 @@ class UniqueFieldDocument(Document):
             raise UniqueValueTaken(self.unique_field) from exc
 
     def modify(self, query=None, **update):
-        """Atomically update, turning a duplicate key into UniqueValueTaken."""
+        """Atomically update this document (only if it still matches query), turning a duplicate key into
+        UniqueValueTaken; False when nothing matched.
+
+        Unlike Document.modify, the stored values are copied back as the database returned them:
+        Document.modify reads them through the fields, which fetches every referenced document
+        (one more query per update: the owner of a movie on each PATCH).
+        """
         try:
-            return super().modify(query, **update)
+            updated = self._qs(**{**(query or {}), "pk": self.pk}).modify(new=True, **update)
         except NotUniqueError as exc:
             raise UniqueValueTaken(self.unique_field) from exc
+        if updated is None:
+            return False
+        self._data.update(updated._data)
+        self._clear_changed_fields()
+        return True
 
 
 class User(UniqueFieldDocument):

@@ -71,6 +71,14 @@ def test_apply_changes_bumps_version_and_updated_at(make_movie):
     assert stored.updated_at >= before
 
 
+def test_apply_changes_leaves_the_movie_as_stored_without_fetching_its_owner(make_movie):
+    movie = make_movie(casts=["Before"])
+    Movie.objects(id=movie.id).update_one(set__casts=["Changed meanwhile"])
+    assert movie.apply_changes({"name": "Renamed"})
+    assert (movie.name, movie.casts, movie.version) == ("Renamed", ["Changed meanwhile"], 2)
+    assert not isinstance(movie._data["added_by"], User)  # still a reference: no query for the owner
+
+
 def test_apply_changes_refuses_a_stale_version(make_movie):
     movie = make_movie(name="Original")
     assert not movie.apply_changes({"name": "Renamed"}, expected_version=7)
