@@ -18,9 +18,9 @@ ANSWER_WITHIN_SECONDS = 3
 
 
 def access_token(subject):
-    """An access token the server accepts, for a user it cannot look up."""
+    """A well-signed access token whose session and user the server must look up."""
     now = int(time.time())
-    claims = {"sub": subject, "type": "access", "fresh": False, "jti": "t", "iat": now, "nbf": now}
+    claims = {"sub": subject, "sid": "a-session", "type": "access", "fresh": False, "jti": "t", "iat": now, "nbf": now}
     claims["exp"] = now + int(timedelta(minutes=5).total_seconds())
     return jwt.encode(claims, DEV_JWT_SECRET_KEY, algorithm="HS256")
 
