@@ -248,7 +248,7 @@ def measure_size(size, uri, stamp, rounds, duration, connections):
                 "POST /api/auth/login",
                 size,
                 servers,
-                lambda kind, base: run_wrk(base, "login", None, [EMAIL, PASSWORD], max(duration, 5), 1),
+                lambda kind, base: run_wrk(base, "login", None, [EMAIL, PASSWORD], max(2 * duration, 10), 1),
             )
         )
     drop_databases(uri, databases.values())
