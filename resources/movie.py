@@ -29,12 +29,27 @@ def get_movie_or_404(movie_id):
     return movie
 
 
-def movie_rows(queryset):
-    """The queryset's movies as plain rows with the attributes the schema reads.
+def movie_row(doc):
+    """A stored movie as a plain row with the attributes the schema and the ETag read.
 
-    Building a MongoEngine document costs more than serializing it: a page is read raw instead.
+    Building a MongoEngine document costs more than serializing it, so reads use raw rows.
     """
-    return [SimpleNamespace(**doc, id=doc["_id"], added_by_id=doc["added_by"]) for doc in queryset.as_pymongo()]
+    row = SimpleNamespace(**doc, id=doc["_id"], added_by_id=doc["added_by"])
+    row.etag = Movie.etag.fget(row)
+    return row
+
+
+def movie_rows(queryset):
+    """The queryset's movies as rows."""
+    return [movie_row(doc) for doc in queryset.as_pymongo()]
+
+
+def read_movie_or_404(movie_id):
+    """The movie with this id as a row, for reading only: one find_one, no document built."""
+    doc = Movie._get_collection().find_one({"_id": ObjectId(movie_id)}) if ObjectId.is_valid(movie_id) else None
+    if doc is None:
+        raise NotFound("No movie has this id.")
+    return movie_row(doc)
 
 
 def get_editable_movie(movie_id):
@@ -84,7 +99,7 @@ class MovieResource(Resource):
 
     def get(self, movie_id):
         """Read a movie."""
-        return movie_response(get_movie_or_404(movie_id))
+        return movie_response(read_movie_or_404(movie_id))
 
     @jwt_required()
     def put(self, movie_id):
