@@ -149,6 +149,31 @@ def test_hostile_account_body_is_a_json_4xx(client, endpoint, raw):
     assert_envelope(response)
 
 
+# Bodies hostile to any endpoint, whatever its schema.
+ANY_ENDPOINT = {
+    "truncated JSON", "invalid UTF-8", "lone surrogate escape", "NaN", "array nested 10,000 deep",
+    "object nested 10,000 deep", "10 MB body", "empty body", "null", "a list", "$set operator", "$where operator",
+}
+ACCOUNT_ENDPOINTS = [
+    ("PUT", "/api/auth/password", "user"),
+    ("POST", "/api/auth/forgot", None),
+    ("POST", "/api/auth/reset", None),
+    ("POST", "/api/users", "admin"),
+    ("PATCH", "/api/users/{user_id}", "admin"),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw",), [(raw,) for name, raw in HOSTILE_BODIES if name in ANY_ENDPOINT], ids=sorted(ANY_ENDPOINT, key=[n for n, _ in HOSTILE_BODIES].index)
+)
+@pytest.mark.parametrize(("method", "path", "who"), ACCOUNT_ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ACCOUNT_ENDPOINTS])
+def test_hostile_body_on_account_endpoints_is_a_json_4xx(client, make_user, auth_headers, method, path, who, raw):
+    user = make_user(is_admin=who == "admin")
+    headers = {"Content-Type": "application/json", **(auth_headers(user) if who else {})}
+    response = client.open(path.format(user_id=user.id), method=method, data=raw, headers=headers)
+    assert_envelope(response)
+
+
 @pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=[q[:40] for q in HOSTILE_QUERIES])
 def test_hostile_query_string_is_a_400_naming_the_field(client, make_movie, query):
     make_movie()
