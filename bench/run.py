@@ -153,7 +153,7 @@ def endpoints(size, ids):
     ]
 
 
-def bare_bcrypt_ms(rounds, repeat=7):
+def bare_bcrypt_ms(rounds, repeat=9):
     """The median time of one bcrypt verify at this cost, in this process, in ms."""
     hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds))
     times = []
@@ -236,29 +236,35 @@ def measure_size(size, uri, stamp, rounds, duration, connections):
             print(f"  {kind}: {size} movies loaded in {time.monotonic() - start:.1f}s", flush=True)
         for name, mode, _, authed in endpoints(size, loaded["app"][1]):
 
-            def run(kind, base, name=name, mode=mode, authed=authed):
+            def run(kind, base, seconds=duration, name=name, mode=mode, authed=authed):
                 token, ids = loaded[kind]
                 items = next(e[2] for e in endpoints(size, ids) if e[0] == name)
-                return run_wrk(base, mode, token if authed else None, items, duration, connections)
+                return run_wrk(base, mode, token if authed else None, items, seconds, connections)
 
             rows.append(compare(name, size, servers, run))
         # Login is latency against one bcrypt verify, so one connection: no queueing behind other logins.
+        # The bare verify is timed right before, so both see the same load on the machine.
+        bare_ms = bare_bcrypt_ms(rounds)
         rows.append(
             compare(
                 "POST /api/auth/login",
                 size,
                 servers,
-                lambda kind, base: run_wrk(base, "login", None, [EMAIL, PASSWORD], max(2 * duration, 10), 1),
+                lambda kind, base, seconds=max(2 * duration, 10): run_wrk(
+                    base, "login", None, [EMAIL, PASSWORD], seconds, 1
+                ),
             )
         )
+        rows[-1]["bare_bcrypt_ms"] = bare_ms
     drop_databases(uri, databases.values())
     return rows
 
 
 def compare(name, size, servers, run):
-    """Run one endpoint against the app, then its ceiling; one row of the report."""
+    """Run one endpoint against the app, then its ceiling, each after a short unmeasured warm-up."""
     row = {"endpoint": name, "size": size}
     for kind, base in servers.items():
+        run(kind, base, WARM_UP_SECONDS)
         row[kind] = run(kind, base)
         row[kind]["peak_rss_mib"] = peak_rss_mib(base.pid)
     row["ratio"] = round(row["app"]["rps"] / row["ceiling"]["rps"], 2)
@@ -278,6 +284,8 @@ def format_row(row):
     )
 
 
+WARM_UP_SECONDS = 1
+
 HEADER = (
     f"{'endpoint':<28} {'movies':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
     f"{'ceil r/s':>9} {'ratio':>6} {'+ms/req':>8} {'RSS MiB':>8}"
@@ -290,7 +298,7 @@ def markdown(report):
         f"Run {report['date']} on {report['machine']}; database: {report['database']}; "
         f"wrk, {report['connections']} connections, {report['duration_s']} s per run "
         f"(login: 1 connection, bcrypt cost {report['bcrypt_rounds']}, one bare verify = "
-        f"{report['bare_bcrypt_ms']} ms).",
+        f"{report['bare_bcrypt_ms']} ms, timed beside each login run).",
         "",
         "| endpoint | movies | req/s | p50 ms | p99 ms | ceiling req/s | ratio | +ms/request | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -309,9 +317,11 @@ def targets(report):
     verdicts = []
     for row in report["rows"]:
         if row["endpoint"].endswith("/login"):
-            limit = 1.15 * report["bare_bcrypt_ms"]
+            limit = 1.15 * row["bare_bcrypt_ms"]
             ok = row["app"]["p50_ms"] <= limit
-            verdicts.append((ok, f"login p50 {row['app']['p50_ms']} ms <= {limit:.1f} ms (1.15x bcrypt) at {row['size']}"))
+            verdicts.append(
+                (ok, f"login p50 {row['app']['p50_ms']} ms <= {limit:.1f} ms (1.15x one bcrypt verify) at {row['size']}")
+            )
         else:
             ok = row["ratio"] >= 0.7
             verdicts.append((ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x ceiling (>= 0.7)"))
@@ -381,12 +391,12 @@ def main():
         "connections": connections,
         "duration_s": duration,
         "bcrypt_rounds": rounds,
-        "bare_bcrypt_ms": bare_bcrypt_ms(rounds),
         "rows": [],
     }
     print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{HEADER}", flush=True)
     for size in sizes:
         report["rows"] += measure_size(size, uri, stamp, rounds, duration, connections)
+    report["bare_bcrypt_ms"] = statistics.median(row["bare_bcrypt_ms"] for row in report["rows"] if "bare_bcrypt_ms" in row)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = now.strftime("%Y-%m-%d-%H%M")
