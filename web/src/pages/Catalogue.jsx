@@ -41,6 +41,8 @@ export default function Catalogue() {
   const sort = params.get('sort') || '-created_at';
   const page = positivePage(params.get('page'));
 
+  // A notice handed over by the page before (for one: "Your account ... was deleted.").
+  const [notice, setNotice] = useState(() => location.state && location.state.notice);
   const [draft, setDraft] = useState({ q, genre });
   // Follow the URL when it changes under us (back button, nav link).
   useEffect(() => setDraft({ q, genre }), [q, genre]);
@@ -75,6 +77,12 @@ export default function Catalogue() {
         <h1 className="h3 mb-0">Movie catalogue</h1>
       </div>
 
+      {notice && (
+        <Alert variant="success" dismissible onClose={() => setNotice(null)} data-testid="notice">
+          {notice}
+        </Alert>
+      )}
+
       <Form
         role="search"
         className="mb-4"
@@ -89,7 +97,7 @@ export default function Catalogue() {
               <Form.Label>Search</Form.Label>
               <Form.Control
                 type="search"
-                placeholder="Title, cast…"
+                placeholder="Movie name…"
                 value={draft.q}
                 onChange={(event) => setDraft({ ...draft, q: event.target.value })}
               />

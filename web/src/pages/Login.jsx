@@ -91,6 +91,11 @@ export default function Login() {
               </Button>
             </div>
           </Form>
+          <p className="text-center small mt-3 mb-0">
+            <Link to="/forgot-password" state={email.trim() ? { email: email.trim() } : undefined}>
+              Forgot your password?
+            </Link>
+          </p>
         </Card.Body>
       </Card>
       <p className="text-center mt-3">
