@@ -104,6 +104,8 @@ def create_app(config_name=None, mongo_client_class=None, **overrides):
     app.json = JsonProvider(app)
     app.url_map.strict_slashes = False
 
+    # First, so its after_request hook runs after every extension's (Flask runs them in reverse).
+    register_error_handlers(app)
     init_db(app, mongo_client_class)
     bcrypt.init_app(app)
     jwt.init_app(app)
@@ -114,7 +116,6 @@ def create_app(config_name=None, mongo_client_class=None, **overrides):
 
     app.before_request(assign_request_id)
     app.after_request(add_request_id)
-    register_error_handlers(app)
     init_routes(JsonApi(app))
     register_web_client(app)
     register_commands(app)
