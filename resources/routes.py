@@ -3,10 +3,12 @@
 from resources.auth import LoginResource, MeResource, SignupResource
 from resources.health import HealthResource
 from resources.movie import MovieListResource, MovieResource
+from resources.openapi import OpenApiResource, swagger_ui_blueprint
 from resources.user import UserResource
 
 ROUTES = [
     (HealthResource, "/api/health"),
+    (OpenApiResource, "/api/openapi.json"),
     (SignupResource, "/api/auth/signup"),
     (LoginResource, "/api/auth/login"),
     (MeResource, "/api/auth/me"),
@@ -17,6 +19,7 @@ ROUTES = [
 
 
 def init_routes(api):
-    """Register every resource on the flask-restful Api."""
+    """Register every resource on the flask-restful Api, and Swagger UI at /api/docs."""
     for resource, url in ROUTES:
         api.add_resource(resource, url)
+    api.app.register_blueprint(swagger_ui_blueprint())
