@@ -108,6 +108,15 @@ ERRORS = {
 }
 
 
+# gunicorn answers this one itself, as an HTML page, before the app sees the request.
+URI_TOO_LONG = "UriTooLong"
+URI_TOO_LONG_RESPONSE = {
+    "description": "The path and query string are longer than the server reads (8190 bytes); "
+    "the HTTP server answers this itself, as an HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
 def json_response(description, schema=None, headers=()):
     """An answer with its headers and, when it has a body, the JSON schema of the body."""
     response = {"description": description, "headers": {name: name for name in ("X-Request-ID", *headers)}}
@@ -382,9 +391,14 @@ def build_spec(app):
             continue
         entry = paths.setdefault(openapi_path(rule), {"rule": rule, "operations": {}})
         entry["operations"].update(operations)
+    spec.components.response(URI_TOO_LONG, URI_TOO_LONG_RESPONSE)
     for path, entry in paths.items():
         parameters = path_parameters(entry["rule"])
-        spec.path(path=path, operations=deep_copy(entry["operations"]), parameters=parameters or None)
+        operations = deep_copy(entry["operations"])
+        for op in operations.values():
+            if parameters or any(p["in"] == "query" for p in op.get("parameters", ())):
+                op["responses"][414] = URI_TOO_LONG
+        spec.path(path=path, operations=operations, parameters=parameters or None)
     return spec.to_dict()
 
 

@@ -123,7 +123,7 @@ def test_signup_answers_only_the_id_field_of_the_user_schema(spec):
 
 def test_errors_reference_the_error_envelope(spec):
     put = spec["paths"]["/api/movies/{movie_id}"]["put"]["responses"]
-    assert set(put) == {"200", "400", "401", "403", "404", "409", "412", "413", "415", "503"}
+    assert set(put) == {"200", "400", "401", "403", "404", "409", "412", "413", "414", "415", "503"}
     conflict = spec["components"]["responses"]["Conflict"]
     assert conflict["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert spec["components"]["schemas"]["Error"]["required"] == ["message", "status"]
@@ -167,3 +167,12 @@ def test_unknown_swagger_ui_file_is_a_json_404(client):
     response = client.get("/api/docs/nothing.js")
     assert response.status_code == 404
     assert response.json["status"] == 404
+
+
+def test_only_operations_with_path_or_query_parameters_declare_the_servers_414(spec):
+    answers_414 = {(path, method) for path, method in documented(spec) if "414" in spec["paths"][path][method]["responses"]}
+    assert ("/api/movies", "get") in answers_414
+    assert ("/api/movies/{movie_id}", "delete") in answers_414
+    assert ("/api/movies", "post") not in answers_414
+    assert ("/api/auth/me", "get") not in answers_414
+    assert spec["components"]["responses"]["UriTooLong"]["content"] == {"text/html": {"schema": {"type": "string"}}}
