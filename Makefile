@@ -18,7 +18,7 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run test deps dev-deps web-build test-python test-postman test-web browser clean
+.PHONY: run test create-admin load-demo deps dev-deps web-build test-python test-postman test-web browser clean
 
 run: deps web-build
 	$(PIPENV) run gunicorn -c gunicorn.conf.py app:app
@@ -27,6 +27,14 @@ test: dev-deps
 	$(MAKE) test-python
 	$(MAKE) test-postman
 	$(MAKE) test-web
+
+# Account and data commands for a real MongoDB (MONGODB_URI): make create-admin EMAIL=you@example.com
+create-admin: deps
+	@test -n "$(EMAIL)" || { echo "usage: make create-admin EMAIL=you@example.com"; exit 2; }
+	$(PIPENV) run flask --app app create-admin "$(EMAIL)"
+
+load-demo: deps
+	$(PIPENV) run flask --app app load-demo
 
 # --- Python -------------------------------------------------------------------------------------
 

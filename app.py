@@ -9,6 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from flask_restful import Api
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
 from config import load_config
@@ -18,6 +19,8 @@ from database.demo import load_demo_catalogue
 from database.models import bcrypt
 from resources.auth import jwt
 from resources.errors import error_response, register_error_handlers
+from resources.limits import init_limiter
+from resources.mail import mail
 from resources.routes import init_routes
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -96,10 +99,17 @@ def register_web_client(app):
         return send_from_directory(dist, "index.html", max_age=0)
 
 
-def create_app(config_name=None, mongo_client_class=None):
-    """Build the application for the named configuration (FLASK_CONFIG by default)."""
+def create_app(config_name=None, mongo_client_class=None, **overrides):
+    """Build the application for the named configuration (FLASK_CONFIG by default).
+
+    overrides replace settings after the configuration is loaded (tests lower rate limits with it).
+    """
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(load_config(config_name))
+    app.config.update(overrides)
+    if app.config["PROXY_FIX_X_FOR"]:
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.request_class = JsonRequest
     app.json = JsonProvider(app)
     app.url_map.strict_slashes = False
@@ -107,6 +117,8 @@ def create_app(config_name=None, mongo_client_class=None):
     init_db(app, mongo_client_class)
     bcrypt.init_app(app)
     jwt.init_app(app)
+    mail.init_app(app)
+    init_limiter(app)
     if app.config["CORS_ORIGINS"]:
         CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, expose_headers=EXPOSED_HEADERS)
 

@@ -60,6 +60,31 @@ def base_config():
         "DEMO_DATA": env_bool("DEMO_DATA", True),
         "CORS_ORIGINS": [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()],
         "WEB_DIST": env("WEB_DIST", str(BASE_DIR / "web" / "dist")),
+        # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        "PROXY_FIX_X_FOR": env_int("PROXY_FIX_X_FOR", 0),
+        # Rate limits (flask-limiter syntax); the counters live in MongoDB when there is one.
+        "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", mongodb_uri() or "memory://"),
+        "RATELIMIT_STORAGE_OPTIONS": {"serverSelectionTimeoutMS": env_int("MONGODB_TIMEOUT_MS", 2000)}
+        if (env("RATELIMIT_STORAGE_URI", mongodb_uri()) or "").startswith("mongodb")
+        else {},
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": env("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "5 per minute"),
+        "RATELIMIT_SIGNUP": env("RATELIMIT_SIGNUP", "10 per hour"),
+        "RATELIMIT_FORGOT": env("RATELIMIT_FORGOT", "5 per hour"),
+        "RATELIMIT_REFRESH": env("RATELIMIT_REFRESH", "30 per minute"),
+        # Password reset emails.
+        "PASSWORD_RESET_EXPIRES": timedelta(seconds=env_int("PASSWORD_RESET_EXPIRES", 3600)),
+        "PASSWORD_RESET_URL": env("PASSWORD_RESET_URL", env("PUBLIC_URL", "http://127.0.0.1:5000") + "/reset-password?token={token}"),
+        "MAIL_SERVER": env("MAIL_SERVER"),
+        "MAIL_PORT": env_int("MAIL_PORT", 587),
+        "MAIL_USERNAME": env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": env_bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": env_bool("MAIL_USE_SSL", False),
+        "MAIL_TIMEOUT": env_int("MAIL_TIMEOUT", 10),
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "movie-bag <no-reply@movie-bag.local>"),
         # flask-restful only lets errors reach our handlers with this set (STYLE trap 1).
         "PROPAGATE_EXCEPTIONS": True,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -67,9 +92,17 @@ def base_config():
     }
 
 
+def _mail_backend(config, fallback):
+    """SMTP when a server is configured, otherwise the given fallback backend."""
+    return "smtp" if config["MAIL_SERVER"] else fallback
+
+
 def development_config():
     """Local development: embedded in-memory database unless MONGODB_URI is set."""
-    return {**base_config(), "ENV_NAME": "development"}
+    config = {**base_config(), "ENV_NAME": "development"}
+    # No SMTP server in development: emails are written to the log instead.
+    config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.LogEmailBackend")
+    return config
 
 
 def testing_config():
@@ -84,12 +117,20 @@ def testing_config():
         "MONGODB_DB": "movie-bag-test",
         "DEMO_DATA": False,
         "CORS_ORIGINS": [],
+        "PROXY_FIX_X_FOR": 0,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SERVER": None,
+        "MAIL_BACKEND": "locmem",
+        "PASSWORD_RESET_URL": "http://testserver/reset-password?token={token}",
     }
 
 
 def production_config():
     """Production: refuses to start without a real secret and a real database."""
     config = {**base_config(), "ENV_NAME": "production", "DEMO_DATA": False}
+    # Never log a reset link in production: without SMTP the email is reported as unsent.
+    config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.UnsentEmailBackend")
     secret = config["JWT_SECRET_KEY"]
     if secret == DEV_JWT_SECRET_KEY or len(secret.encode()) < MIN_SECRET_BYTES:
         raise ConfigError(

@@ -6,6 +6,10 @@ from database.models import Movie, User
 
 DEMO_EMAIL = "demo@movie-bag.dev"
 DEMO_PASSWORD = "demo-password"
+# The embedded database lives inside the server process, so `flask create-admin` run from another
+# terminal cannot reach it: the demo brings its own admin.
+DEMO_ADMIN_EMAIL = "admin@movie-bag.dev"
+DEMO_ADMIN_PASSWORD = "admin-password"
 
 DEMO_MOVIES = [
     ("The Shawshank Redemption", ["Tim Robbins", "Morgan Freeman"], ["Drama"]),
@@ -43,13 +47,20 @@ DEMO_MOVIES = [
 ]
 
 
-def load_demo_catalogue():
-    """Create the demo user and add every demo movie the catalogue lacks; returns how many were added."""
-    user = User.find_by_email(DEMO_EMAIL)
+def _demo_user(email, password, is_admin=False):
+    """The demo account with this email, created if missing."""
+    user = User.find_by_email(email)
     if user is None:
-        user = User(email=DEMO_EMAIL)
-        user.set_password(DEMO_PASSWORD)
+        user = User(email=email, is_admin=is_admin)
+        user.set_password(password)
         user.save()
+    return user
+
+
+def load_demo_catalogue():
+    """Create the demo users and add every demo movie the catalogue lacks; returns how many were added."""
+    user = _demo_user(DEMO_EMAIL, DEMO_PASSWORD)
+    _demo_user(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, is_admin=True)
     existing = set(Movie.objects(name__in=[name for name, _, _ in DEMO_MOVIES]).scalar("name"))
     added = 0
     for name, casts, genres in DEMO_MOVIES:

@@ -1,5 +1,8 @@
 """The User and Movie documents, their indexes, delete rules and single-document behaviour."""
 
+import hashlib
+import secrets
+import uuid
 from datetime import datetime, timezone
 
 from flask import current_app
@@ -108,6 +111,19 @@ class User(UniqueFieldDocument):
         """True when the password matches the stored hash."""
         return bcrypt.check_password_hash(self.password_hash, password)
 
+    def drop_admin(self):
+        """Take admin rights away unless no admin would be left; False when it would."""
+        if not self.is_admin:
+            return True
+        User.objects(id=self.id).update_one(set__is_admin=False)
+        # Checked after the write, and undone, so two admins demoting each other at once
+        # both fail rather than both succeed.
+        if not User.objects(is_admin=True).first():
+            User.objects(id=self.id).update_one(set__is_admin=True)
+            return False
+        self.is_admin = False
+        return True
+
     def __repr__(self):
         # The default repr would print the hash into logs and tracebacks.
         return f"<User {self.id} {self.email}>"
@@ -165,3 +181,92 @@ class Movie(UniqueFieldDocument):
         if expected_version is not None:
             query["version"] = expected_version
         return Movie.objects(**query).delete() == 1
+
+
+class Session(Document):
+    """One login: its access and refresh tokens live only while this document does.
+
+    Logging out, refresh-token reuse, a password change or reset delete sessions; MongoDB's TTL
+    index removes the expired ones. Every worker and machine reads the same collection, so a
+    revocation holds everywhere at once.
+    """
+
+    sid = StringField(required=True, unique=True)
+    user = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
+    # The only refresh token of this session that may still be used (rotation).
+    refresh_jti = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(required=True)
+
+    meta = {
+        "collection": "sessions",
+        "indexes": ["user", {"fields": ["expires_at"], "expireAfterSeconds": 0}],
+    }
+
+    @staticmethod
+    def new_jti():
+        """A fresh unguessable token id."""
+        return uuid.uuid4().hex
+
+    @classmethod
+    def start(cls, user, lifetime):
+        """Open a session for the user that lasts at most lifetime."""
+        return cls(
+            sid=uuid.uuid4().hex,
+            user=user,
+            refresh_jti=cls.new_jti(),
+            expires_at=utcnow() + lifetime,
+        ).save()
+
+    @classmethod
+    def revoke_all(cls, user, keep_sid=None):
+        """End every session of the user, except keep_sid when given."""
+        sessions = cls.objects(user=user)
+        if keep_sid:
+            sessions = sessions.filter(sid__ne=keep_sid)
+        sessions.delete()
+
+    def rotate(self, used_jti, new_jti):
+        """Swap the refresh token atomically; False when used_jti was already used (reuse)."""
+        return bool(Session.objects(id=self.id, refresh_jti=used_jti).update_one(set__refresh_jti=new_jti))
+
+
+class PasswordReset(Document):
+    """A single-use password reset; only a hash of the emailed token is stored."""
+
+    token_hash = StringField(required=True, unique=True)
+    user = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(required=True)
+    used_at = DateTimeField()
+
+    meta = {
+        "collection": "password_resets",
+        "indexes": ["user", {"fields": ["expires_at"], "expireAfterSeconds": 0}],
+    }
+
+    @staticmethod
+    def hash_token(token):
+        """Only this hash is stored: a database leak gives no usable reset links."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, lifetime):
+        """A new reset for the user; returns the token to email (never stored)."""
+        token = secrets.token_urlsafe(32)
+        cls(token_hash=cls.hash_token(token), user=user, expires_at=utcnow() + lifetime).save()
+        return token
+
+    @classmethod
+    def find(cls, token):
+        """The reset this token belongs to, or None."""
+        return cls.objects(token_hash=cls.hash_token(token)).first()
+
+    @property
+    def expired(self):
+        """True once the reset's hour is over (the TTL index may remove it a little later)."""
+        return self.expires_at <= utcnow()
+
+    def claim(self):
+        """Mark the reset used; False when another request used it first."""
+        return bool(PasswordReset.objects(id=self.id, used_at=None).update_one(set__used_at=utcnow()))

@@ -1,19 +1,31 @@
-"""Accounts and tokens: signup, login and the current user."""
+"""Accounts, sessions and tokens: signup, login, refresh, logout, password change and reset."""
 
-from flask import current_app, request, url_for
+from bson import ObjectId
+from flask import Response, current_app, request, url_for
 from flask_jwt_extended import (
     JWTManager,
     create_access_token,
     create_refresh_token,
     current_user,
+    get_jwt,
     jwt_required,
 )
-from bson import ObjectId
 from flask_restful import Resource
+from werkzeug.exceptions import BadRequest, Forbidden
 
-from database.models import User
+from database.models import PasswordReset, Session, User, utcnow
 from resources.errors import error_response
-from resources.schemas import credentials_schema, login_schema, token_schema, user_schema
+from resources.limits import limit_from_config, login_account_key
+from resources.mail import send_email
+from resources.schemas import (
+    credentials_schema,
+    forgot_schema,
+    login_schema,
+    password_change_schema,
+    reset_schema,
+    token_schema,
+    user_schema,
+)
 
 jwt = JWTManager()
 
@@ -40,6 +52,13 @@ def load_token_user(jwt_header, jwt_data):
     return User.objects(id=subject).first() if ObjectId.is_valid(subject) else None
 
 
+@jwt.token_in_blocklist_loader
+def session_has_ended(jwt_header, jwt_data):
+    """A token is only good while its session exists in MongoDB (all workers see the same)."""
+    sid = jwt_data.get("sid")
+    return not (isinstance(sid, str) and Session.objects(sid=sid).only("id").first())
+
+
 @jwt.unauthorized_loader
 def missing_token(reason):
     """No usable Authorization header."""
@@ -60,7 +79,7 @@ def expired_token(jwt_header, jwt_data):
 
 @jwt.revoked_token_loader
 def revoked_token(jwt_header, jwt_data):
-    """A token that was logged out or otherwise revoked."""
+    """A token whose session was logged out or otherwise revoked."""
     return unauthorized("The token has been revoked.", "invalid_token")
 
 
@@ -82,20 +101,30 @@ def failed_claims(jwt_header, jwt_data):
     return unauthorized("The token is invalid.", "invalid_token")
 
 
-def issue_tokens(user):
-    """A new access and refresh token pair for the user."""
+def issue_tokens(user, session):
+    """An access token and the session's current refresh token; the refresh never outlives the session."""
     identity = str(user.id)
-    return {
-        "access_token": create_access_token(identity=identity),
-        "refresh_token": create_refresh_token(identity=identity),
-        "token_type": "Bearer",
-        "expires_in": int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()),
-    }
+    claims = {"sid": session.sid}
+    access = create_access_token(identity=identity, additional_claims=claims)
+    refresh = create_refresh_token(
+        identity=identity,
+        additional_claims={**claims, "jti": session.refresh_jti},
+        expires_delta=session.expires_at - utcnow(),
+    )
+    return token_schema.dump(
+        {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()),
+        }
+    )
 
 
 class SignupResource(Resource):
     """Create an account."""
 
+    @limit_from_config("RATELIMIT_SIGNUP")
     def post(self):
         """Register an email and password; 409 when the email is taken in any letter case."""
         data = credentials_schema.load(request.get_json())
@@ -106,15 +135,45 @@ class SignupResource(Resource):
 
 
 class LoginResource(Resource):
-    """Exchange email and password for tokens."""
+    """Exchange email and password for a new session's tokens."""
 
+    @limit_from_config("RATELIMIT_LOGIN")
+    @limit_from_config("RATELIMIT_LOGIN_ACCOUNT", key_func=login_account_key)
     def post(self):
         """Same 401, in about the same time, for a wrong password and an unknown email."""
         data = login_schema.load(request.get_json())
         user = User.authenticate(data["email"], data["password"])
         if user is None:
             return unauthorized("Invalid email or password.")
-        return token_schema.dump(issue_tokens(user)), 200
+        session = Session.start(user, current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
+        return issue_tokens(user, session), 200
+
+
+class RefreshResource(Resource):
+    """Trade a refresh token for a new token pair (rotation with reuse detection)."""
+
+    @limit_from_config("RATELIMIT_REFRESH")
+    @jwt_required(refresh=True)
+    def post(self):
+        """The used refresh token stops working; presenting it again ends the whole session."""
+        claims = get_jwt()
+        session = Session.objects.get(sid=claims["sid"])
+        new_jti = Session.new_jti()
+        if not session.rotate(claims["jti"], new_jti):
+            session.delete()
+            return unauthorized("This refresh token was already used; the session has been revoked.", "invalid_token")
+        session.refresh_jti = new_jti
+        return issue_tokens(current_user, session), 200
+
+
+class LogoutResource(Resource):
+    """End the current session."""
+
+    @jwt_required()
+    def post(self):
+        """Both tokens of this login stop working; other logins of the user go on."""
+        Session.objects(sid=get_jwt()["sid"]).delete()
+        return Response(status=204)
 
 
 class MeResource(Resource):
@@ -124,3 +183,70 @@ class MeResource(Resource):
     def get(self):
         """Who am I."""
         return user_schema.dump(current_user), 200
+
+
+class PasswordResource(Resource):
+    """Change one's own password."""
+
+    @jwt_required()
+    def put(self):
+        """403 for a wrong current password (the token itself is fine); other sessions end."""
+        data = password_change_schema.load(request.get_json())
+        if not current_user.check_password(data["current_password"]):
+            raise Forbidden("The current password is not correct.")
+        current_user.set_password(data["new_password"])
+        current_user.save()
+        Session.revoke_all(current_user, keep_sid=get_jwt()["sid"])
+        return Response(status=204)
+
+
+RESET_EMAIL = """Hello,
+
+someone (hopefully you) asked to reset the password of your movie-bag account.
+Open this link within {minutes} minutes to choose a new password:
+
+{link}
+
+Or send this token to POST /api/auth/reset as "reset_token":
+
+{token}
+
+The link works once. If you did not ask for it, ignore this email: your password stays as it is.
+"""
+
+
+class ForgotPasswordResource(Resource):
+    """Ask for a password reset email."""
+
+    @limit_from_config("RATELIMIT_FORGOT")
+    def post(self):
+        """202 whether or not the address has an account, so nobody can probe for accounts."""
+        data = forgot_schema.load(request.get_json())
+        user = User.find_by_email(data["email"])
+        if user is not None:
+            lifetime = current_app.config["PASSWORD_RESET_EXPIRES"]
+            token = PasswordReset.issue(user, lifetime)
+            link = current_app.config["PASSWORD_RESET_URL"].format(token=token)
+            body = RESET_EMAIL.format(minutes=int(lifetime.total_seconds() // 60), link=link, token=token)
+            send_email(user.email, "Reset your movie-bag password", body)
+        return {"message": "If that email has an account, a reset link is on its way.", "status": 202}, 202
+
+
+class ResetPasswordResource(Resource):
+    """Set a new password with an emailed reset token."""
+
+    def post(self):
+        """The token works once and for an hour; afterwards every session of the user ends."""
+        data = reset_schema.load(request.get_json())
+        reset = PasswordReset.find(data["reset_token"])
+        if reset is None:
+            raise BadRequest("This reset token is not valid.")
+        if reset.expired:
+            raise BadRequest("This reset token has expired; ask for a new one.")
+        if not reset.claim():
+            raise BadRequest("This reset token was already used; ask for a new one.")
+        user = reset.user
+        user.set_password(data["password"])
+        user.save()
+        Session.revoke_all(user)
+        return Response(status=204)

@@ -1,17 +1,32 @@
 """Every URL of the API in one table."""
 
-from resources.auth import LoginResource, MeResource, SignupResource
+from resources.auth import (
+    ForgotPasswordResource,
+    LoginResource,
+    LogoutResource,
+    MeResource,
+    PasswordResource,
+    RefreshResource,
+    ResetPasswordResource,
+    SignupResource,
+)
 from resources.health import HealthResource
 from resources.movie import MovieListResource, MovieResource
 from resources.openapi import OpenApiResource, swagger_ui_blueprint
-from resources.user import UserResource
+from resources.user import UserListResource, UserResource
 
 ROUTES = [
     (HealthResource, "/api/health"),
     (OpenApiResource, "/api/openapi.json"),
     (SignupResource, "/api/auth/signup"),
     (LoginResource, "/api/auth/login"),
+    (RefreshResource, "/api/auth/refresh"),
+    (LogoutResource, "/api/auth/logout"),
     (MeResource, "/api/auth/me"),
+    (PasswordResource, "/api/auth/password"),
+    (ForgotPasswordResource, "/api/auth/forgot"),
+    (ResetPasswordResource, "/api/auth/reset"),
+    (UserListResource, "/api/users"),
     (UserResource, "/api/users/<user_id>"),
     (MovieListResource, "/api/movies"),
     (MovieResource, "/api/movies/<movie_id>"),

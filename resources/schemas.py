@@ -59,13 +59,6 @@ def validate_password(password):
     validate_password_bytes(password)
 
 
-class CredentialsSchema(Schema):
-    """Email and password, as sent to signup."""
-
-    email = NormalizedEmail(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate_password)
-
-
 class LoginSchema(Schema):
     """Email and password, as sent to login: any email string, so a wrong email is a 401, not a hint."""
 
@@ -77,13 +70,53 @@ class LoginSchema(Schema):
     )
 
 
+class PasswordChangeSchema(Schema):
+    """The current password, as proof, and the new one."""
+
+    current_password = fields.String(required=True, load_only=True, validate=[validate.Length(min=1), validate_password_bytes])
+    new_password = fields.String(required=True, load_only=True, validate=validate_password)
+
+
+class ForgotSchema(Schema):
+    """Where to send a password reset link."""
+
+    email = NormalizedEmail(required=True, validate=validate.Length(max=254))
+
+
+class ResetSchema(Schema):
+    """An emailed reset token and the new password."""
+
+    reset_token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate_password)
+
+
 class UserSchema(Schema):
     """A user as the API shows it: never the password hash."""
 
     id = fields.String(dump_only=True)
-    email = fields.Email(dump_only=True)
-    is_admin = fields.Boolean(dump_only=True)
+    email = NormalizedEmail(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate_password)
+    is_admin = fields.Boolean(load_default=False)
     created_at = UTCDateTime(dump_only=True)
+
+
+class UserPatchSchema(Schema):
+    """What an admin may change on an account."""
+
+    is_admin = fields.Boolean(required=True)
+
+
+class PageQuerySchema(Schema):
+    """Pagination parameters shared by every list."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class UserQuerySchema(PageQuerySchema):
+    """The query string of the user list."""
+
+    q = fields.String(validate=validate.Length(min=1, max=254))
 
 
 class TokenSchema(Schema):
@@ -116,11 +149,9 @@ class MovieSchema(Schema):
     updated_at = UTCDateTime(dump_only=True)
 
 
-class MovieQuerySchema(Schema):
+class MovieQuerySchema(PageQuerySchema):
     """The query string of the movie list."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     q = fields.String(validate=validate.Length(min=1, max=200))
     genre = fields.String(validate=validate.Length(min=1, max=200))
     cast = fields.String(validate=validate.Length(min=1, max=200))
@@ -128,9 +159,16 @@ class MovieQuerySchema(Schema):
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(MOVIE_SORTS))
 
 
-credentials_schema = CredentialsSchema()
 login_schema = LoginSchema()
 user_schema = UserSchema()
+# Signup: the same rules for email and password, and nothing else may be sent.
+credentials_schema = UserSchema(only=("email", "password"))
+users_schema = UserSchema(many=True)
+user_patch_schema = UserPatchSchema()
+user_query_schema = UserQuerySchema()
+password_change_schema = PasswordChangeSchema()
+forgot_schema = ForgotSchema()
+reset_schema = ResetSchema()
 token_schema = TokenSchema()
 movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)

@@ -12,6 +12,8 @@ from database.models import User
 PRODUCTION_ENV = {
     "JWT_SECRET_KEY": "a-production-secret-that-is-long-enough-0123456789",
     "MONGODB_URI": "mongodb://db.invalid:27017/movie-bag",
+    # The data goes to mongomock below; rate-limit counters must not try the invalid host either.
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 

@@ -19,6 +19,8 @@ def unreachable_db_client(monkeypatch):
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:9/movie-bag")
     monkeypatch.setenv("MONGODB_TIMEOUT_MS", "300")
     monkeypatch.setenv("DEMO_DATA", "0")
+    # limits' MongoDB storage connects from its __del__, which would outlive this test.
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     app = create_app("development")
     return app.test_client()
 

@@ -1,0 +1,459 @@
+/**
+ * End-to-end check of the built client against a live movie-bag API.
+ *
+ * Starts gunicorn on a free port (in-memory database, built web/dist served
+ * by Flask), drives headless Chromium through playwright-core, and stops the
+ * server at the end. Anything that cannot start fails the run: a skipped
+ * e2e would look green while proving nothing.
+ *
+ * Run with `npm run e2e` (builds first). CHROMIUM_PATH overrides the browser.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPO = path.resolve(WEB, '..');
+const DIST = path.join(WEB, 'dist');
+const SHOTS = path.join(REPO, 'artifacts', 'screenshots');
+const GUNICORN = path.join(REPO, '.venv', 'bin', 'gunicorn');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const HEALTH_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 15_000;
+
+// Unique per run, so a reused database never collides with an earlier run.
+const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const OWNER = { email: `owner-${RUN}@example.com`, password: 'correct horse battery' };
+const STRANGER = { email: `stranger-${RUN}@example.com`, password: 'another good password' };
+const MOVIE = `E2E Heat ${RUN}`;
+const EDITED = `E2E Heat ${RUN} (director's cut)`;
+
+async function exists(file) {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts the API + built client with gunicorn and waits for /api/health. */
+async function startServer() {
+  if (!(await exists(GUNICORN))) {
+    throw new Error(`Cannot start the API: ${GUNICORN} is missing. Install the Python environment first.`);
+  }
+  if (!(await exists(path.join(DIST, 'index.html')))) {
+    throw new Error(`Cannot serve the client: ${DIST}/index.html is missing. Run "npm run build" first.`);
+  }
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    FLASK_CONFIG: 'development',
+    // Empty rather than deleted, so a developer's .env cannot point the run at a real database.
+    MONGODB_URI: '',
+    DEMO_DATA: '0',
+    BCRYPT_LOG_ROUNDS: '4',
+    RATELIMIT_ENABLED: '0',
+    WEB_DIST: DIST,
+  };
+  const child = spawn(
+    GUNICORN,
+    ['--chdir', REPO, '--bind', `127.0.0.1:${port}`, '--workers', '1', '--threads', '4', 'app:app'],
+    { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    });
+  });
+  child.on('error', (error) => keep(`\nspawn error: ${error.message}\n`));
+
+  const stop = async () => {
+    if (exited) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const done = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)]);
+    if (!done) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      await exitPromise;
+    }
+  };
+  // If this process dies early, don't leave a server behind.
+  process.once('exit', () => {
+    if (!exited) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new Error(`The API server exited (${JSON.stringify(exited)}) before answering:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.status === 200) return { baseUrl, stop, output: () => output };
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`GET /api/health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${output}`);
+}
+
+/** A fresh Chromium with its own temporary profile: one per person. */
+async function openBrowser(baseURL) {
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      baseURL,
+      viewport: { width: 1280, height: 800 },
+      timeout: 30_000,
+    });
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw new Error(`Cannot start Chromium at ${CHROMIUM}: ${error.message}`);
+  }
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const page = context.pages()[0] || (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function screenshot(page, name) {
+  // Park the pointer so no link is caught mid-hover.
+  await page.mouse.move(1, page.viewportSize().height - 1);
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+async function signUpAndLogIn(page, person) {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL('**/login');
+  await page.getByText('Your account is ready').waitFor();
+  assert.equal(await page.getByLabel('Email').inputValue(), person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/private');
+  await page.getByRole('heading', { name: 'My movies' }).waitFor();
+}
+
+async function api(baseUrl, method, urlPath, { token, body, headers = {} } = {}) {
+  const response = await fetch(`${baseUrl}${urlPath}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+describe('movie-bag in a real browser against a live API', () => {
+  let server;
+  let owner;
+  let stranger;
+  let movieId;
+  let ownerToken;
+  let ownerRefresh;
+
+  let setupError = null;
+
+  // Setup errors are reported by the first test instead of failing a hook:
+  // node --test counts tests behind a failed hook as "cancelled", not failed.
+  before(async () => {
+    try {
+      await mkdir(SHOTS, { recursive: true });
+      server = await startServer();
+      owner = await openBrowser(server.baseUrl);
+    } catch (error) {
+      setupError = error;
+    }
+  });
+
+  /** A test that fails, never skips, when the server or the browser did not start. */
+  function step(name, fn) {
+    it(name, async () => {
+      if (setupError) throw new Error(`Not run: the server or Chromium did not start (${setupError.message.split('\n')[0]})`);
+      await fn();
+    });
+  }
+
+  it('starts the API server and headless Chromium', () => {
+    if (setupError) throw setupError;
+    assert.ok(server && owner);
+  });
+
+  after(async () => {
+    await owner?.close();
+    await stranger?.close();
+    await server?.stop();
+  });
+
+  step('serves the client from Flask, with client-side routes falling back to index.html', async () => {
+    for (const route of ['/', '/login', '/private', '/movies/000000000000000000000000']) {
+      const response = await fetch(`${server.baseUrl}${route}`);
+      assert.equal(response.status, 200, `GET ${route}`);
+      assert.match(await response.text(), /<div id="root">/, `GET ${route} is the SPA`);
+    }
+  });
+
+  step('signs up, logs in and lands on /private', async () => {
+    const { page } = owner;
+    await signUpAndLogIn(page, OWNER);
+    assert.match(await page.getByTestId('current-user').innerText(), new RegExp(OWNER.email));
+    [ownerToken, ownerRefresh] = await page.evaluate(() => [
+      sessionStorage.getItem('movieBag.accessToken'),
+      sessionStorage.getItem('movieBag.refreshToken'),
+    ]);
+    assert.ok(ownerToken && ownerRefresh, 'both tokens are kept in sessionStorage');
+    await page.getByText("You haven't added any movies yet.").waitFor();
+  });
+
+  step('adds a movie', async () => {
+    const { page } = owner;
+    await page.getByRole('button', { name: '+ Add movie' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill(MOVIE);
+    await dialog.getByLabel('Cast').fill('Al Pacino, Robert De Niro');
+    await dialog.getByLabel('Genres').fill('Crime');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('notice').filter({ hasText: `Added “${MOVIE}”.` }).waitFor();
+    await page.getByRole('link', { name: MOVIE, exact: true }).waitFor();
+  });
+
+  step('edits it', async () => {
+    const { page } = owner;
+    await page.getByRole('button', { name: `Edit ${MOVIE}`, exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    assert.equal(await dialog.getByLabel('Cast').inputValue(), 'Al Pacino, Robert De Niro');
+    await dialog.getByLabel('Name').fill(EDITED);
+    await dialog.getByLabel('Genres').fill('Crime, Thriller');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('notice').filter({ hasText: `Saved “${EDITED}”.` }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name: EDITED, exact: true }).waitFor();
+    assert.equal(await page.getByRole('link', { name: MOVIE, exact: true }).count(), 0);
+  });
+
+  step('explains a stale edit (412 on If-Match) and reloads the latest version', async () => {
+    const { page } = owner;
+    await page.getByRole('button', { name: `Edit ${EDITED}`, exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').waitFor();
+    // Someone else's change lands while the dialog is open.
+    const id = (await page.getByRole('link', { name: EDITED, exact: true }).getAttribute('href')).split('/').pop();
+    const sneaky = await api(server.baseUrl, 'PATCH', `/api/movies/${id}`, {
+      token: ownerToken,
+      body: { casts: ['Al Pacino', 'Robert De Niro', 'Val Kilmer'] },
+    });
+    assert.equal(sneaky.status, 200, JSON.stringify(sneaky.body));
+    await dialog.getByLabel('Cast').fill('Al Pacino');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Someone changed this movie meanwhile').waitFor();
+    await dialog.getByRole('button', { name: 'Reload movie' }).click();
+    await page.waitForFunction(
+      () => document.querySelector('#movie-casts')?.value === 'Al Pacino, Robert De Niro, Val Kilmer',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  step('pages through the public catalogue with the API headers', async () => {
+    // Enough extra movies of this run for a second page (12 per page).
+    for (let i = 1; i <= 12; i += 1) {
+      const created = await api(server.baseUrl, 'POST', '/api/movies', {
+        token: ownerToken,
+        body: { name: `E2E Extra ${RUN} #${String(i).padStart(2, '0')}`, casts: [`Actor ${i}`], genres: [i % 2 ? 'Drama' : 'Comedy'] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const { page } = owner;
+    await page.goto('/');
+    await page.getByLabel('Search').fill(RUN);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(`**/?q=${RUN}`);
+    await page.getByTestId('result-count').filter({ hasText: 'Showing 1–12 of 13' }).waitFor();
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/page=2/);
+    await page.getByTestId('result-count').filter({ hasText: 'Showing 13–13 of 13' }).waitFor();
+
+    await page.goto('/');
+    await page.getByTestId('movie-card').first().waitFor();
+    await screenshot(page, 'catalogue.png');
+  });
+
+  step('shows the edited movie in the public catalogue and on its page', async () => {
+    const { page } = owner;
+    await page.goto(`/?q=${encodeURIComponent("director's cut")}&genre=Thriller`);
+    const card = page.getByTestId('movie-card').filter({ hasText: EDITED });
+    await card.waitFor();
+    await card.getByRole('link', { name: EDITED }).click();
+    await page.waitForURL('**/movies/*');
+    movieId = new URL(page.url()).pathname.split('/').pop();
+    await page.getByRole('heading', { name: EDITED }).waitFor();
+    await page.getByText('Thriller').waitFor();
+    await page.getByRole('button', { name: 'Edit' }).waitFor();
+    await page.getByRole('button', { name: 'Delete' }).waitFor();
+    await screenshot(page, 'movie.png');
+
+    await page.goto('/private');
+    await page.getByRole('link', { name: EDITED, exact: true }).waitFor();
+    await screenshot(page, 'dashboard.png');
+  });
+
+  step('shows no Edit or Delete to a second user, and the API refuses his PATCH with 403', async () => {
+    stranger = await openBrowser(server.baseUrl);
+    const { page } = stranger;
+    await signUpAndLogIn(page, STRANGER);
+    await page.goto(`/movies/${movieId}`);
+    await page.getByRole('heading', { name: EDITED }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0);
+
+    const token = await page.evaluate(() => sessionStorage.getItem('movieBag.accessToken'));
+    const patch = await api(server.baseUrl, 'PATCH', `/api/movies/${movieId}`, {
+      token,
+      body: { name: `Hijacked ${RUN}` },
+    });
+    assert.equal(patch.status, 403, JSON.stringify(patch.body));
+    assert.equal(typeof patch.body.message, 'string');
+    const unchanged = await api(server.baseUrl, 'GET', `/api/movies/${movieId}`);
+    assert.equal(unchanged.body.name, EDITED);
+  });
+
+  step('silently refreshes a rejected access token and rotates the refresh token', async () => {
+    const { page } = stranger;
+    const before = await page.evaluate(() => {
+      const refresh = sessionStorage.getItem('movieBag.refreshToken');
+      sessionStorage.setItem('movieBag.accessToken', 'expired-or-tampered');
+      return refresh;
+    });
+    await page.goto('/private');
+    await page.getByRole('heading', { name: 'My movies' }).waitFor();
+    assert.match(page.url(), /\/private$/);
+    const after = await page.evaluate(() => sessionStorage.getItem('movieBag.refreshToken'));
+    assert.ok(after && after !== before, 'a new refresh token replaced the old one');
+    const reuse = await api(server.baseUrl, 'POST', '/api/auth/refresh', { token: before });
+    assert.equal(reuse.status, 401, 'the rotated-out refresh token no longer works');
+  });
+
+  step('logs out, and /private then redirects to /login', async () => {
+    const { page } = owner;
+    await page.goto('/private');
+    await page.getByRole('heading', { name: 'My movies' }).waitFor();
+    const logout = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    await page.getByRole('button', { name: 'Logout' }).click();
+    assert.equal((await logout).status(), 204);
+    await page.waitForURL('**/login');
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await page.getByRole('link', { name: 'Login' }).waitFor();
+
+    await page.goto('/private');
+    await page.waitForURL('**/login');
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await screenshot(page, 'login.png');
+
+    const me = await api(server.baseUrl, 'GET', '/api/auth/me', { token: ownerToken });
+    assert.equal(me.status, 401, 'the logged-out access token is revoked');
+    const refresh = await api(server.baseUrl, 'POST', '/api/auth/refresh', { token: ownerRefresh });
+    assert.equal(refresh.status, 401, 'the logged-out refresh token is revoked');
+  });
+
+  step('sends a person with an invalid token from /private to /login', async () => {
+    const { page } = owner;
+    await page.evaluate(() => {
+      sessionStorage.setItem('movieBag.accessToken', 'not-a-token');
+      sessionStorage.setItem('movieBag.refreshToken', 'not-a-token-either');
+    });
+    await page.goto('/private');
+    await page.waitForURL('**/login');
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  });
+
+  step('fits a phone-sized screen', async () => {
+    const { page } = owner;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/');
+    await page.getByTestId('movie-card').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the catalogue scrolls sideways by ${overflow}px on a phone`);
+    await screenshot(page, 'catalogue-phone.png');
+    await page.getByRole('button', { name: 'Toggle navigation' }).click();
+    await page.getByRole('link', { name: 'Signup' }).waitFor();
+  });
+
+  step('raised no uncaught errors in the pages', () => {
+    assert.deepEqual(owner.pageErrors, []);
+    assert.deepEqual(stranger?.pageErrors ?? [], []);
+  });
+});

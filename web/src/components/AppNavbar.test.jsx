@@ -1,0 +1,40 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ALICE, json, mockFetch, storeTokens } from '../test/fetchMock.js';
+import { renderApp } from '../test/renderApp.jsx';
+
+const NO_MOVIES = () => json(200, [], { 'X-Total-Count': '0' });
+
+describe('<AppNavbar>', () => {
+  it('offers Login and Signup when logged out', async () => {
+    mockFetch({ 'GET /api/movies': NO_MOVIES });
+
+    renderApp('/');
+
+    const nav = screen.getByRole('navigation');
+    expect(within(nav).getByRole('link', { name: 'Login' })).toHaveAttribute('href', '/login');
+    expect(within(nav).getByRole('link', { name: 'Signup' })).toHaveAttribute('href', '/signup');
+    await screen.findByText(/The catalogue is empty/);
+  });
+
+  it("shows the person's email and a Logout that revokes, clears and goes to /login", async () => {
+    storeTokens();
+    const mock = mockFetch({
+      'GET /api/auth/me': () => json(200, ALICE),
+      'GET /api/movies': NO_MOVIES,
+      'POST /api/auth/logout': () => json(204),
+    });
+    const { user } = renderApp('/private');
+
+    expect(await screen.findByTestId('current-user')).toHaveTextContent(ALICE.email);
+    expect(screen.queryByRole('link', { name: 'Login' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Logout' }));
+
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeVisible();
+    expect(screen.getByTestId('location')).toHaveTextContent('/login');
+    expect(mock.callsTo('POST /api/auth/logout')[0].headers.Authorization).toBe('Bearer access-1');
+    expect(sessionStorage.length).toBe(0);
+    expect(screen.getByRole('link', { name: 'Login' })).toBeVisible();
+  });
+});

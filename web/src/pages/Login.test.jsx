@@ -1,0 +1,73 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ALICE, json, mockFetch } from '../test/fetchMock.js';
+import { renderApp } from '../test/renderApp.jsx';
+
+const TOKENS = { access_token: 'access-1', refresh_token: 'refresh-1', token_type: 'Bearer', expires_in: 900 };
+
+async function logIn(user) {
+  await user.type(screen.getByLabelText('Email'), ALICE.email);
+  await user.type(screen.getByLabelText('Password'), 'password123');
+  await user.click(screen.getByRole('button', { name: 'Log in' }));
+}
+
+describe('<Login>', () => {
+  it('stores the tokens in sessionStorage and lands on /private', async () => {
+    const mock = mockFetch({
+      'POST /api/auth/login': () => json(200, TOKENS),
+      'GET /api/auth/me': () => json(200, ALICE),
+      'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }),
+    });
+    const { user } = renderApp('/login');
+
+    await logIn(user);
+
+    expect(await screen.findByRole('heading', { name: 'My movies' })).toBeVisible();
+    expect(screen.getByTestId('location')).toHaveTextContent('/private');
+    expect(sessionStorage.getItem('movieBag.accessToken')).toBe('access-1');
+    expect(sessionStorage.getItem('movieBag.refreshToken')).toBe('refresh-1');
+    expect(mock.callsTo('POST /api/auth/login')[0].body).toEqual({ email: ALICE.email, password: 'password123' });
+    expect(mock.callsTo('GET /api/movies')[0].query.added_by).toBe(ALICE.id);
+  });
+
+  it('returns to the private page first asked for', async () => {
+    mockFetch({
+      'POST /api/auth/login': () => json(200, TOKENS),
+      'GET /api/auth/me': () => json(200, ALICE),
+      'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }),
+    });
+    const { user } = renderApp('/private?page=2');
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeVisible();
+
+    await logIn(user);
+
+    await screen.findByRole('heading', { name: 'My movies' });
+    expect(screen.getByTestId('location')).toHaveTextContent('/private?page=2');
+  });
+
+  it('shows the API message for wrong credentials and stores nothing', async () => {
+    mockFetch({
+      'POST /api/auth/login': () => json(401, { message: 'Invalid email or password.', status: 401 }),
+    });
+    const { user } = renderApp('/login');
+
+    await logIn(user);
+
+    expect(await screen.findByText('Invalid email or password.')).toBeVisible();
+    expect(screen.getByTestId('location')).toHaveTextContent('/login');
+    expect(sessionStorage.getItem('movieBag.accessToken')).toBeNull();
+  });
+
+  it('says so when the API is unreachable', async () => {
+    mockFetch({
+      'POST /api/auth/login': () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    const { user } = renderApp('/login');
+
+    await logIn(user);
+
+    expect(await screen.findByText('Server unreachable')).toBeVisible();
+  });
+});

@@ -1,0 +1,183 @@
+import { useState } from 'react';
+import Alert from 'react-bootstrap/Alert';
+import Button from 'react-bootstrap/Button';
+import Spinner from 'react-bootstrap/Spinner';
+import Table from 'react-bootstrap/Table';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import api from '../api/client.js';
+import { useAuth } from '../auth/AuthProvider.jsx';
+import ConfirmDeleteModal from '../components/ConfirmDeleteModal.jsx';
+import ErrorAlert from '../components/ErrorAlert.jsx';
+import GenreBadges from '../components/GenreBadges.jsx';
+import Loading from '../components/Loading.jsx';
+import MovieFormModal from '../components/MovieFormModal.jsx';
+import Pager from '../components/Pager.jsx';
+import { formatDate } from '../format.js';
+import useMovieList from '../hooks/useMovieList.js';
+
+const PER_PAGE = 20;
+
+/** /private: the logged-in person's own movies, with add, edit and delete. */
+export default function Private() {
+  const { user } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const { result, error, loading, reload } = useMovieList({
+    added_by: user.id,
+    sort: '-created_at',
+    page,
+    per_page: PER_PAGE,
+  });
+
+  const [notice, setNotice] = useState(() => location.state && location.state.notice);
+  const [adding, setAdding] = useState(false);
+  // {movie, etag} of the copy loaded for editing: the ETag goes back as If-Match.
+  const [editing, setEditing] = useState(null);
+  const [opening, setOpening] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const [deleting, setDeleting] = useState(null);
+
+  async function openEditor(movieId) {
+    setOpening(movieId);
+    setActionError(null);
+    try {
+      setEditing(await api.getMovie(movieId));
+    } catch (err) {
+      setActionError(err);
+      if (err.status === 404) reload();
+    } finally {
+      setOpening(null);
+    }
+  }
+
+  async function create(fields) {
+    const movie = await api.createMovie(fields);
+    setAdding(false);
+    setNotice(`Added “${movie.name}”.`);
+    if (page === 1) reload();
+    else navigate('/private');
+  }
+
+  async function update(fields) {
+    const saved = await api.updateMovie(editing.movie.id, fields, editing.etag);
+    setEditing(null);
+    setNotice(`Saved “${saved.movie.name}”.`);
+    reload();
+  }
+
+  async function remove(movie) {
+    await api.deleteMovie(movie.id);
+    setDeleting(null);
+    setNotice(`Deleted “${movie.name}”.`);
+    reload();
+  }
+
+  const movies = result ? result.movies : [];
+
+  return (
+    <>
+      <div className="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-3">
+        <h1 className="h3 mb-0">My movies</h1>
+        <Button onClick={() => setAdding(true)}>+ Add movie</Button>
+      </div>
+
+      {notice && (
+        <Alert variant="success" dismissible onClose={() => setNotice(null)} data-testid="notice">
+          {notice}
+        </Alert>
+      )}
+      <ErrorAlert error={error} onRetry={reload} />
+      <ErrorAlert error={actionError} />
+
+      {loading && !result && <Loading label="Loading your movies…" />}
+
+      {result && movies.length === 0 && !error && (
+        <Alert variant="light" className="border text-center py-4">
+          <p className="mb-2">You haven&apos;t added any movies yet.</p>
+          <Button variant="outline-primary" size="sm" onClick={() => setAdding(true)}>
+            Add your first movie
+          </Button>
+        </Alert>
+      )}
+
+      {result && movies.length > 0 && (
+        <div aria-busy={loading} className={loading ? 'opacity-50' : undefined}>
+          <Table hover responsive className="align-middle bg-white shadow-sm">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" className="d-none d-md-table-cell">Cast</th>
+                <th scope="col" className="d-none d-sm-table-cell">Genres</th>
+                <th scope="col" className="d-none d-lg-table-cell">Added</th>
+                <th scope="col" className="text-end">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {movies.map((movie) => (
+                <tr key={movie.id} data-testid="my-movie-row">
+                  <td>
+                    <Link to={`/movies/${movie.id}`}>{movie.name}</Link>
+                  </td>
+                  <td className="d-none d-md-table-cell small text-body-secondary">{movie.casts.join(', ')}</td>
+                  <td className="d-none d-sm-table-cell">
+                    <GenreBadges genres={movie.genres} />
+                  </td>
+                  <td className="d-none d-lg-table-cell small text-nowrap">{formatDate(movie.created_at)}</td>
+                  <td className="text-end text-nowrap">
+                    <Button
+                      variant="outline-primary"
+                      size="sm"
+                      className="me-2"
+                      onClick={() => openEditor(movie.id)}
+                      disabled={opening === movie.id}
+                      aria-label={`Edit ${movie.name}`}
+                    >
+                      {opening === movie.id ? <Spinner animation="border" size="sm" aria-hidden="true" /> : 'Edit'}
+                    </Button>
+                    <Button
+                      variant="outline-danger"
+                      size="sm"
+                      onClick={() => setDeleting(movie)}
+                      aria-label={`Delete ${movie.name}`}
+                    >
+                      Delete
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <Pager
+            page={page}
+            perPage={PER_PAGE}
+            total={result.total}
+            links={result.links}
+            shown={movies.length}
+            toPage={(n) => (n > 1 ? `/private?page=${n}` : '/private')}
+            label="My movie pages"
+          />
+        </div>
+      )}
+
+      <MovieFormModal
+        show={adding}
+        title="Add a movie"
+        onSave={create}
+        onHide={() => setAdding(false)}
+      />
+      <MovieFormModal
+        show={Boolean(editing)}
+        title="Edit movie"
+        movie={editing && editing.movie}
+        onSave={update}
+        onHide={() => setEditing(null)}
+        onReload={() => editing && openEditor(editing.movie.id)}
+      />
+      <ConfirmDeleteModal movie={deleting} onConfirm={remove} onHide={() => setDeleting(null)} />
+    </>
+  );
+}
