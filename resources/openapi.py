@@ -13,7 +13,16 @@ from flask_restful import Resource
 from flask_swagger_ui import get_swaggerui_blueprint
 from marshmallow import Schema, fields, validate
 
-from resources.auth import LoginResource, MeResource, SignupResource
+from resources.auth import (
+    ForgotPasswordResource,
+    LoginResource,
+    LogoutResource,
+    MeResource,
+    PasswordResource,
+    RefreshResource,
+    ResetPasswordResource,
+    SignupResource,
+)
 from resources.health import HealthResource
 from resources.movie import MovieListResource, MovieResource
 from resources.schemas import (
@@ -23,17 +32,23 @@ from resources.schemas import (
     TrimmedString,
     UserSchema,
     credentials_schema,
+    forgot_schema,
     login_schema,
     movie_patch_schema,
     movie_query_schema,
     movie_schema,
     movies_schema,
+    password_change_schema,
+    reset_schema,
     token_schema,
+    user_patch_schema,
+    user_query_schema,
     user_schema,
+    users_schema,
     validate_password,
     validate_password_bytes,
 )
-from resources.user import UserResource
+from resources.user import UserListResource, UserResource
 
 TITLE = "movie-bag"
 API_VERSION = "1.0.0"
@@ -52,6 +67,10 @@ class ErrorSchema(Schema):
         keys=fields.String(),
         metadata={"description": "Validation messages by field (nested for list items)."},
     )
+
+
+class NoticeSchema(ErrorSchema):
+    """The same envelope answering a request that was accepted: one sentence and the status."""
 
 
 class HealthSchema(Schema):
@@ -86,7 +105,7 @@ HEADERS = {
     "WWW-Authenticate": header("An RFC 6750 Bearer challenge."),
     "ETag": header("The entity tag of this version of the movie; send it back as If-Match."),
     "Location": header("The URL of what was created."),
-    "X-Total-Count": header("How many movies match, over all pages.", {"type": "integer"}),
+    "X-Total-Count": header("How many items match, over all pages.", {"type": "integer"}),
     "Link": header('RFC 8288 links to the first, prev, next and last pages (rel="...").'),
 }
 
@@ -104,6 +123,7 @@ ERRORS = {
     412: ("PreconditionFailed", "If-Match names a version that is no longer current.", ()),
     413: ("PayloadTooLarge", "The body is larger than 1 MiB.", ()),
     415: ("UnsupportedMediaType", "The body is not sent as application/json.", ()),
+    429: ("TooManyRequests", "Too many attempts from this address (or at this account); wait and retry.", ("Retry-After",)),
     503: ("ServiceUnavailable", "The database is not answering.", ("Retry-After",)),
 }
 
@@ -223,24 +243,86 @@ OPERATIONS = {
             signup_answer_schema,
             ("Location",),
         )},
-        errors=[409],
+        errors=[409, 429],
         body=credentials_schema,
     ),
     (LoginResource, "post"): operation(
         "Auth",
         "Exchange email and password for an access and a refresh token",
         {200: json_response("Logged in.", token_schema)},
-        errors=[401],
+        errors=[401, 429],
         body=login_schema,
+    ),
+    (RefreshResource, "post"): operation(
+        "Auth",
+        "Trade the refresh token (sent as the Bearer token) for a new pair; the old one stops working",
+        {200: json_response("A new token pair of the same session.", token_schema)},
+        errors=[429],
+        auth=True,
+    ),
+    (LogoutResource, "post"): operation(
+        "Auth", "End this login's session: both its tokens stop working", {204: json_response("Logged out.")}, auth=True
+    ),
+    (PasswordResource, "put"): operation(
+        "Auth",
+        "Change one's own password; every other session ends",
+        {204: json_response("Changed.")},
+        errors=[403],
+        body=password_change_schema,
+        auth=True,
+    ),
+    (ForgotPasswordResource, "post"): operation(
+        "Auth",
+        "Email a password reset link (the same answer whether or not the address has an account)",
+        {202: json_response("Accepted: if the address has an account, a link is on its way.", NoticeSchema)},
+        errors=[429],
+        body=forgot_schema,
+    ),
+    (ResetPasswordResource, "post"): operation(
+        "Auth",
+        "Set a new password with an emailed reset token; every session of the account ends",
+        {204: json_response("Changed.")},
+        body=reset_schema,
     ),
     (MeResource, "get"): operation(
         "Auth", "The account behind the token", {200: json_response("The account.", user_schema)}, auth=True
+    ),
+    (UserListResource, "get"): operation(
+        "Users",
+        "Page through the accounts, newest first (admins only)",
+        {200: json_response("One page of accounts.", users_schema, ("X-Total-Count", "Link"))},
+        errors=[403],
+        query=user_query_schema,
+        auth=True,
+    ),
+    (UserListResource, "post"): operation(
+        "Users",
+        "Create an account, admin or not (admins only)",
+        {201: json_response("Created; Location is the new account.", user_schema, ("Location",))},
+        errors=[403, 409],
+        body=user_schema,
+        auth=True,
     ),
     (UserResource, "get"): operation(
         "Users",
         "Read an account (its owner or an admin)",
         {200: json_response("The account.", user_schema)},
         errors=[403, 404],
+        auth=True,
+    ),
+    (UserResource, "patch"): operation(
+        "Users",
+        "Grant or take away admin rights (admins only; never the last admin's)",
+        {200: json_response("The account as it is now.", user_schema)},
+        errors=[403, 404, 409],
+        body=user_patch_schema,
+        auth=True,
+    ),
+    (UserResource, "delete"): operation(
+        "Users",
+        "Delete an account with its movies and sessions (its owner or an admin; never the last admin)",
+        {204: json_response("Deleted.")},
+        errors=[403, 404, 409],
         auth=True,
     ),
     (MovieListResource, "get"): operation(
