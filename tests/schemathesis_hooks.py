@@ -1,33 +1,38 @@
-"""Schemathesis hooks: a fresh account and Bearer token for the operations that need one.
+"""Schemathesis hooks: Bearer tokens for the operations that need one.
 
-Loaded by `schemathesis run` through SCHEMATHESIS_HOOKS=tests.schemathesis_hooks; the live server's
-base URL comes in MOVIE_BAG_BASE_URL.
+Loaded by `schemathesis run` through SCHEMATHESIS_HOOKS=tests.schemathesis_hooks. The tokens are made
+before the run by tests/test_schemathesis.py (logging in through the API, before fuzzing spends the
+login rate limit) and come in MOVIE_BAG_TOKENS as JSON: "user" for most operations, "admin" for the
+admin-only /api/users ones, and sessions of their own for logout and refresh, which end the session
+they are given (so the user's main token keeps working for the rest of the run).
 """
 
+import json
 import os
-import uuid
 
-import requests
 import schemathesis
 
 
-def fresh_token(base_url):
-    """Sign up a new account through the API and log it in; return its access token."""
-    credentials = {"email": f"fuzz-{uuid.uuid4().hex}@example.com", "password": "fuzzing-password"}
-    requests.post(f"{base_url}/api/auth/signup", json=credentials, timeout=10).raise_for_status()
-    response = requests.post(f"{base_url}/api/auth/login", json=credentials, timeout=10)
-    response.raise_for_status()
-    return response.json()["access_token"]
+def token_for(path):
+    """Which of the prepared tokens an operation gets."""
+    if path == "/api/auth/logout":
+        return "logout"
+    if path == "/api/auth/refresh":
+        return "refresh"
+    if path.startswith("/api/users"):
+        return "admin"
+    return "user"
 
 
 @schemathesis.auth()
-class BearerFromLogin:
-    """The token of an account made for this run, renewed every few minutes by schemathesis."""
+class PreparedBearerTokens:
+    """The tokens of accounts made for this run, chosen per operation."""
 
     def get(self, case, context):
-        """Log in as a new account."""
-        return fresh_token(os.environ["MOVIE_BAG_BASE_URL"])
+        """All prepared tokens, by role."""
+        return json.loads(os.environ["MOVIE_BAG_TOKENS"])
 
     def set(self, case, data, context):
-        """Send it as a Bearer token."""
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+        """Send the operation's token as a Bearer token."""
+        token = data[token_for(case.operation.path)]
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
