@@ -1,131 +1,72 @@
 import { useEffect, useRef, useState } from 'react';
-import Alert from 'react-bootstrap/Alert';
 import Button from 'react-bootstrap/Button';
 import Card from 'react-bootstrap/Card';
 import Form from 'react-bootstrap/Form';
-import Spinner from 'react-bootstrap/Spinner';
 import { Link, useNavigate } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import ConfirmModal from '../components/ConfirmModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
-import Field from '../components/Field.jsx';
+import Notice from '../components/Notice.jsx';
+import PasswordFields, { PasswordField } from '../components/PasswordFields.jsx';
+import SubmitButton from '../components/SubmitButton.jsx';
 import { formatDate } from '../format.js';
+import useApiForm from '../hooks/useApiForm.js';
 import { fieldError, validateConfirmation, validatePassword } from '../validation.js';
 
 export const PASSWORD_CHANGED_NOTICE = 'Password changed; your other sessions were logged out.';
 export const ACCOUNT_DELETED_NOTICE = 'Your account and all your movies were deleted.';
 
 const EMPTY = { current: '', next: '', confirm: '' };
-// The API's field names for the form's fields.
-const API_FIELD = { current: 'current_password', next: 'new_password' };
+
+/** The API's errors on the form's fields: it names them current_password and new_password. */
+function passwordErrors(error) {
+  return {
+    // 403 here means the token is fine but the current password is wrong.
+    current: error.status === 403 ? error.message : fieldError(error.errors, 'current_password'),
+    next: fieldError(error.errors, 'new_password'),
+  };
+}
 
 /** Change password: the current one as proof, the new one twice. */
 function ChangePasswordForm() {
-  const [values, setValues] = useState(EMPTY);
-  const [touched, setTouched] = useState({});
-  const [serverErrors, setServerErrors] = useState({});
-  const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  const localErrors = {
-    current: values.current ? null : 'Enter your current password.',
-    next: validatePassword(values.next),
-    confirm: validateConfirmation(values.next, values.confirm),
-  };
-  const messageFor = (field) => (touched[field] && localErrors[field]) || serverErrors[field] || null;
-
-  function change(event) {
-    const { name, value } = event.target;
-    setValues((current) => ({ ...current, [name]: value }));
-    setServerErrors((current) => ({ ...current, [name]: undefined }));
-  }
-
-  function blur(event) {
-    const { name } = event.target;
-    setTouched((current) => ({ ...current, [name]: true }));
-  }
-
-  async function handleSubmit(event) {
-    event.preventDefault();
-    setTouched({ current: true, next: true, confirm: true });
-    setNotice(null);
-    if (localErrors.current || localErrors.next || localErrors.confirm) return;
-    setSubmitting(true);
-    setError(null);
-    try {
+  const form = useApiForm({
+    initial: EMPTY,
+    validate: (values) => ({
+      current: values.current ? null : 'Enter your current password.',
+      next: validatePassword(values.next),
+      confirm: validateConfirmation(values.next, values.confirm),
+    }),
+    submit: async (values) => {
       await api.changePassword(values.current, values.next);
-      setValues(EMPTY);
-      setTouched({});
-      setServerErrors({});
+      form.reset(EMPTY);
       setNotice(PASSWORD_CHANGED_NOTICE);
-    } catch (err) {
-      const errors = {
-        current: fieldError(err.errors, API_FIELD.current),
-        next: fieldError(err.errors, API_FIELD.next),
-      };
-      // 403 here means the token is fine but the current password is wrong.
-      if (err.status === 403) errors.current = err.message;
-      setServerErrors(errors);
-      setError(errors.current || errors.next ? null : err);
-    } finally {
-      setSubmitting(false);
-    }
+    },
+    mapErrors: passwordErrors,
+  });
+
+  function handleSubmit(event) {
+    setNotice(null);
+    return form.handleSubmit(event);
   }
 
   return (
     <Card className="shadow-sm mb-4">
       <Card.Body className="p-4">
         <h2 className="h5 mb-3">Change password</h2>
-        {notice && (
-          <Alert variant="success" dismissible onClose={() => setNotice(null)} data-testid="password-notice">
-            {notice}
-          </Alert>
-        )}
-        <ErrorAlert error={error} />
+        <Notice notice={notice} onClose={() => setNotice(null)} testId="password-notice" />
+        <ErrorAlert error={form.generalError} />
         <Form noValidate onSubmit={handleSubmit} aria-label="Change password" style={{ maxWidth: 420 }}>
-          <Field
-            id="account-current-password"
-            label="Current password"
-            type="password"
-            name="current"
-            autoComplete="current-password"
-            value={values.current}
-            onChange={change}
-            onBlur={blur}
-            error={messageFor('current')}
-            required
-          />
-          <Field
+          <PasswordField id="account-current-password" label="Current password" {...form.field('current')} />
+          <PasswordFields
+            form={form}
             id="account-new-password"
-            label="New password"
-            type="password"
             name="next"
-            autoComplete="new-password"
-            value={values.next}
-            onChange={change}
-            onBlur={blur}
-            error={messageFor('next')}
-            help="At least 8 characters and at most 72 bytes."
-            required
+            confirmId="account-confirm-password"
+            confirmName="confirm"
           />
-          <Field
-            id="account-confirm-password"
-            label="Confirm new password"
-            type="password"
-            name="confirm"
-            autoComplete="new-password"
-            value={values.confirm}
-            onChange={change}
-            onBlur={blur}
-            error={messageFor('confirm')}
-            required
-          />
-          <Button type="submit" disabled={submitting}>
-            {submitting && <Spinner animation="border" size="sm" className="me-2" aria-hidden="true" />}
-            Change password
-          </Button>
+          <SubmitButton busy={form.submitting}>Change password</SubmitButton>
         </Form>
       </Card.Body>
     </Card>

@@ -3,14 +3,14 @@ import Alert from 'react-bootstrap/Alert';
 import Badge from 'react-bootstrap/Badge';
 import Button from 'react-bootstrap/Button';
 import Form from 'react-bootstrap/Form';
-import Table from 'react-bootstrap/Table';
 import { Link, useSearchParams } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
+import ActionsTable, { DeleteRowButton } from '../components/ActionsTable.jsx';
 import ConfirmModal from '../components/ConfirmModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
-import Loading from '../components/Loading.jsx';
-import Pager from '../components/Pager.jsx';
+import Notice from '../components/Notice.jsx';
+import PagedResults from '../components/PagedResults.jsx';
 import UserFormModal from '../components/UserFormModal.jsx';
 import { formatDate } from '../format.js';
 import usePagedList from '../hooks/usePagedList.js';
@@ -139,19 +139,18 @@ function UserAdmin({ me }) {
         </div>
       </Form>
 
-      {notice && (
-        <Alert variant="success" dismissible onClose={() => setNotice(null)} data-testid="notice">
-          {notice}
-        </Alert>
-      )}
+      <Notice notice={notice} onClose={() => setNotice(null)} />
       <ErrorAlert error={error} onRetry={reload} />
       <ErrorAlert error={actionError} />
 
-      {loading && !result && <Loading label="Loading users…" />}
-
-      {result && users.length === 0 && !error && (
-        <Alert variant="light" className="border text-center py-4">
-          {q ? (
+      <PagedResults
+        result={result}
+        items={users}
+        error={error}
+        loading={loading}
+        loadingLabel="Loading users…"
+        empty={
+          q ? (
             <>
               <p className="mb-2">No email contains “{q}”.</p>
               <Button variant="outline-primary" size="sm" onClick={() => search('')}>
@@ -160,80 +159,60 @@ function UserAdmin({ me }) {
             </>
           ) : (
             <p className="mb-0">There are no users.</p>
-          )}
-        </Alert>
-      )}
-
-      {result && users.length > 0 && (
-        <div aria-busy={loading} className={loading ? 'opacity-50' : undefined}>
-          <Table hover responsive className="align-middle bg-white shadow-sm">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Admin</th>
-                <th scope="col" className="d-none d-sm-table-cell">
-                  Joined
-                </th>
-                <th scope="col" className="text-end">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((account) => (
-                <tr key={account.id} data-testid="user-row">
-                  <td className="text-break">
-                    <EmailText email={account.email} />
-                    {account.id === me.id && (
-                      <Badge bg="secondary-subtle" text="secondary-emphasis" className="ms-2 fw-normal">
-                        you
-                      </Badge>
-                    )}
-                  </td>
-                  <td>
-                    <Form.Check
-                      type="switch"
-                      role="switch"
-                      id={`admin-${account.id}`}
-                      aria-label={`Admin rights for ${account.email}`}
-                      checked={account.is_admin}
-                      disabled={toggling === account.id}
-                      onChange={() => toggleAdmin(account)}
-                    />
-                  </td>
-                  <td className="d-none d-sm-table-cell small text-nowrap">{formatDate(account.created_at)}</td>
-                  <td className="text-end text-nowrap">
-                    {account.id === me.id ? (
-                      <Link to="/account" className="small">
-                        Your account
-                      </Link>
-                    ) : (
-                      <Button
-                        variant="outline-danger"
-                        size="sm"
-                        onClick={() => setDeleting(account)}
-                        aria-label={`Delete ${account.email}`}
-                      >
-                        Delete
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-          <Pager
-            page={page}
-            perPage={PER_PAGE}
-            total={result.total}
-            links={result.links}
-            shown={users.length}
-            toPage={toPage}
-            label="User pages"
-            noun="users"
-          />
-        </div>
-      )}
+          )
+        }
+        page={page}
+        perPage={PER_PAGE}
+        toPage={toPage}
+        label="User pages"
+        noun="users"
+      >
+        <ActionsTable
+          columns={
+            <>
+              <th scope="col">Email</th>
+              <th scope="col">Admin</th>
+              <th scope="col" className="d-none d-sm-table-cell">
+                Joined
+              </th>
+            </>
+          }
+        >
+          {users.map((account) => (
+            <tr key={account.id} data-testid="user-row">
+              <td className="text-break">
+                <EmailText email={account.email} />
+                {account.id === me.id && (
+                  <Badge bg="secondary-subtle" text="secondary-emphasis" className="ms-2 fw-normal">
+                    you
+                  </Badge>
+                )}
+              </td>
+              <td>
+                <Form.Check
+                  type="switch"
+                  role="switch"
+                  id={`admin-${account.id}`}
+                  aria-label={`Admin rights for ${account.email}`}
+                  checked={account.is_admin}
+                  disabled={toggling === account.id}
+                  onChange={() => toggleAdmin(account)}
+                />
+              </td>
+              <td className="d-none d-sm-table-cell small text-nowrap">{formatDate(account.created_at)}</td>
+              <td className="text-end text-nowrap">
+                {account.id === me.id ? (
+                  <Link to="/account" className="small">
+                    Your account
+                  </Link>
+                ) : (
+                  <DeleteRowButton name={account.email} onClick={() => setDeleting(account)} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </ActionsTable>
+      </PagedResults>
 
       <UserFormModal show={adding} onSave={create} onHide={() => setAdding(false)} />
       <ConfirmModal
