@@ -18,13 +18,14 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run test create-admin load-demo deps dev-deps web-build test-python test-web browser bench clean
+.PHONY: run test create-admin load-demo deps dev-deps web-build test-python test-postman test-web browser bench clean
 
 run: deps web-build
 	$(PIPENV) run gunicorn -c gunicorn.conf.py app:app
 
 test: dev-deps
 	$(MAKE) test-python
+	$(MAKE) test-postman
 	$(MAKE) test-web
 
 # Account and data commands for a real MongoDB (MONGODB_URI): make create-admin EMAIL=you@example.com
@@ -57,6 +58,21 @@ dev-deps: .venv/.synced-dev
 # Tests never read the developer's .env: they set what they need themselves.
 test-python: dev-deps
 	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run pytest
+
+# --- Postman collection under newman (pinned in the root package.json) ------------------------
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+ifeq ($(HAVE_NPM),yes)
+test-postman: dev-deps node_modules/.installed
+	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run python tests/run_newman.py
+else
+test-postman:
+	@if [ "$$CI" = true ]; then echo "FAIL: node/npm are missing and CI=true forbids skipping the Postman suite (newman)"; exit 1; fi
+	@echo "SKIPPED: Postman collection under newman (Node.js/npm are not installed)"
+endif
 
 # --- Benchmark ----------------------------------------------------------------------------------
 
@@ -104,4 +120,4 @@ test-web:
 endif
 
 clean:
-	rm -rf $(TOOLS) .venv $(WEB)/node_modules $(WEB)/dist .coverage .pytest_cache artifacts
+	rm -rf $(TOOLS) .venv node_modules $(WEB)/node_modules $(WEB)/dist .coverage .pytest_cache artifacts

@@ -9,8 +9,9 @@ from flask import Flask, Request, g, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from flask_restful import Api
-from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import PathConverter
 
 from config import load_config
 from database.cli import register_commands
@@ -95,16 +96,25 @@ def add_request_id(response):
     return response
 
 
+class ClientPathConverter(PathConverter):
+    """A path of the web client: anything but /api and what lies under it.
+
+    Were /api paths to match the client's catch-all GET route, an API URL asked with a method it
+    does not take (GET /api/auth/login) would be a 404 instead of a 405, and OPTIONS would list GET.
+    """
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
 def register_web_client(app):
     """Serve the built React client at / with client-side routes falling back to index.html."""
+    app.url_map.converters["client_path"] = ClientPathConverter
 
     @app.get("/", defaults={"path": ""})
-    @app.get("/<path:path>")
+    @app.get("/<client_path:path>")
     def web_client(path):
         """A file of the client, or its index.html for a client-side route."""
         dist = Path(app.config["WEB_DIST"])
-        if path == "api" or path.startswith("api/"):
-            raise NotFound()
         if not (dist / "index.html").is_file():
             return error_response(
                 404,
@@ -131,6 +141,8 @@ def create_app(config_name=None, mongo_client_class=None, **overrides):
     app.json = JsonProvider(app)
     app.url_map.strict_slashes = False
 
+    # First, so its after_request hook runs after every extension's (Flask runs them in reverse).
+    register_error_handlers(app)
     init_db(app, mongo_client_class)
     bcrypt.init_app(app)
     jwt.init_app(app)
@@ -141,7 +153,6 @@ def create_app(config_name=None, mongo_client_class=None, **overrides):
 
     app.before_request(assign_request_id)
     app.after_request(add_request_id)
-    register_error_handlers(app)
     init_routes(JsonApi(app))
     register_web_client(app)
     register_commands(app)

@@ -17,6 +17,9 @@ else:
 
 worker_class = "gthread"
 timeout = env_int("GUNICORN_TIMEOUT", 30)
+# The longest request line gunicorn reads (its default is 4094): a movie search with q, genre and
+# cast at their 200-character limit, in percent-encoded UTF-8, is longer than that and is valid.
+limit_request_line = 8190
 graceful_timeout = 10
 accesslog = env("ACCESS_LOG", "-")
 # The access log never records Authorization headers or bodies.

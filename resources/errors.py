@@ -5,6 +5,7 @@ import logging
 import marshmallow
 import mongoengine
 from flask import g, jsonify
+from flask_limiter.errors import RateLimitExceeded
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -23,6 +24,7 @@ MESSAGES = {
     412: "The resource has changed since you last read it; fetch it again and retry.",
     413: "The request body is too large (the limit is 1 MiB).",
     415: "The request body must be JSON (Content-Type: application/json).",
+    429: "Too many attempts; wait a little and try again (see Retry-After).",
     503: "The database is unavailable; try again shortly.",
 }
 
@@ -45,6 +47,18 @@ def handle_http_exception(exc):
     # Werkzeug's stock descriptions are long; ours are one sentence unless the code said more.
     message = exc.description if exc.description != type(exc).description else None
     return error_response(exc.code, message, headers=headers)
+
+
+def handle_rate_limit(exc):
+    """A breached rate limit; the limiter adds Retry-After to the answer."""
+    return error_response(429)
+
+
+def drop_stray_retry_after(response):
+    """Flask-Limiter puts Retry-After on every limited answer; it only means something on 429 and 503."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def handle_marshmallow_error(exc):
@@ -88,6 +102,8 @@ def handle_unexpected(exc):
 def register_error_handlers(app):
     """Route every exception the app can raise to the envelope."""
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limit)
+    app.after_request(drop_stray_retry_after)
     app.register_error_handler(marshmallow.ValidationError, handle_marshmallow_error)
     app.register_error_handler(mongoengine.ValidationError, handle_mongoengine_validation)
     app.register_error_handler(mongoengine.DoesNotExist, handle_does_not_exist)

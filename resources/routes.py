@@ -12,10 +12,12 @@ from resources.auth import (
 )
 from resources.health import HealthResource
 from resources.movie import MovieListResource, MovieResource
+from resources.openapi import OpenApiResource, swagger_ui_blueprint
 from resources.user import UserListResource, UserResource
 
 ROUTES = [
     (HealthResource, "/api/health"),
+    (OpenApiResource, "/api/openapi.json"),
     (SignupResource, "/api/auth/signup"),
     (LoginResource, "/api/auth/login"),
     (RefreshResource, "/api/auth/refresh"),
@@ -32,6 +34,7 @@ ROUTES = [
 
 
 def init_routes(api):
-    """Register every resource on the flask-restful Api."""
+    """Register every resource on the flask-restful Api, and Swagger UI at /api/docs."""
     for resource, url in ROUTES:
         api.add_resource(resource, url)
+    api.app.register_blueprint(swagger_ui_blueprint())

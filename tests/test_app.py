@@ -44,6 +44,25 @@ def test_api_paths_are_never_the_client(web_client):
     assert response.is_json
 
 
+def test_api_url_with_a_method_it_does_not_take_is_405_not_the_client(web_client):
+    response = web_client.get("/api/auth/login")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert response.json["status"] == 405
+
+
+def test_unknown_api_path_under_a_writable_url_is_404(web_client):
+    response = web_client.put("/api/movies/some/deeper/path")
+    assert response.status_code == 404
+    assert response.json["status"] == 404
+
+
+def test_client_routes_may_start_with_api_letters(web_client):
+    with web_client.get("/apiary") as response:
+        assert response.status_code == 200
+        assert b"<div id=root>" in response.data
+
+
 def test_without_a_built_client_root_explains_why(client, tmp_path, app):
     app.config["WEB_DIST"] = str(tmp_path / "missing")
     response = client.get("/")

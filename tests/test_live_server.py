@@ -2,6 +2,7 @@
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -48,3 +49,13 @@ def test_production_style_errors_over_gunicorn():
         assert headers["WWW-Authenticate"].startswith("Bearer")
         status, _, body = request(f"{base}/api/nothing-here")
         assert body == {"message": "The requested resource was not found.", "status": 404}
+
+
+def test_longest_valid_movie_search_fits_in_the_request_line():
+    """q, genre and cast at 200 four-byte characters each are valid: not a 414 from gunicorn."""
+    longest = "\U0001F3AC" * 200
+    query = urllib.parse.urlencode({"q": longest, "genre": longest, "cast": longest, "sort": "-created_at", "per_page": 100})
+    with live_server() as base:
+        status, headers, movies = request(f"{base}/api/movies?{query}")
+    assert len(query) > 7000
+    assert (status, movies, headers["X-Total-Count"]) == (200, [], "0")

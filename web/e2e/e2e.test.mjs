@@ -40,6 +40,9 @@ const STEP_TIMEOUT_MS = 15_000;
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const OWNER = { email: `owner-${RUN}@example.com`, password: 'correct horse battery' };
 const STRANGER = { email: `stranger-${RUN}@example.com`, password: 'another good password' };
+// New passwords chosen during the run: one through /account, one through a reset link.
+const STRANGER_NEW_PASSWORD = 'a changed but good password';
+const OWNER_RESET_PASSWORD = 'reset horse battery staple';
 const MOVIE = `E2E Heat ${RUN}`;
 const EDITED = `E2E Heat ${RUN} (director's cut)`;
 
@@ -78,12 +81,17 @@ async function startServer() {
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
+    // Reset emails link back to this very server.
+    PUBLIC_URL: baseUrl,
     FLASK_CONFIG: 'development',
     // Empty rather than deleted, so a developer's .env cannot point the run at a real database.
     MONGODB_URI: '',
     DEMO_DATA: '0',
     BCRYPT_LOG_ROUNDS: '4',
     RATELIMIT_ENABLED: '0',
+    // No SMTP: the development config writes emails to the log, where the reset test reads its link.
+    MAIL_SERVER: '',
+    PASSWORD_RESET_URL: '',
     WEB_DIST: DIST,
   };
   const child = spawn(
@@ -201,6 +209,27 @@ async function signUpAndLogIn(page, person) {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL('**/private');
   await page.getByRole('heading', { name: 'My movies' }).waitFor();
+}
+
+async function logIn(page, person, password = person.password) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** The newest reset link the server "emailed" (written to its log) to `email`. */
+async function resetLinkFor(server, email) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  // The email is sent from a background thread: give it a moment to reach the log.
+  while (Date.now() < deadline) {
+    const log = server.output();
+    const start = log.lastIndexOf(`To: ${email}`);
+    const match = start >= 0 && log.slice(start).match(/(https?:\/\/\S+\/reset-password\?token=[\w-]+)/);
+    if (match) return match[1];
+    await sleep(100);
+  }
+  throw new Error(`No reset email to ${email} in the server log:\n${server.output().slice(-3000)}`);
 }
 
 async function api(baseUrl, method, urlPath, { token, body, headers = {} } = {}) {
@@ -406,6 +435,71 @@ describe('movie-bag in a real browser against a live API', () => {
     assert.equal(reuse.status, 401, 'the rotated-out refresh token no longer works');
   });
 
+  step('changes the password on /account, which logs out the other sessions only', async () => {
+    const { page } = stranger;
+    // The refresh-token reuse just above revoked this browser's session: start a new one.
+    await logIn(page, STRANGER);
+    await page.waitForURL('**/private');
+    const elsewhere = await api(server.baseUrl, 'POST', '/api/auth/login', {
+      body: { email: STRANGER.email, password: STRANGER.password },
+    });
+    assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+
+    await page.getByTestId('current-user').click();
+    await page.waitForURL('**/account');
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill(STRANGER_NEW_PASSWORD);
+    await page.getByLabel('Confirm new password').fill(STRANGER_NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The current password is not correct.').waitFor();
+
+    await page.getByLabel('Current password').fill(STRANGER.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByTestId('password-notice').filter({ hasText: 'Password changed; your other sessions were logged out.' }).waitFor();
+    await screenshot(page, 'account.png');
+
+    const revoked = await api(server.baseUrl, 'GET', '/api/auth/me', { token: elsewhere.body.access_token });
+    assert.equal(revoked.status, 401, 'the other session was logged out');
+    await page.goto('/private');
+    await page.getByRole('heading', { name: 'My movies' }).waitFor();
+  });
+
+  step('refuses the old password and accepts the new one', async () => {
+    const { page } = stranger;
+    await page.getByRole('button', { name: 'Logout' }).click();
+    await page.waitForURL('**/login');
+
+    await logIn(page, STRANGER);
+    await page.getByText('Invalid email or password.').waitFor();
+    assert.match(page.url(), /\/login$/);
+
+    await logIn(page, STRANGER, STRANGER_NEW_PASSWORD);
+    await page.waitForURL('**/private');
+    await page.getByRole('heading', { name: 'My movies' }).waitFor();
+  });
+
+  step('deletes the account from /account and lands on / logged out', async () => {
+    const { page } = stranger;
+    const token = await page.evaluate(() => sessionStorage.getItem('movieBag.accessToken'));
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('This cannot be undone').waitFor();
+    await dialog.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByTestId('notice').filter({ hasText: 'Your account and all your movies were deleted.' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.getByRole('link', { name: 'Login' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+
+    const me = await api(server.baseUrl, 'GET', '/api/auth/me', { token });
+    assert.equal(me.status, 401, 'the deleted account has no session left');
+    const login = await api(server.baseUrl, 'POST', '/api/auth/login', {
+      body: { email: STRANGER.email, password: STRANGER_NEW_PASSWORD },
+    });
+    assert.equal(login.status, 401, 'the deleted account cannot log in');
+  });
+
   step('logs out, and /private then redirects to /login', async () => {
     const { page } = owner;
     await page.goto('/private');
@@ -440,6 +534,45 @@ describe('movie-bag in a real browser against a live API', () => {
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   });
 
+  step('resets a forgotten password with the emailed link, which then works no more', async () => {
+    const { page } = owner;
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.waitForURL('**/forgot-password');
+    assert.equal(await page.getByLabel('Email').inputValue(), OWNER.email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByTestId('forgot-confirmation').filter({ hasText: 'If that email has an account, a reset link is on its way.' }).waitFor();
+    await screenshot(page, 'forgot-password.png');
+
+    const link = await resetLinkFor(server, OWNER.email);
+    assert.ok(link.startsWith(`${server.baseUrl}/reset-password?token=`), link);
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill(OWNER_RESET_PASSWORD);
+    await page.getByLabel('Confirm new password').fill(`${OWNER_RESET_PASSWORD}!`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The two passwords do not match.').waitFor();
+    await screenshot(page, 'reset-password.png');
+    await page.getByLabel('Confirm new password').fill(OWNER_RESET_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForURL('**/login');
+    await page.getByTestId('login-notice').filter({ hasText: 'Your password was changed; log in with the new one.' }).waitFor();
+
+    await logIn(page, OWNER);
+    await page.getByText('Invalid email or password.').waitFor();
+    await logIn(page, OWNER, OWNER_RESET_PASSWORD);
+    await page.waitForURL('**/private');
+    await page.getByRole('heading', { name: 'My movies' }).waitFor();
+
+    await page.goto(link);
+    await page.getByLabel('New password', { exact: true }).fill('yet another password');
+    await page.getByLabel('Confirm new password').fill('yet another password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByTestId('reset-token-problem').filter({ hasText: 'already used' }).waitFor();
+    await page.getByRole('link', { name: 'Ask for a new reset link' }).waitFor();
+  });
+
   step('fits a phone-sized screen', async () => {
     const { page } = owner;
     await page.setViewportSize({ width: 390, height: 844 });
@@ -449,7 +582,20 @@ describe('movie-bag in a real browser against a live API', () => {
     assert.ok(overflow <= 0, `the catalogue scrolls sideways by ${overflow}px on a phone`);
     await screenshot(page, 'catalogue-phone.png');
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
-    await page.getByRole('link', { name: 'Signup' }).waitFor();
+    await page.getByTestId('current-user').waitFor();
+
+    const pages = [
+      ['/account', 'Your account', 'account-phone.png'],
+      ['/reset-password', 'Choose a new password', 'reset-password-phone.png'],
+      ['/forgot-password', 'Reset your password', 'forgot-password-phone.png'],
+    ];
+    for (const [route, heading, shot] of pages) {
+      await page.goto(route);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(sideways <= 0, `${route} scrolls sideways by ${sideways}px on a phone`);
+      await screenshot(page, shot);
+    }
   });
 
   step('raised no uncaught errors in the pages', () => {

@@ -32,6 +32,13 @@ export function validatePassword(password) {
   return null;
 }
 
+/** The "type it again" field of a new password. */
+export function validateConfirmation(password, confirmation) {
+  if (!confirmation) return 'Enter the new password again.';
+  if (confirmation !== password) return 'The two passwords do not match.';
+  return null;
+}
+
 /** "a, b ,, c" -> ["a", "b", "c"] */
 export function splitList(text) {
   return text

@@ -11,14 +11,18 @@ const REFRESH_KEY = 'movieBag.refreshToken';
 export const UNREACHABLE_MESSAGE =
   "We can't reach the movie-bag server right now. Check your connection and try again.";
 
-/** An API failure carrying the envelope's message, HTTP status and field errors. */
+/**
+ * An API failure carrying the envelope's message, HTTP status and field errors;
+ * `retryAfter` is the wait in seconds a 429 asked for (null when it gave none).
+ */
 export class ApiError extends Error {
-  constructor(message, { status = 0, errors = {}, unreachable = false } = {}) {
+  constructor(message, { status = 0, errors = {}, unreachable = false, retryAfter = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.errors = errors;
     this.unreachable = unreachable || status === 0;
+    this.retryAfter = retryAfter;
   }
 
   /** True when no HTTP answer came back at all (server down, offline, DNS...). */
@@ -57,8 +61,30 @@ const FALLBACK_MESSAGES = {
   404: 'Not found.',
   409: 'That conflicts with existing data.',
   412: 'Someone changed this meanwhile. Reload and try again.',
-  429: 'Too many requests. Wait a moment and try again.',
+  429: 'Too many attempts; try again in a moment.',
 };
+
+/**
+ * Seconds to wait from a Retry-After header: delta-seconds or an HTTP date
+ * (RFC 9110 allows both). Null when the header is missing or unreadable.
+ */
+export function parseRetryAfter(header, now = Date.now()) {
+  if (!header) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** "Too many attempts; try again in 30 seconds." for a 429's Retry-After. */
+export function tooManyAttemptsMessage(seconds) {
+  // Never promise "0 seconds": the limit is still in force when the answer was sent.
+  const wait = Math.max(1, seconds);
+  // Hour-long limits (password reset emails) read better in minutes than as 3599 seconds.
+  if (wait >= 120) return `Too many attempts; try again in ${Math.ceil(wait / 60)} minutes.`;
+  return `Too many attempts; try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
+}
 
 /** Parses an RFC 8288 Link header into {rel: url}. */
 export function parseLinkHeader(header) {
@@ -165,6 +191,12 @@ export class ApiClient {
     if (status >= 500 && !envelope) {
       return new ApiError(UNREACHABLE_MESSAGE, { status, unreachable: true });
     }
+    if (status === 429) {
+      // The limiter's own message ("10 per 1 minute") means nothing to people; the wait does.
+      const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+      const message = retryAfter === null ? FALLBACK_MESSAGES[429] : tooManyAttemptsMessage(retryAfter);
+      return new ApiError(message, { status, retryAfter, errors: (data && data.errors) || {} });
+    }
     const message =
       (envelope && data.message) ||
       FALLBACK_MESSAGES[status] ||
@@ -190,6 +222,8 @@ export class ApiClient {
     const { response, data } = await this.send('POST', '/auth/refresh', {
       token: session.refreshToken,
     });
+    // Rate limited: the refresh token is still good, so keep the session for a later try.
+    if (response.status === 429) throw this.toError(response, data);
     if (!response.ok || !data || !data.access_token) {
       this.expireSession();
       throw new ApiError('Your session has expired. Please log in again.', { status: 401 });
@@ -237,6 +271,22 @@ export class ApiClient {
   async me() {
     const { data } = await this.get('/auth/me');
     return data;
+  }
+
+  /** Asks for a reset email; the API answers the same whether or not the account exists. */
+  async forgotPassword(email) {
+    const { data } = await this.post('/auth/forgot', { email }, { auth: false });
+    return data;
+  }
+
+  /** Sets a new password with the emailed token; every session of the account ends. */
+  async resetPassword(resetToken, password) {
+    await this.post('/auth/reset', { reset_token: resetToken, password }, { auth: false });
+  }
+
+  /** Changes the logged-in person's password; their other sessions end, this one goes on. */
+  async changePassword(currentPassword, newPassword) {
+    await this.put('/auth/password', { current_password: currentPassword, new_password: newPassword });
   }
 
   /** Revokes the login on the server, then forgets it here even if that failed. */
@@ -290,6 +340,36 @@ export class ApiClient {
 
   async deleteMovie(movieId) {
     await this.delete(`/movies/${encodeURIComponent(movieId)}`);
+  }
+
+  // --- users (admins; anyone for their own account) -----------------------------
+
+  /** One page of accounts (admins only), with the same paging facts as movies. */
+  async listUsers(query) {
+    const { data, headers } = await this.get('/users', query);
+    const total = headers.get('X-Total-Count');
+    const links = parseLinkHeader(headers.get('Link'));
+    return {
+      users: data || [],
+      total: total === null ? null : Number(total),
+      links,
+      lastPage: pageFromUrl(links.last),
+    };
+  }
+
+  async createUser({ email, password, is_admin: isAdmin = false }) {
+    const { data } = await this.post('/users', { email, password, is_admin: isAdmin });
+    return data;
+  }
+
+  async setAdmin(userId, isAdmin) {
+    const { data } = await this.patch(`/users/${encodeURIComponent(userId)}`, { is_admin: isAdmin });
+    return data;
+  }
+
+  /** Deletes an account and every movie it added. */
+  async deleteUser(userId) {
+    await this.delete(`/users/${encodeURIComponent(userId)}`);
   }
 }
 

@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { json, mockFetch, storeTokens } from '../test/fetchMock.js';
-import { ApiClient, ApiError, parseLinkHeader, session, UNREACHABLE_MESSAGE } from './client.js';
+import {
+  ApiClient,
+  ApiError,
+  parseLinkHeader,
+  parseRetryAfter,
+  session,
+  tooManyAttemptsMessage,
+  UNREACHABLE_MESSAGE,
+} from './client.js';
 
 const TOKENS = { access_token: 'access-2', refresh_token: 'refresh-2', token_type: 'Bearer', expires_in: 900 };
 
@@ -194,6 +202,118 @@ describe('ApiClient', () => {
     expect(page.total).toBe(9);
     expect(page.lastPage).toBe(5);
     expect(Object.keys(page.links)).toEqual(['first', 'prev', 'next', 'last']);
+  });
+});
+
+describe('429 Too Many Requests', () => {
+  const limited = (headers) => () => json(429, { message: '10 per 1 minute', status: 429 }, headers);
+
+  it('says how long to wait, from the Retry-After header', async () => {
+    mockFetch({ 'POST /api/auth/login': limited({ 'Retry-After': '42' }) });
+
+    const error = await new ApiClient().login('a@example.com', 'password123').catch((e) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(429);
+    expect(error.retryAfter).toBe(42);
+    expect(error.message).toBe('Too many attempts; try again in 42 seconds.');
+  });
+
+  it.each([
+    ['POST /api/auth/signup', (client) => client.signup('a@example.com', 'password123')],
+    ['POST /api/auth/forgot', (client) => client.forgotPassword('a@example.com')],
+  ])('converts the 429 of %s the same way', async (route, call) => {
+    mockFetch({ [route]: limited({ 'Retry-After': '5' }) });
+
+    const error = await call(new ApiClient()).catch((e) => e);
+
+    expect(error.message).toBe('Too many attempts; try again in 5 seconds.');
+  });
+
+  it('falls back to a plain sentence when Retry-After is missing', async () => {
+    mockFetch({ 'POST /api/auth/login': limited({}) });
+
+    const error = await new ApiClient().login('a@example.com', 'password123').catch((e) => e);
+
+    expect(error.retryAfter).toBeNull();
+    expect(error.message).toBe('Too many attempts; try again in a moment.');
+  });
+
+  it('keeps the session when the refresh itself is rate limited', async () => {
+    storeTokens('access-1', 'refresh-1');
+    mockFetch({
+      'GET /api/auth/me': () => json(401, { message: 'The token has expired.', status: 401 }),
+      'POST /api/auth/refresh': limited({ 'Retry-After': '30' }),
+    });
+    const client = new ApiClient();
+    const expired = vi.fn();
+    client.onSessionExpired(expired);
+
+    const error = await client.me().catch((e) => e);
+
+    expect(error.status).toBe(429);
+    expect(error.message).toBe('Too many attempts; try again in 30 seconds.');
+    expect(session.refreshToken).toBe('refresh-1');
+    expect(expired).not.toHaveBeenCalled();
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:09 GMT', now)).toBe(9);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  it('words the wait for people', () => {
+    expect(tooManyAttemptsMessage(0)).toBe('Too many attempts; try again in 1 second.');
+    expect(tooManyAttemptsMessage(1)).toBe('Too many attempts; try again in 1 second.');
+    expect(tooManyAttemptsMessage(59)).toBe('Too many attempts; try again in 59 seconds.');
+    expect(tooManyAttemptsMessage(119)).toBe('Too many attempts; try again in 119 seconds.');
+    expect(tooManyAttemptsMessage(3600)).toBe('Too many attempts; try again in 60 minutes.');
+    expect(tooManyAttemptsMessage(3541)).toBe('Too many attempts; try again in 60 minutes.');
+  });
+});
+
+describe('account endpoints', () => {
+  it('sends forgot and reset without a Bearer header', async () => {
+    storeTokens();
+    const mock = mockFetch({
+      'POST /api/auth/forgot': () => json(202, { message: 'If that email has an account, a reset link is on its way.', status: 202 }),
+      'POST /api/auth/reset': () => json(204),
+    });
+    const client = new ApiClient();
+
+    await client.forgotPassword('a@example.com');
+    await client.resetPassword('tok-1', 'new password 1');
+
+    expect(mock.calls[0].body).toEqual({ email: 'a@example.com' });
+    expect(mock.calls[1].body).toEqual({ reset_token: 'tok-1', password: 'new password 1' });
+    expect(mock.calls.every((c) => !c.headers.Authorization)).toBe(true);
+  });
+
+  it('changes the password with PUT /api/auth/password', async () => {
+    storeTokens();
+    const mock = mockFetch({ 'PUT /api/auth/password': () => json(204) });
+
+    await new ApiClient().changePassword('old password', 'new password 1');
+
+    expect(mock.calls[0].headers.Authorization).toBe('Bearer access-1');
+    expect(mock.calls[0].body).toEqual({ current_password: 'old password', new_password: 'new password 1' });
+  });
+
+  it('pages through users with the paging headers', async () => {
+    storeTokens();
+    const mock = mockFetch({
+      'GET /api/users': () =>
+        json(200, [{ id: 'u1' }], { 'X-Total-Count': '41', Link: '</api/users?page=3&per_page=20>; rel="last"' }),
+    });
+
+    const page = await new ApiClient().listUsers({ page: 1, per_page: 20, q: '' });
+
+    expect(mock.calls[0].query).toEqual({ page: '1', per_page: '20' });
+    expect(page).toMatchObject({ users: [{ id: 'u1' }], total: 41, lastPage: 3 });
   });
 });
 

@@ -35,8 +35,8 @@ export function AuthProvider({ children }) {
           },
           (error) => {
             // Any 4xx means the API refused this token; only network or server
-            // trouble leaves the session in place to be tried again.
-            if (error.status >= 400 && error.status < 500) {
+            // trouble, or a rate limit, leaves the session in place to be tried again.
+            if (error.status >= 400 && error.status < 500 && error.status !== 429) {
               session.clear();
               forget();
               return null;
@@ -65,6 +65,12 @@ export function AuthProvider({ children }) {
     forget();
   }, [forget]);
 
+  /** Drops the stored tokens without asking the API: for sessions it has already ended. */
+  const forgetSession = useCallback(() => {
+    session.clear();
+    forget();
+  }, [forget]);
+
   useEffect(() => api.onSessionExpired(forget), [forget]);
 
   useEffect(() => {
@@ -72,8 +78,8 @@ export function AuthProvider({ children }) {
   }, [verify]);
 
   const value = useMemo(
-    () => ({ user, status, verify, signin, signout }),
-    [user, status, verify, signin, signout],
+    () => ({ user, status, verify, signin, signout, forgetSession }),
+    [user, status, verify, signin, signout, forgetSession],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

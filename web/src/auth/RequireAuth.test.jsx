@@ -76,4 +76,19 @@ describe('<RequireAuth>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/private');
     expect(sessionStorage.getItem('movieBag.accessToken')).toBe('access-1');
   });
+
+  it('keeps the session and shows the wait when the refresh is rate limited', async () => {
+    storeTokens('old-access', 'refresh-1');
+    mockFetch({
+      'GET /api/auth/me': () => json(401, { message: 'The token has expired.', status: 401 }),
+      'POST /api/auth/refresh': () => json(429, { message: '30 per 1 minute', status: 429 }, { 'Retry-After': '12' }),
+    });
+
+    renderApp('/private');
+
+    expect(await screen.findByText('Too many attempts; try again in 12 seconds.')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeVisible();
+    expect(screen.getByTestId('location')).toHaveTextContent('/private');
+    expect(sessionStorage.getItem('movieBag.refreshToken')).toBe('refresh-1');
+  });
 });

@@ -34,13 +34,24 @@ export default function AppNavbar() {
                 My movies
               </Nav.Link>
             )}
+            {user && user.is_admin && (
+              <Nav.Link as={NavLink} to="/admin/users">
+                Users
+              </Nav.Link>
+            )}
           </Nav>
           {user ? (
             <Nav className="align-items-md-center gap-md-2">
-              <Navbar.Text className="text-truncate" data-testid="current-user">
+              <Nav.Link
+                as={NavLink}
+                to="/account"
+                className="text-truncate"
+                title="Your account"
+                data-testid="current-user"
+              >
                 {user.email}
                 {user.is_admin && <span className="badge text-bg-warning ms-2">admin</span>}
-              </Navbar.Text>
+              </Nav.Link>
               <Button variant="outline-light" size="sm" onClick={handleLogout} className="my-2 my-md-0">
                 Logout
               </Button>

@@ -37,4 +37,26 @@ describe('<AppNavbar>', () => {
     expect(sessionStorage.length).toBe(0);
     expect(screen.getByRole('link', { name: 'Login' })).toBeVisible();
   });
+
+  it("links the person's email to /account and shows Users to admins only", async () => {
+    storeTokens();
+    mockFetch({ 'GET /api/auth/me': () => json(200, ALICE), 'GET /api/movies': NO_MOVIES });
+
+    renderApp('/');
+
+    expect(await screen.findByTestId('current-user')).toHaveAttribute('href', '/account');
+    expect(screen.getByRole('link', { name: ALICE.email })).toBeVisible();
+    expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
+  });
+
+  it('shows admins a Users link to /admin/users', async () => {
+    storeTokens();
+    mockFetch({ 'GET /api/auth/me': () => json(200, { ...ALICE, is_admin: true }), 'GET /api/movies': NO_MOVIES });
+
+    renderApp('/');
+
+    const nav = await screen.findByRole('navigation');
+    expect(await within(nav).findByRole('link', { name: 'Users' })).toHaveAttribute('href', '/admin/users');
+    expect(within(nav).getByTestId('current-user')).toHaveTextContent(`${ALICE.email}admin`);
+  });
 });

@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import Alert from 'react-bootstrap/Alert';
 import Button from 'react-bootstrap/Button';
 import Form from 'react-bootstrap/Form';
 import Modal from 'react-bootstrap/Modal';
-import Spinner from 'react-bootstrap/Spinner';
 import Field from './Field.jsx';
-import { fieldError, splitList, validateMovie } from '../validation.js';
+import SubmitButton from './SubmitButton.jsx';
+import useApiForm, { anyMessage } from '../hooks/useApiForm.js';
+import { splitList, validateMovie } from '../validation.js';
 
 const EMPTY = { name: '', casts: '', genres: '' };
 
@@ -20,62 +21,28 @@ function toValues(movie) {
  * the copy being edited is stale, so the person is offered `onReload`.
  */
 export default function MovieFormModal({ show, title, movie, onSave, onHide, onReload }) {
-  const [values, setValues] = useState(EMPTY);
-  const [touched, setTouched] = useState({});
-  const [serverErrors, setServerErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [saving, setSaving] = useState(false);
-
-  // Reset whenever the dialog opens or the movie under edit is reloaded.
-  useEffect(() => {
-    if (!show) return;
-    setValues(toValues(movie));
-    setTouched({});
-    setServerErrors({});
-    setError(null);
-  }, [show, movie]);
-
-  const localErrors = validateMovie(values);
-  const messageFor = (field) =>
-    (touched[field] && localErrors[field]) || fieldError(serverErrors, field);
-
-  function change(event) {
-    const { name, value } = event.target;
-    setValues((current) => ({ ...current, [name]: value }));
-    setServerErrors((current) => ({ ...current, [name]: undefined }));
-  }
-
-  function blur(event) {
-    const { name } = event.target;
-    setTouched((current) => ({ ...current, [name]: true }));
-  }
-
-  async function handleSubmit(event) {
-    event.preventDefault();
-    setTouched({ name: true, casts: true, genres: true });
-    if (Object.keys(localErrors).length > 0) return;
-    setSaving(true);
-    setError(null);
-    try {
-      await onSave({
+  const form = useApiForm({
+    initial: EMPTY,
+    validate: validateMovie,
+    submit: (values) =>
+      onSave({
         name: values.name.trim(),
         casts: splitList(values.casts),
         genres: splitList(values.genres),
-      });
-    } catch (err) {
-      setError(err);
-      setServerErrors(err.errors || {});
-    } finally {
-      setSaving(false);
-    }
-  }
+      }),
+  });
+  const { reset, error } = form;
+
+  // Reset whenever the dialog opens or the movie under edit is reloaded.
+  useEffect(() => {
+    if (show) reset(toValues(movie));
+  }, [show, movie, reset]);
 
   const stale = error && error.status === 412;
-  const hasFieldErrors = ['name', 'casts', 'genres'].some((field) => fieldError(serverErrors, field));
 
   return (
     <Modal show={show} onHide={onHide} centered fullscreen="sm-down" aria-labelledby="movie-form-title">
-      <Form noValidate onSubmit={handleSubmit} aria-label={title}>
+      <Form noValidate onSubmit={form.handleSubmit} aria-label={title}>
         <Modal.Header closeButton>
           <Modal.Title id="movie-form-title" as="h2" className="h5">
             {title}
@@ -95,15 +62,11 @@ export default function MovieFormModal({ show, title, movie, onSave, onHide, onR
               )}
             </Alert>
           )}
-          {error && !stale && !hasFieldErrors && <Alert variant="danger">{error.message}</Alert>}
+          {error && !stale && !anyMessage(form.fieldErrors) && <Alert variant="danger">{error.message}</Alert>}
           <Field
             id="movie-name"
             label="Name"
-            name="name"
-            value={values.name}
-            onChange={change}
-            onBlur={blur}
-            error={messageFor('name')}
+            {...form.field('name')}
             maxLength={200}
             autoFocus
             required
@@ -111,35 +74,26 @@ export default function MovieFormModal({ show, title, movie, onSave, onHide, onR
           <Field
             id="movie-casts"
             label="Cast"
-            name="casts"
-            value={values.casts}
-            onChange={change}
-            onBlur={blur}
-            error={messageFor('casts')}
+            {...form.field('casts')}
             help="Separate names with commas."
             required
           />
           <Field
             id="movie-genres"
             label="Genres"
-            name="genres"
-            value={values.genres}
-            onChange={change}
-            onBlur={blur}
-            error={messageFor('genres')}
+            {...form.field('genres')}
             help="Separate genres with commas, for example: Drama, Comedy."
             className="mb-1"
             required
           />
         </Modal.Body>
         <Modal.Footer>
-          <Button variant="outline-secondary" onClick={onHide} disabled={saving}>
+          <Button variant="outline-secondary" onClick={onHide} disabled={form.submitting}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" disabled={saving || stale}>
-            {saving && <Spinner animation="border" size="sm" className="me-2" aria-hidden="true" />}
+          <SubmitButton variant="primary" busy={form.submitting} disabled={stale}>
             Save
-          </Button>
+          </SubmitButton>
         </Modal.Footer>
       </Form>
     </Modal>

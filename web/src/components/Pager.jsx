@@ -4,9 +4,10 @@ import { pageFromUrl } from '../api/client.js';
 
 /**
  * Page links built from the API's Link header (first/prev/next/last) and
- * X-Total-Count. `toPage(n)` gives the router location of page n.
+ * X-Total-Count. `toPage(n)` gives the router location of page n; `noun` is
+ * what is being counted ("movies", "users").
  */
-export default function Pager({ page, perPage, total, links, shown, toPage, label = 'Pages' }) {
+export default function Pager({ page, perPage, total, links, shown, toPage, label = 'Pages', noun = 'movies' }) {
   const last = pageFromUrl(links.last) || (total ? Math.ceil(total / perPage) : page);
   const from = shown ? (page - 1) * perPage + 1 : 0;
   const to = (page - 1) * perPage + shown;
@@ -27,9 +28,9 @@ export default function Pager({ page, perPage, total, links, shown, toPage, labe
     <div className="d-flex flex-column flex-sm-row align-items-center justify-content-between gap-2 mt-3">
       <p className="text-body-secondary small mb-0" data-testid="result-count">
         {total === null || total === undefined
-          ? `Showing ${shown} movies`
+          ? `Showing ${shown} ${noun}`
           : total === 0
-            ? 'No movies'
+            ? `No ${noun}`
             : `Showing ${from}–${to} of ${total}`}
       </p>
       {last > 1 && (

@@ -1,41 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
 import api from '../api/client.js';
+import usePagedList from './usePagedList.js';
 
-/**
- * Loads one page of GET /api/movies for `query` and reloads when it changes.
- * Returns {result, error, loading, reload}; `result` keeps the last good page
- * while the next one loads so the list doesn't jump.
- */
-export default function useMovieList(query, { enabled = true } = {}) {
-  const [result, setResult] = useState(null);
-  const [error, setError] = useState(null);
-  const [loading, setLoading] = useState(enabled);
-  const [attempt, setAttempt] = useState(0);
-  const key = JSON.stringify(query);
+const listMovies = (query) => api.listMovies(query);
 
-  useEffect(() => {
-    if (!enabled) return undefined;
-    // Ignore answers to a query the person has already moved away from.
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api.listMovies(JSON.parse(key)).then(
-      (page) => {
-        if (!live) return;
-        setResult(page);
-        setLoading(false);
-      },
-      (err) => {
-        if (!live) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, enabled, attempt]);
-
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { result, error, loading, reload };
+/** One page of GET /api/movies for `query`; see usePagedList. */
+export default function useMovieList(query, options) {
+  return usePagedList(listMovies, query, options);
 }

@@ -5,11 +5,10 @@ import Col from 'react-bootstrap/Col';
 import Form from 'react-bootstrap/Form';
 import Row from 'react-bootstrap/Row';
 import { Link, useLocation, useSearchParams } from 'react-router-dom';
-import Alert from 'react-bootstrap/Alert';
 import ErrorAlert from '../components/ErrorAlert.jsx';
 import GenreBadges from '../components/GenreBadges.jsx';
-import Loading from '../components/Loading.jsx';
-import Pager from '../components/Pager.jsx';
+import Notice from '../components/Notice.jsx';
+import PagedResults from '../components/PagedResults.jsx';
 import useMovieList from '../hooks/useMovieList.js';
 
 export const PER_PAGE = 12;
@@ -41,6 +40,8 @@ export default function Catalogue() {
   const sort = params.get('sort') || '-created_at';
   const page = positivePage(params.get('page'));
 
+  // A notice handed over by the page before (for one: "Your account ... was deleted.").
+  const [notice, setNotice] = useState(() => location.state && location.state.notice);
   const [draft, setDraft] = useState({ q, genre });
   // Follow the URL when it changes under us (back button, nav link).
   useEffect(() => setDraft({ q, genre }), [q, genre]);
@@ -75,6 +76,8 @@ export default function Catalogue() {
         <h1 className="h3 mb-0">Movie catalogue</h1>
       </div>
 
+      <Notice notice={notice} onClose={() => setNotice(null)} />
+
       <Form
         role="search"
         className="mb-4"
@@ -89,7 +92,7 @@ export default function Catalogue() {
               <Form.Label>Search</Form.Label>
               <Form.Control
                 type="search"
-                placeholder="Title, cast…"
+                placeholder="Movie name…"
                 value={draft.q}
                 onChange={(event) => setDraft({ ...draft, q: event.target.value })}
               />
@@ -131,11 +134,14 @@ export default function Catalogue() {
 
       <ErrorAlert error={error} onRetry={reload} />
 
-      {loading && !result && <Loading label="Loading movies…" />}
-
-      {result && movies.length === 0 && !error && (
-        <Alert variant="light" className="border text-center py-4">
-          {filtered ? (
+      <PagedResults
+        result={result}
+        items={movies}
+        error={error}
+        loading={loading}
+        loadingLabel="Loading movies…"
+        empty={
+          filtered ? (
             <>
               <p className="mb-2">No movies match your search.</p>
               <Button variant="outline-primary" size="sm" onClick={() => apply({ q: '', genre: '' })}>
@@ -146,42 +152,33 @@ export default function Catalogue() {
             <p className="mb-0">
               The catalogue is empty. <Link to="/private">Add the first movie</Link>.
             </p>
-          )}
-        </Alert>
-      )}
-
-      {result && movies.length > 0 && (
-        <div aria-busy={loading} className={loading ? 'opacity-50' : undefined}>
-          <Row xs={1} sm={2} lg={3} className="g-3" as="ul" role="list" aria-label="Movies" style={{ listStyle: 'none', paddingLeft: 0 }}>
-            {movies.map((movie) => (
-              <Col as="li" key={movie.id}>
-                <Card className="h-100 shadow-sm" data-testid="movie-card">
-                  <Card.Body>
-                    <Card.Title as="h2" className="h5">
-                      <Link to={`/movies/${movie.id}`} className="stretched-link text-decoration-none">
-                        {movie.name}
-                      </Link>
-                    </Card.Title>
-                    <Card.Text className="text-body-secondary small mb-2 text-truncate">
-                      {movie.casts.join(', ')}
-                    </Card.Text>
-                    <GenreBadges genres={movie.genres} />
-                  </Card.Body>
-                </Card>
-              </Col>
-            ))}
-          </Row>
-          <Pager
-            page={page}
-            perPage={PER_PAGE}
-            total={result.total}
-            links={result.links}
-            shown={movies.length}
-            toPage={toPage}
-            label="Catalogue pages"
-          />
-        </div>
-      )}
+          )
+        }
+        page={page}
+        perPage={PER_PAGE}
+        toPage={toPage}
+        label="Catalogue pages"
+      >
+        <Row xs={1} sm={2} lg={3} className="g-3" as="ul" role="list" aria-label="Movies" style={{ listStyle: 'none', paddingLeft: 0 }}>
+          {movies.map((movie) => (
+            <Col as="li" key={movie.id}>
+              <Card className="h-100 shadow-sm" data-testid="movie-card">
+                <Card.Body>
+                  <Card.Title as="h2" className="h5">
+                    <Link to={`/movies/${movie.id}`} className="stretched-link text-decoration-none">
+                      {movie.name}
+                    </Link>
+                  </Card.Title>
+                  <Card.Text className="text-body-secondary small mb-2 text-truncate">
+                    {movie.casts.join(', ')}
+                  </Card.Text>
+                  <GenreBadges genres={movie.genres} />
+                </Card.Body>
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      </PagedResults>
     </>
   );
 }

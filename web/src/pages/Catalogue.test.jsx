@@ -20,6 +20,15 @@ describe('<Catalogue>', () => {
     expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–1 of 1');
   });
 
+  it("asks for a movie name, which is all the API's q searches", async () => {
+    mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+
+    renderApp('/');
+
+    await screen.findByTestId('movie-card');
+    expect(screen.getByLabelText('Search')).toHaveAttribute('placeholder', 'Movie name…');
+  });
+
   it('sends search, genre and sort to the API and keeps them in the URL', async () => {
     const mock = mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
     const { user } = renderApp('/?page=3');

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import Alert from 'react-bootstrap/Alert';
-import Button from 'react-bootstrap/Button';
-import Card from 'react-bootstrap/Card';
 import Form from 'react-bootstrap/Form';
-import Spinner from 'react-bootstrap/Spinner';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider.jsx';
+import AuthCard from '../components/AuthCard.jsx';
+import EmailField from '../components/EmailField.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
-import Field from '../components/Field.jsx';
+import { PasswordField } from '../components/PasswordFields.jsx';
+import SubmitButton from '../components/SubmitButton.jsx';
+import useApiForm from '../hooks/useApiForm.js';
 
 /** Where to go after logging in: the private page first asked for, else /private. */
 function destination(state) {
@@ -24,78 +25,70 @@ export default function Login() {
   const navigate = useNavigate();
   const location = useLocation();
   const state = location.state || {};
-  const [email, setEmail] = useState(state.email || '');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState(null);
-  const [submitting, setSubmitting] = useState(false);
+  // Only whether a field is empty is checked, and only on submit: the API judges the rest.
   const [missing, setMissing] = useState({});
-
-  async function handleSubmit(event) {
-    event.preventDefault();
-    const empty = { email: !email.trim(), password: !password };
-    setMissing(empty);
-    if (empty.email || empty.password) return;
-    setSubmitting(true);
-    setError(null);
-    try {
-      const me = await signin(email.trim(), password);
+  const form = useApiForm({
+    initial: { email: state.email || '', password: '' },
+    submit: async (values) => {
+      const me = await signin(values.email.trim(), values.password);
       if (!me) throw new Error('We could not confirm your session. Please try logging in again.');
       navigate(destination(state), { replace: true });
-    } catch (err) {
-      setError(err);
-      setSubmitting(false);
-    }
+    },
+    navigatesAway: true,
+  });
+  const { email, password } = form.values;
+  const error = form.error;
+
+  function handleSubmit(event) {
+    const empty = { email: !email.trim(), password: !password };
+    setMissing(empty);
+    if (empty.email || empty.password) event.preventDefault();
+    else form.handleSubmit(event);
   }
 
   return (
-    <div className="mx-auto" style={{ maxWidth: 420 }}>
-      {state.notice && !error && (
-        <Alert variant="success" data-testid="login-notice">
-          {state.notice}
-        </Alert>
-      )}
-      {state.from && !state.notice && !error && (
-        <Alert variant="info">Log in to see that page.</Alert>
-      )}
-      <Card className="shadow-sm">
-        <Card.Body className="p-4">
-          <h1 className="h4 mb-3">Log in</h1>
-          <ErrorAlert error={error} />
-          <Form noValidate onSubmit={handleSubmit} aria-label="Log in">
-            <Field
-              id="login-email"
-              label="Email"
-              type="email"
-              autoComplete="email"
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-              error={missing.email && 'Enter your email address.'}
-              required
-              autoFocus={!state.email}
-            />
-            <Field
-              id="login-password"
-              label="Password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              error={missing.password && 'Enter your password.'}
-              required
-              autoFocus={Boolean(state.email)}
-            />
-            <div className="d-grid">
-              <Button type="submit" disabled={submitting}>
-                {submitting && <Spinner animation="border" size="sm" className="me-2" aria-hidden="true" />}
-                Log in
-              </Button>
-            </div>
-          </Form>
-        </Card.Body>
-      </Card>
-      <p className="text-center mt-3">
-        New here? <Link to="/signup">Create an account</Link>
+    <AuthCard
+      title="Log in"
+      notices={
+        <>
+          {state.notice && !error && (
+            <Alert variant="success" data-testid="login-notice">
+              {state.notice}
+            </Alert>
+          )}
+          {state.from && !state.notice && !error && <Alert variant="info">Log in to see that page.</Alert>}
+        </>
+      }
+      footer={
+        <>
+          New here? <Link to="/signup">Create an account</Link>
+        </>
+      }
+    >
+      <ErrorAlert error={error} />
+      <Form noValidate onSubmit={handleSubmit} aria-label="Log in">
+        <EmailField
+          id="login-email"
+          {...form.field('email')}
+          error={missing.email && 'Enter your email address.'}
+          autoFocus={!state.email}
+        />
+        <PasswordField
+          id="login-password"
+          label="Password"
+          {...form.field('password')}
+          error={missing.password && 'Enter your password.'}
+          autoFocus={Boolean(state.email)}
+        />
+        <div className="d-grid">
+          <SubmitButton busy={form.submitting}>Log in</SubmitButton>
+        </div>
+      </Form>
+      <p className="text-center small mt-3 mb-0">
+        <Link to="/forgot-password" state={email.trim() ? { email: email.trim() } : undefined}>
+          Forgot your password?
+        </Link>
       </p>
-    </div>
+    </AuthCard>
   );
 }

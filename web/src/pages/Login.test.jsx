@@ -70,4 +70,16 @@ describe('<Login>', () => {
 
     expect(await screen.findByText('Server unreachable')).toBeVisible();
   });
+
+  it('shows a rate limit with the wait from Retry-After', async () => {
+    mockFetch({
+      'POST /api/auth/login': () => json(429, { message: '10 per 1 minute', status: 429 }, { 'Retry-After': '42' }),
+    });
+    const { user } = renderApp('/login');
+
+    await logIn(user);
+
+    expect(await screen.findByText('Too many attempts; try again in 42 seconds.')).toBeVisible();
+    expect(screen.queryByText('10 per 1 minute')).not.toBeInTheDocument();
+  });
 });

@@ -1,17 +1,16 @@
 import { useState } from 'react';
-import Alert from 'react-bootstrap/Alert';
 import Button from 'react-bootstrap/Button';
 import Spinner from 'react-bootstrap/Spinner';
-import Table from 'react-bootstrap/Table';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
+import ActionsTable, { DeleteRowButton } from '../components/ActionsTable.jsx';
 import ConfirmDeleteModal from '../components/ConfirmDeleteModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
 import GenreBadges from '../components/GenreBadges.jsx';
-import Loading from '../components/Loading.jsx';
 import MovieFormModal from '../components/MovieFormModal.jsx';
-import Pager from '../components/Pager.jsx';
+import Notice from '../components/Notice.jsx';
+import PagedResults from '../components/PagedResults.jsx';
 import { formatDate } from '../format.js';
 import useMovieList from '../hooks/useMovieList.js';
 
@@ -83,85 +82,66 @@ export default function Private() {
         <Button onClick={() => setAdding(true)}>+ Add movie</Button>
       </div>
 
-      {notice && (
-        <Alert variant="success" dismissible onClose={() => setNotice(null)} data-testid="notice">
-          {notice}
-        </Alert>
-      )}
+      <Notice notice={notice} onClose={() => setNotice(null)} />
       <ErrorAlert error={error} onRetry={reload} />
       <ErrorAlert error={actionError} />
 
-      {loading && !result && <Loading label="Loading your movies…" />}
-
-      {result && movies.length === 0 && !error && (
-        <Alert variant="light" className="border text-center py-4">
-          <p className="mb-2">You haven&apos;t added any movies yet.</p>
-          <Button variant="outline-primary" size="sm" onClick={() => setAdding(true)}>
-            Add your first movie
-          </Button>
-        </Alert>
-      )}
-
-      {result && movies.length > 0 && (
-        <div aria-busy={loading} className={loading ? 'opacity-50' : undefined}>
-          <Table hover responsive className="align-middle bg-white shadow-sm">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="d-none d-md-table-cell">Cast</th>
-                <th scope="col" className="d-none d-sm-table-cell">Genres</th>
-                <th scope="col" className="d-none d-lg-table-cell">Added</th>
-                <th scope="col" className="text-end">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {movies.map((movie) => (
-                <tr key={movie.id} data-testid="my-movie-row">
-                  <td>
-                    <Link to={`/movies/${movie.id}`}>{movie.name}</Link>
-                  </td>
-                  <td className="d-none d-md-table-cell small text-body-secondary">{movie.casts.join(', ')}</td>
-                  <td className="d-none d-sm-table-cell">
-                    <GenreBadges genres={movie.genres} />
-                  </td>
-                  <td className="d-none d-lg-table-cell small text-nowrap">{formatDate(movie.created_at)}</td>
-                  <td className="text-end text-nowrap">
-                    <Button
-                      variant="outline-primary"
-                      size="sm"
-                      className="me-2"
-                      onClick={() => openEditor(movie.id)}
-                      disabled={opening === movie.id}
-                      aria-label={`Edit ${movie.name}`}
-                    >
-                      {opening === movie.id ? <Spinner animation="border" size="sm" aria-hidden="true" /> : 'Edit'}
-                    </Button>
-                    <Button
-                      variant="outline-danger"
-                      size="sm"
-                      onClick={() => setDeleting(movie)}
-                      aria-label={`Delete ${movie.name}`}
-                    >
-                      Delete
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-          <Pager
-            page={page}
-            perPage={PER_PAGE}
-            total={result.total}
-            links={result.links}
-            shown={movies.length}
-            toPage={(n) => (n > 1 ? `/private?page=${n}` : '/private')}
-            label="My movie pages"
-          />
-        </div>
-      )}
+      <PagedResults
+        result={result}
+        items={movies}
+        error={error}
+        loading={loading}
+        loadingLabel="Loading your movies…"
+        empty={
+          <>
+            <p className="mb-2">You haven&apos;t added any movies yet.</p>
+            <Button variant="outline-primary" size="sm" onClick={() => setAdding(true)}>
+              Add your first movie
+            </Button>
+          </>
+        }
+        page={page}
+        perPage={PER_PAGE}
+        toPage={(n) => (n > 1 ? `/private?page=${n}` : '/private')}
+        label="My movie pages"
+      >
+        <ActionsTable
+          columns={
+            <>
+              <th scope="col">Name</th>
+              <th scope="col" className="d-none d-md-table-cell">Cast</th>
+              <th scope="col" className="d-none d-sm-table-cell">Genres</th>
+              <th scope="col" className="d-none d-lg-table-cell">Added</th>
+            </>
+          }
+        >
+          {movies.map((movie) => (
+            <tr key={movie.id} data-testid="my-movie-row">
+              <td>
+                <Link to={`/movies/${movie.id}`}>{movie.name}</Link>
+              </td>
+              <td className="d-none d-md-table-cell small text-body-secondary">{movie.casts.join(', ')}</td>
+              <td className="d-none d-sm-table-cell">
+                <GenreBadges genres={movie.genres} />
+              </td>
+              <td className="d-none d-lg-table-cell small text-nowrap">{formatDate(movie.created_at)}</td>
+              <td className="text-end text-nowrap">
+                <Button
+                  variant="outline-primary"
+                  size="sm"
+                  className="me-2"
+                  onClick={() => openEditor(movie.id)}
+                  disabled={opening === movie.id}
+                  aria-label={`Edit ${movie.name}`}
+                >
+                  {opening === movie.id ? <Spinner animation="border" size="sm" aria-hidden="true" /> : 'Edit'}
+                </Button>
+                <DeleteRowButton name={movie.name} onClick={() => setDeleting(movie)} />
+              </td>
+            </tr>
+          ))}
+        </ActionsTable>
+      </PagedResults>
 
       <MovieFormModal
         show={adding}

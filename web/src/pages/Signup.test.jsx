@@ -100,4 +100,15 @@ describe('<Signup>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/login');
     expect(screen.getByLabelText('Email')).toHaveValue('new@example.com');
   });
+
+  it('shows a rate limit with the wait from Retry-After', async () => {
+    mockFetch({
+      'POST /api/auth/signup': () => json(429, { message: '10 per 1 hour', status: 429 }, { 'Retry-After': '900' }),
+    });
+    const { user } = renderApp('/signup');
+
+    await fill(user, 'new@example.com', 'password123');
+
+    expect(await screen.findByText('Too many attempts; try again in 15 minutes.')).toBeVisible();
+  });
 });
