@@ -145,7 +145,7 @@ def endpoints(size, ids):
     sample = random.Random(7).sample(ids, min(100, len(ids)))
     return [
         ("GET /api/movies", "get", ["/api/movies"], False),
-        (f"GET /api/movies?page=mid", "get", [f"/api/movies?page={middle}"], False),
+        ("GET /api/movies?page=mid", "get", [f"/api/movies?page={middle}"], False),
         ("GET /api/movies?q&genre", "get", ["/api/movies?" + urllib.parse.urlencode(SEARCH)], False),
         ("GET /api/movies/<id>", "get", [f"/api/movies/{movie_id}" for movie_id in sample], False),
         ("PATCH /api/movies/<id>", "patch", ids[:50], True),
