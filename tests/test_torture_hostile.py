@@ -283,3 +283,10 @@ def test_unicode_name_round_trips_byte_for_byte_over_gunicorn(live):
     status, _, fetched = raw_request(live, "GET", f"/api/movies/{json.loads(answer)['id']}")
     assert name.encode() in fetched and "👩‍👩‍👧".encode() in fetched and "שָׁלוֹם".encode() in fetched
     assert json.loads(fetched)["name"] == name
+
+
+@pytest.mark.live
+def test_overlong_request_line_is_refused_by_gunicorn_before_the_app(live):
+    """gunicorn answers a request line over 4 KiB itself (HTML, not the envelope): a 4xx all the same."""
+    status, _, _ = raw_request(live, "GET", "/api/movies?q=" + "x" * 100_000)
+    assert status == 414
