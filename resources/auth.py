@@ -59,46 +59,19 @@ def session_has_ended(jwt_header, jwt_data):
     return not (isinstance(sid, str) and Session.objects(sid=sid).only("id").first())
 
 
-@jwt.unauthorized_loader
-def missing_token(reason):
-    """No usable Authorization header."""
-    return unauthorized("Authentication is required: send 'Authorization: Bearer <token>'.")
+def token_failure(message, error="invalid_token"):
+    """A flask-jwt-extended failure loader answering 401 with this message, whatever it is passed."""
+    return lambda *_: unauthorized(message, error)
 
 
-@jwt.invalid_token_loader
-def invalid_token(reason):
-    """Tampered, malformed or wrong-type token."""
-    return unauthorized("The token is invalid.", "invalid_token")
-
-
-@jwt.expired_token_loader
-def expired_token(jwt_header, jwt_data):
-    """A token past its expiry."""
-    return unauthorized("The token has expired.", "invalid_token")
-
-
-@jwt.revoked_token_loader
-def revoked_token(jwt_header, jwt_data):
-    """A token whose session was logged out or otherwise revoked."""
-    return unauthorized("The token has been revoked.", "invalid_token")
-
-
-@jwt.user_lookup_error_loader
-def vanished_user(jwt_header, jwt_data):
-    """A valid token whose user no longer exists."""
-    return unauthorized("The account of this token no longer exists.", "invalid_token")
-
-
-@jwt.needs_fresh_token_loader
-def stale_token(jwt_header, jwt_data):
-    """A fresh login is needed for this action."""
-    return unauthorized("This action needs a fresh login.", "invalid_token")
-
-
-@jwt.token_verification_failed_loader
-def failed_claims(jwt_header, jwt_data):
-    """A token whose claims the app does not accept."""
-    return unauthorized("The token is invalid.", "invalid_token")
+# Every way a token can fail answers in the envelope with an RFC 6750 challenge.
+jwt.unauthorized_loader(token_failure("Authentication is required: send 'Authorization: Bearer <token>'.", None))
+jwt.invalid_token_loader(token_failure("The token is invalid."))  # tampered, malformed, wrong type
+jwt.expired_token_loader(token_failure("The token has expired."))
+jwt.revoked_token_loader(token_failure("The token has been revoked."))
+jwt.user_lookup_error_loader(token_failure("The account of this token no longer exists."))
+jwt.needs_fresh_token_loader(token_failure("This action needs a fresh login."))
+jwt.token_verification_failed_loader(token_failure("The token is invalid."))
 
 
 def issue_tokens(user, session):

@@ -9,32 +9,9 @@
  * Run with `npm run e2e` (builds first). CHROMIUM_PATH overrides the browser.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const REPO = path.resolve(WEB, '..');
-const DIST = path.join(WEB, 'dist');
-const SHOTS = path.join(REPO, 'artifacts', 'screenshots');
-const GUNICORN = path.join(REPO, '.venv', 'bin', 'gunicorn');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const HEALTH_TIMEOUT_MS = 30_000;
-const STEP_TIMEOUT_MS = 15_000;
+import { SHOTS, STEP_TIMEOUT_MS, api, openBrowser, screenshot, setupGuard, sleep, startServer } from './support.mjs';
 
 // Unique per run, so a reused database never collides with an earlier run.
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -45,157 +22,6 @@ const STRANGER_NEW_PASSWORD = 'a changed but good password';
 const OWNER_RESET_PASSWORD = 'reset horse battery staple';
 const MOVIE = `E2E Heat ${RUN}`;
 const EDITED = `E2E Heat ${RUN} (director's cut)`;
-
-async function exists(file) {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Starts the API + built client with gunicorn and waits for /api/health. */
-async function startServer() {
-  if (!(await exists(GUNICORN))) {
-    throw new Error(`Cannot start the API: ${GUNICORN} is missing. Install the Python environment first.`);
-  }
-  if (!(await exists(path.join(DIST, 'index.html')))) {
-    throw new Error(`Cannot serve the client: ${DIST}/index.html is missing. Run "npm run build" first.`);
-  }
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    // Reset emails link back to this very server.
-    PUBLIC_URL: baseUrl,
-    FLASK_CONFIG: 'development',
-    // Empty rather than deleted, so a developer's .env cannot point the run at a real database.
-    MONGODB_URI: '',
-    DEMO_DATA: '0',
-    BCRYPT_LOG_ROUNDS: '4',
-    RATELIMIT_ENABLED: '0',
-    // No SMTP: the development config writes emails to the log, where the reset test reads its link.
-    MAIL_SERVER: '',
-    PASSWORD_RESET_URL: '',
-    WEB_DIST: DIST,
-  };
-  const child = spawn(
-    GUNICORN,
-    ['--chdir', REPO, '--bind', `127.0.0.1:${port}`, '--workers', '1', '--threads', '4', 'app:app'],
-    { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const keep = (chunk) => {
-    output = (output + chunk).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    });
-  });
-  child.on('error', (error) => keep(`\nspawn error: ${error.message}\n`));
-
-  const stop = async () => {
-    if (exited) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const done = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)]);
-    if (!done) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      await exitPromise;
-    }
-  };
-  // If this process dies early, don't leave a server behind.
-  process.once('exit', () => {
-    if (!exited) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited) {
-      throw new Error(`The API server exited (${JSON.stringify(exited)}) before answering:\n${output}`);
-    }
-    try {
-      const response = await fetch(`${baseUrl}/api/health`);
-      if (response.status === 200) return { baseUrl, stop, output: () => output };
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(250);
-  }
-  await stop();
-  throw new Error(`GET /api/health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${output}`);
-}
-
-/** A fresh Chromium with its own temporary profile: one per person. */
-async function openBrowser(baseURL) {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      baseURL,
-      viewport: { width: 1280, height: 800 },
-      timeout: 30_000,
-    });
-  } catch (error) {
-    await rm(profile, { recursive: true, force: true });
-    throw new Error(`Cannot start Chromium at ${CHROMIUM}: ${error.message}`);
-  }
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const page = context.pages()[0] || (await context.newPage());
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return {
-    context,
-    page,
-    pageErrors,
-    async close() {
-      await context.close().catch(() => {});
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-async function screenshot(page, name) {
-  // Park the pointer so no link is caught mid-hover.
-  await page.mouse.move(1, page.viewportSize().height - 1);
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-}
 
 async function signUpAndLogIn(page, person) {
   await page.goto('/signup');
@@ -232,20 +58,6 @@ async function resetLinkFor(server, email) {
   throw new Error(`No reset email to ${email} in the server log:\n${server.output().slice(-3000)}`);
 }
 
-async function api(baseUrl, method, urlPath, { token, body, headers = {} } = {}) {
-  const response = await fetch(`${baseUrl}${urlPath}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-}
-
 describe('movie-bag in a real browser against a live API', () => {
   let server;
   let owner;
@@ -254,30 +66,19 @@ describe('movie-bag in a real browser against a live API', () => {
   let ownerToken;
   let ownerRefresh;
 
-  let setupError = null;
+  const guard = setupGuard();
+  const step = guard.step;
 
-  // Setup errors are reported by the first test instead of failing a hook:
-  // node --test counts tests behind a failed hook as "cancelled", not failed.
-  before(async () => {
-    try {
+  before(() =>
+    guard.setup(async () => {
       await mkdir(SHOTS, { recursive: true });
       server = await startServer();
       owner = await openBrowser(server.baseUrl);
-    } catch (error) {
-      setupError = error;
-    }
-  });
-
-  /** A test that fails, never skips, when the server or the browser did not start. */
-  function step(name, fn) {
-    it(name, async () => {
-      if (setupError) throw new Error(`Not run: the server or Chromium did not start (${setupError.message.split('\n')[0]})`);
-      await fn();
-    });
-  }
+    }),
+  );
 
   it('starts the API server and headless Chromium', () => {
-    if (setupError) throw setupError;
+    guard.check();
     assert.ok(server && owner);
   });
 
