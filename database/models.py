@@ -169,6 +169,11 @@ class Movie(UniqueFieldDocument):
         """The entity tag of the current version of this movie."""
         return f"{self.id}-{self.version}"
 
+    def clean(self):
+        """A new movie was last updated when it was created, to the millisecond."""
+        if self.pk is None:
+            self.updated_at = self.created_at
+
     def is_editable_by(self, user):
         """Only the person who added a movie, or an admin, may change it."""
         return user.is_admin or self.added_by_id == user.id

@@ -1,5 +1,7 @@
 """Documents: constraints, indexes, delete rules and password handling."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from mongoengine import ValidationError
 
@@ -90,3 +92,12 @@ def test_delete_if_version(make_movie):
     assert not movie.delete_if_version(5)
     assert movie.delete_if_version(1)
     assert Movie.objects.count() == 0
+
+
+def test_new_movie_was_updated_when_created(make_movie):
+    """Even when the two default timestamps straddle a millisecond, a new movie's are equal."""
+    created = datetime(2026, 1, 1, 12, 0, 0, 1000)
+    movie = Movie(name="Clock", casts=["a"], genres=["b"], added_by=make_movie().added_by_id, created_at=created, updated_at=created + timedelta(milliseconds=1))
+    movie.save()
+    stored = Movie.objects.get(id=movie.id)
+    assert stored.updated_at == stored.created_at == created

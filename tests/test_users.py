@@ -176,3 +176,9 @@ def test_create_admin_command_refuses_a_weak_password(app):
     assert result.exit_code != 0
     assert "at least 8 characters" in result.output
     assert User.objects.count() == 0
+
+
+def test_user_search_refuses_nul_characters(client, admin, auth_headers):
+    response = client.get("/api/users?q=a%00b", headers=auth_headers(admin))
+    assert response.status_code == 400
+    assert "q" in response.json["errors"]
