@@ -128,7 +128,7 @@ class PageQuerySchema(Schema):
 class UserQuerySchema(PageQuerySchema):
     """The query string of the user list."""
 
-    q = fields.String(validate=validate.Length(min=1, max=254))
+    q = Text(validate=validate.Length(min=1, max=254))
 
 
 class TokenSchema(Schema):
