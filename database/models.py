@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from flask import current_app
@@ -50,30 +51,19 @@ class UniqueFieldDocument(Document):
     meta = {"abstract": True}
     unique_field = None
 
+    @classmethod
+    @contextmanager
+    def naming_duplicates(cls):
+        """Turn a duplicate-key error raised inside into UniqueValueTaken for the unique field."""
+        try:
+            yield
+        except NotUniqueError as exc:
+            raise UniqueValueTaken(cls.unique_field) from exc
+
     def save(self, *args, **kwargs):
         """Save, turning a duplicate key into UniqueValueTaken."""
-        try:
+        with self.naming_duplicates():
             return super().save(*args, **kwargs)
-        except NotUniqueError as exc:
-            raise UniqueValueTaken(self.unique_field) from exc
-
-    def modify(self, query=None, **update):
-        """Atomically update this document (only if it still matches query), turning a duplicate key into
-        UniqueValueTaken; False when nothing matched.
-
-        Unlike Document.modify, the stored values are copied back as the database returned them:
-        Document.modify reads them through the fields, which fetches every referenced document
-        (one more query per update: the owner of a movie on each PATCH).
-        """
-        try:
-            updated = self._qs(**{**(query or {}), "pk": self.pk}).modify(new=True, **update)
-        except NotUniqueError as exc:
-            raise UniqueValueTaken(self.unique_field) from exc
-        if updated is None:
-            return False
-        self._data.update(updated._data)
-        self._clear_changed_fields()
-        return True
 
 
 class User(UniqueFieldDocument):
@@ -178,25 +168,26 @@ class Movie(UniqueFieldDocument):
         """Only the person who added a movie, or an admin, may change it."""
         return user.is_admin or self.added_by_id == user.id
 
-    def apply_changes(self, changes, expected_version=None):
-        """Write changes atomically, only if still at expected_version when one is given.
+    @classmethod
+    def writable_by(cls, movie_id, user, versions=None):
+        """This movie, matched only if user may change it and, when versions are given, it is at one."""
+        movies = cls.objects(id=movie_id)
+        if not user.is_admin:
+            movies = movies.filter(added_by=user.id)
+        if versions is not None:
+            movies = movies.filter(version__in=versions)
+        return movies
 
-        Returns False when the movie changed or vanished in the meantime.
+    @classmethod
+    def update_where(cls, movies, changes):
+        """Apply changes to the one movie the query matches, in one atomic write.
+
+        The conditions (owner, version) and the write are a single findAndModify, so no other
+        worker can slip a change in between. Returns the movie as stored, or None if none matched.
         """
-        for field, value in changes.items():
-            setattr(self, field, value)
-        self.updated_at = utcnow()
-        self.validate()
-        query = {} if expected_version is None else {"version": expected_version}
-        updates = {f"set__{field}": getattr(self, field) for field in [*changes, "updated_at"]}
-        return self.modify(query=query, inc__version=1, **updates)
-
-    def delete_if_version(self, expected_version=None):
-        """Delete this movie, only if still at expected_version when one is given."""
-        query = {"id": self.id}
-        if expected_version is not None:
-            query["version"] = expected_version
-        return Movie.objects(**query).delete() == 1
+        updates = {f"set__{field}": value for field, value in changes.items()}
+        with cls.naming_duplicates():
+            return movies.modify(new=True, inc__version=1, set__updated_at=utcnow(), **updates)
 
 
 class Session(Document):

@@ -52,21 +52,29 @@ def read_movie_or_404(movie_id):
     return movie_row(doc)
 
 
-def get_editable_movie(movie_id):
-    """The movie, if the current user may change it (its owner or an admin)."""
+def if_match_versions(movie_id):
+    """The versions an If-Match header lets this write happen at; None when it allows any."""
+    if not request.if_match or request.if_match.star_tag:
+        return None
+    prefix = f"{movie_id}-"
+    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag.startswith(prefix))
+    return [int(version) for version in tags if version.isdigit()]
+
+
+def refuse_write(movie_id, versions):
+    """Say why a conditional write matched nothing: 404, then 403, then 412."""
     movie = get_movie_or_404(movie_id)
     if not movie.is_editable_by(current_user):
         raise Forbidden("Only the person who added this movie, or an admin, may change it.")
-    return movie
+    raise PreconditionFailed() if versions is not None else NotFound("No movie has this id.")
 
 
-def expected_version(movie):
-    """The version an If-Match header pins the write to; None when the request has none."""
-    if not request.if_match or request.if_match.star_tag:
-        return None
-    if not request.if_match.contains(movie.etag):
-        raise PreconditionFailed()
-    return movie.version
+def writable_movies(movie_id):
+    """The query a write may touch: this movie, if ours (or we are admin) and at the If-Match version."""
+    versions = if_match_versions(movie_id)
+    if not ObjectId.is_valid(movie_id):
+        raise NotFound("No movie has this id.")
+    return Movie.writable_by(movie_id, current_user, versions), versions
 
 
 def movie_response(movie, status=200, headers=None):
@@ -114,17 +122,16 @@ class MovieResource(Resource):
     @jwt_required()
     def delete(self, movie_id):
         """Remove a movie."""
-        movie = get_editable_movie(movie_id)
-        version = expected_version(movie)
-        if not movie.delete_if_version(version):
-            raise PreconditionFailed() if version else NotFound("No movie has this id.")
+        movies, versions = writable_movies(movie_id)
+        if not movies.delete():
+            refuse_write(movie_id, versions)
         return Response(status=204)
 
     def _update(self, movie_id, schema):
-        """Validate, authorize and write an update, refusing it if the movie changed meanwhile."""
+        """Validate, then write only if we may and nobody changed the movie since our If-Match."""
         data = schema.load(request.get_json())
-        movie = get_editable_movie(movie_id)
-        version = expected_version(movie)
-        if not movie.apply_changes(data, version):
-            raise PreconditionFailed() if version else NotFound("No movie has this id.")
+        movies, versions = writable_movies(movie_id)
+        movie = Movie.update_where(movies, data)
+        if movie is None:
+            refuse_write(movie_id, versions)
         return movie_response(movie)

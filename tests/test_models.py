@@ -64,34 +64,46 @@ def test_movie_name_length_is_enforced_by_the_document(make_user):
         Movie(name="x" * 201, casts=["a"], genres=["b"], added_by=make_user()).save()
 
 
-def test_apply_changes_bumps_version_and_updated_at(make_movie):
+def test_update_where_bumps_version_and_updated_at(make_movie):
     movie = make_movie()
-    before = movie.updated_at
-    assert movie.apply_changes({"name": "Renamed"})
+    updated = Movie.update_where(Movie.objects(id=movie.id), {"name": "Renamed"})
     stored = Movie.objects.get(id=movie.id)
-    assert (stored.name, stored.version) == ("Renamed", 2)
-    assert stored.updated_at >= before
+    assert (stored.name, stored.version) == (updated.name, updated.version) == ("Renamed", 2)
+    assert stored.updated_at >= movie.updated_at
 
 
-def test_apply_changes_leaves_the_movie_as_stored_without_fetching_its_owner(make_movie):
+def test_update_where_returns_the_movie_as_stored_without_fetching_its_owner(make_movie):
     movie = make_movie(casts=["Before"])
     Movie.objects(id=movie.id).update_one(set__casts=["Changed meanwhile"])
-    assert movie.apply_changes({"name": "Renamed"})
-    assert (movie.name, movie.casts, movie.version) == ("Renamed", ["Changed meanwhile"], 2)
-    assert not isinstance(movie._data["added_by"], User)  # still a reference: no query for the owner
+    updated = Movie.update_where(Movie.objects(id=movie.id), {"name": "Renamed"})
+    assert (updated.name, updated.casts, updated.version) == ("Renamed", ["Changed meanwhile"], 2)
+    assert not isinstance(updated._data["added_by"], User)  # still a reference: no query for the owner
 
 
-def test_apply_changes_refuses_a_stale_version(make_movie):
-    movie = make_movie(name="Original")
-    assert not movie.apply_changes({"name": "Renamed"}, expected_version=7)
-    assert Movie.objects.get(id=movie.id).name == "Original"
+def test_writable_by_matches_only_the_owner_or_an_admin(make_movie, make_user):
+    owner, stranger, admin = make_user(), make_user(), make_user(is_admin=True)
+    movie = make_movie(added_by=owner)
+    assert Movie.writable_by(movie.id, owner).count() == 1
+    assert Movie.writable_by(movie.id, stranger).count() == 0
+    assert Movie.writable_by(movie.id, admin).count() == 1
 
 
-def test_delete_if_version(make_movie):
+def test_writable_by_matches_only_the_given_versions(make_movie):
     movie = make_movie()
-    assert not movie.delete_if_version(5)
-    assert movie.delete_if_version(1)
-    assert Movie.objects.count() == 0
+    owner = movie.added_by
+    assert Movie.update_where(Movie.writable_by(movie.id, owner, [7]), {"name": "Renamed"}) is None
+    assert Movie.writable_by(movie.id, owner, []).count() == 0
+    assert Movie.writable_by(movie.id, owner, [1]).delete() == 1
+
+
+def test_update_to_a_taken_name_names_the_field(make_movie):
+    from database.models import UniqueValueTaken
+
+    make_movie(name="Taken")
+    movie = make_movie()
+    with pytest.raises(UniqueValueTaken) as raised:
+        Movie.update_where(Movie.objects(id=movie.id), {"name": "Taken"})
+    assert raised.value.field == "name"
 
 
 def test_new_movie_was_updated_when_created(make_movie):

@@ -330,36 +330,34 @@ def test_if_match_star_proceeds(client, movie, owner, auth_headers):
 
 
 def test_write_that_races_a_concurrent_change_is_412(client, movie, owner, auth_headers, monkeypatch):
-    """The version check happens in the write itself, so a change between read and write is caught."""
+    """The version check is part of the write itself, so a change just before it is caught."""
     headers = {**auth_headers(owner), "If-Match": f'"{movie.etag}"'}
-    original = Movie.apply_changes
+    original = Movie.update_where
 
-    def concurrent_change_first(self, changes, expected_version=None):
-        Movie.objects(id=self.id).update_one(inc__version=1)
-        return original(self, changes, expected_version)
+    def concurrent_change_first(movies, changes):
+        Movie.objects(id=movie.id).update_one(inc__version=1)
+        return original(movies, changes)
 
-    monkeypatch.setattr(Movie, "apply_changes", concurrent_change_first)
+    monkeypatch.setattr(Movie, "update_where", concurrent_change_first)
     response = client.patch(f"/api/movies/{movie.id}", json={"name": "Lost"}, headers=headers)
     assert response.status_code == 412
     assert Movie.objects.get(id=movie.id).name == "Heat"
 
 
-def test_movie_deleted_between_read_and_write_is_404(client, movie, owner, auth_headers, monkeypatch):
-    headers = auth_headers(owner)
-    original = Movie.apply_changes
-
-    def delete_first(self, changes, expected_version=None):
-        Movie.objects(id=self.id).delete()
-        return original(self, changes, expected_version)
-
-    monkeypatch.setattr(Movie, "apply_changes", delete_first)
-    assert client.patch(f"/api/movies/{movie.id}", json={"name": "Gone"}, headers=headers).status_code == 404
+def test_if_match_of_another_movie_is_412(client, movie, make_movie, owner, auth_headers):
+    other = make_movie(added_by=owner)
+    headers = {**auth_headers(owner), "If-Match": f'"{other.etag}"'}
+    assert client.patch(f"/api/movies/{movie.id}", json={"name": "Nope"}, headers=headers).status_code == 412
+    assert client.delete(f"/api/movies/{movie.id}", headers=headers).status_code == 412
 
 
-def test_delete_of_vanished_movie_is_404(client, movie, owner, auth_headers, monkeypatch):
-    headers = auth_headers(owner)
-    monkeypatch.setattr(Movie, "delete_if_version", lambda self, version=None: False)
-    assert client.delete(f"/api/movies/{movie.id}", headers=headers).status_code == 404
+def test_ownership_is_part_of_the_write(client, movie, make_user, auth_headers, monkeypatch):
+    """Even if the movie's owner check were skipped, a stranger's write matches nothing."""
+    original = Movie.update_where
+    matched = []
+    monkeypatch.setattr(Movie, "update_where", lambda movies, changes: matched.append(movies.count()) or original(movies, changes))
+    response = client.patch(f"/api/movies/{movie.id}", json={"name": "Mine now"}, headers=auth_headers(make_user()))
+    assert (response.status_code, matched) == (403, [0])
 
 
 # --- deleting ----------------------------------------------------------------------------------
