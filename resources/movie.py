@@ -1,5 +1,6 @@
 """The movie catalogue: public reads, owner-or-admin writes, If-Match against lost updates."""
 
+import re
 from types import SimpleNamespace
 
 from bson import ObjectId
@@ -18,6 +19,7 @@ from resources.schemas import (
     movies_schema,
 )
 
+VERSION = re.compile(r"[0-9]{1,15}")
 FILTERS = {"q": "name__icontains", "genre": "genres", "cast": "casts", "added_by": "added_by"}
 
 
@@ -57,8 +59,9 @@ def if_match_versions(movie_id):
     if not request.if_match or request.if_match.star_tag:
         return None
     prefix = f"{movie_id}-"
-    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag.startswith(prefix))
-    return [int(version) for version in tags if version.isdigit()]
+    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
+    # Any other tag (empty, another movie's, digits MongoDB cannot hold) matches no version.
+    return [int(version) for version in tags if VERSION.fullmatch(version)]
 
 
 def refuse_write(movie_id, versions):

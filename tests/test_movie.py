@@ -374,3 +374,11 @@ def test_delete_with_current_etag(client, movie, owner, auth_headers):
     headers = {**auth_headers(owner), "If-Match": f'"{movie.etag}"'}
     assert client.delete(f"/api/movies/{movie.id}", headers=headers).status_code == 204
     assert Movie.objects.count() == 0
+
+
+@pytest.mark.parametrize("if_match", ['"", ""', '"{id}-²"', '"{id}-99999999999999999999999"', 'W/"{id}-1"', '"{id}-"'])
+def test_unusable_if_match_is_412_never_500(client, movie, owner, auth_headers, if_match):
+    headers = {**auth_headers(owner), "If-Match": if_match.format(id=movie.id)}
+    assert client.patch(f"/api/movies/{movie.id}", json={"name": "X"}, headers=headers).status_code == 412
+    assert client.delete(f"/api/movies/{movie.id}", headers=headers).status_code == 412
+    assert Movie.objects.get(id=movie.id).name == "Heat"
