@@ -6,6 +6,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
+from bson import ObjectId
 from flask import current_app
 from flask_bcrypt import Bcrypt
 from mongoengine import (
@@ -81,6 +82,12 @@ class User(UniqueFieldDocument):
     def normalize_email(email):
         """The canonical form every stored and looked-up email takes."""
         return email.strip().lower()
+
+    @classmethod
+    def find_by_id(cls, user_id):
+        """The user with this id, or None: one read by _id, built straight from the stored row."""
+        row = cls._get_collection().find_one({"_id": ObjectId(user_id)}) if ObjectId.is_valid(user_id) else None
+        return cls._from_son(row) if row else None
 
     @classmethod
     def find_by_email(cls, email):
@@ -198,7 +205,8 @@ class Session(Document):
     revocation holds everywhere at once.
     """
 
-    sid = StringField(required=True, unique=True)
+    # The session id is the primary key: the check on every request is a lookup by _id.
+    sid = StringField(primary_key=True)
     user = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
     # The only refresh token of this session that may still be used (rotation).
     refresh_jti = StringField(required=True)
@@ -209,6 +217,11 @@ class Session(Document):
         "collection": "sessions",
         "indexes": ["user", {"fields": ["expires_at"], "expireAfterSeconds": 0}],
     }
+
+    @classmethod
+    def is_active(cls, sid):
+        """True while the session exists: one read by _id, no document built."""
+        return cls._get_collection().find_one({"_id": sid}, {"_id": 1}) is not None
 
     @staticmethod
     def new_jti():
@@ -235,7 +248,7 @@ class Session(Document):
 
     def rotate(self, used_jti, new_jti):
         """Swap the refresh token atomically; False when used_jti was already used (reuse)."""
-        return bool(Session.objects(id=self.id, refresh_jti=used_jti).update_one(set__refresh_jti=new_jti))
+        return bool(Session.objects(pk=self.pk, refresh_jti=used_jti).update_one(set__refresh_jti=new_jti))
 
 
 class PasswordReset(Document):

@@ -1,6 +1,5 @@
 """Accounts, sessions and tokens: signup, login, refresh, logout, password change and reset."""
 
-from bson import ObjectId
 from flask import Response, current_app, request, url_for
 from flask_jwt_extended import (
     JWTManager,
@@ -48,15 +47,14 @@ def unauthorized(message, error=None):
 @jwt.user_lookup_loader
 def load_token_user(jwt_header, jwt_data):
     """The user a token speaks for, loaded fresh so deletions and demotions apply at once."""
-    subject = jwt_data["sub"]
-    return User.objects(id=subject).first() if ObjectId.is_valid(subject) else None
+    return User.find_by_id(jwt_data["sub"])
 
 
 @jwt.token_in_blocklist_loader
 def session_has_ended(jwt_header, jwt_data):
     """A token is only good while its session exists in MongoDB (all workers see the same)."""
     sid = jwt_data.get("sid")
-    return not (isinstance(sid, str) and Session.objects(sid=sid).only("id").first())
+    return not (isinstance(sid, str) and Session.is_active(sid))
 
 
 def token_failure(message, error="invalid_token"):
