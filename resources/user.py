@@ -1,6 +1,5 @@
 """User accounts: admins manage them; everyone may see and delete their own."""
 
-from bson import ObjectId
 from flask import Response, request, url_for
 from flask_jwt_extended import current_user, jwt_required
 from flask_restful import Resource
@@ -15,7 +14,7 @@ LAST_ADMIN = "The last admin cannot be removed; make someone else an admin first
 
 def get_user_or_404(user_id):
     """The user with this id; a malformed id is as unknown as a missing one."""
-    user = User.objects(id=user_id).first() if ObjectId.is_valid(user_id) else None
+    user = User.find_by_id(user_id)
     if user is None:
         raise NotFound("No user has this id.")
     return user
