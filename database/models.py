@@ -231,11 +231,13 @@ class Session(Document):
     @classmethod
     def start(cls, user, lifetime):
         """Open a session for the user that lasts at most lifetime."""
+        now = utcnow()
         return cls(
             sid=uuid.uuid4().hex,
             user=user,
             refresh_jti=cls.new_jti(),
-            expires_at=utcnow() + lifetime,
+            created_at=now,
+            expires_at=now + lifetime,
         ).save()
 
     @classmethod
@@ -273,8 +275,8 @@ class PasswordReset(Document):
     @classmethod
     def issue(cls, user, lifetime):
         """A new reset for the user; returns the token to email (never stored)."""
-        token = secrets.token_urlsafe(32)
-        cls(token_hash=cls.hash_token(token), user=user, expires_at=utcnow() + lifetime).save()
+        token, now = secrets.token_urlsafe(32), utcnow()
+        cls(token_hash=cls.hash_token(token), user=user, created_at=now, expires_at=now + lifetime).save()
         return token
 
     @classmethod
