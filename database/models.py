@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from bson import ObjectId
 from flask import current_app
 from flask_bcrypt import Bcrypt
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 from mongoengine import (
     CASCADE,
     BooleanField,
@@ -47,6 +49,7 @@ class UniqueFieldDocument(Document):
     """A document with one unique field, whose duplicate-key errors name that field.
 
     MongoDB's own message names the index but mongomock's does not, so the document says it.
+    Writes through MongoEngine raise NotUniqueError, raw pymongo writes DuplicateKeyError.
     """
 
     meta = {"abstract": True}
@@ -58,7 +61,7 @@ class UniqueFieldDocument(Document):
         """Turn a duplicate-key error raised inside into UniqueValueTaken for the unique field."""
         try:
             yield
-        except NotUniqueError as exc:
+        except (NotUniqueError, DuplicateKeyError) as exc:
             raise UniqueValueTaken(cls.unique_field) from exc
 
     def save(self, *args, **kwargs):
@@ -175,26 +178,32 @@ class Movie(UniqueFieldDocument):
         """Only the person who added a movie, or an admin, may change it."""
         return user.is_admin or self.added_by_id == user.id
 
-    @classmethod
-    def writable_by(cls, movie_id, user, versions=None):
-        """This movie, matched only if user may change it and, when versions are given, it is at one."""
-        movies = cls.objects(id=movie_id)
-        if not user.is_admin:
-            movies = movies.filter(added_by=user.id)
+    @staticmethod
+    def write_filter(movie_id, owner=None, versions=None):
+        """The filter of a conditional write: this movie, added by owner and at one of versions when given."""
+        query = {"_id": ObjectId(movie_id)}
+        if owner is not None:
+            query["added_by"] = owner
         if versions is not None:
-            movies = movies.filter(version__in=versions)
-        return movies
+            query["version"] = {"$in": versions}
+        return query
 
     @classmethod
-    def update_where(cls, movies, changes):
-        """Apply changes to the one movie the query matches, in one atomic write.
+    def update_where(cls, query, changes):
+        """Apply changes to the one movie the filter matches, in one atomic write.
 
         The conditions (owner, version) and the write are a single findAndModify, so no other
-        worker can slip a change in between. Returns the movie as stored, or None if none matched.
+        worker can slip a change in between. changes are validated values of the schema's fields.
+        Returns the movie as stored (a raw row), or None if none matched.
         """
-        updates = {f"set__{field}": value for field, value in changes.items()}
+        update = {"$set": {**changes, "updated_at": utcnow()}, "$inc": {"version": 1}}
         with cls.naming_duplicates():
-            return movies.modify(new=True, inc__version=1, set__updated_at=utcnow(), **updates)
+            return cls._get_collection().find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+
+    @classmethod
+    def delete_where(cls, query):
+        """Delete the one movie the filter matches (delete rules apply); False if none matched."""
+        return bool(cls.objects(__raw__=query).delete())
 
 
 class Session(Document):

@@ -1,16 +1,20 @@
 """Accounts, sessions and tokens: signup, login, refresh, logout, password change and reset."""
 
-from flask import Response, current_app, request, url_for
+from bson import ObjectId
+from flask import Response, current_app, g, request, url_for
 from flask_jwt_extended import (
     JWTManager,
     create_access_token,
     create_refresh_token,
-    current_user,
     get_jwt,
+    get_jwt_header,
+    get_jwt_identity,
     jwt_required,
 )
+from flask_jwt_extended.exceptions import UserLookupError
 from flask_restful import Resource
 from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.local import LocalProxy
 
 from database.models import PasswordReset, Session, User, utcnow
 from resources.errors import error_response
@@ -44,10 +48,30 @@ def unauthorized(message, error=None):
     return error_response(401, message, headers=[("WWW-Authenticate", challenge)])
 
 
-@jwt.user_lookup_loader
-def load_token_user(jwt_header, jwt_data):
-    """The user a token speaks for, loaded fresh so deletions and demotions apply at once."""
-    return User.find_by_id(jwt_data["sub"])
+def current_user_id():
+    """The id of the user the request's token speaks for, without reading the user."""
+    return ObjectId(get_jwt_identity())
+
+
+def load_current_user():
+    """The user the request's token speaks for, read fresh (demotions apply at once), once per request.
+
+    Read only when a request needs more than the id: the token check itself reads just the session,
+    which cannot outlive its user (deleting a user deletes its sessions), so an owner's movie write
+    costs no user read.
+    """
+    claims = get_jwt()
+    # Kept beside the claims it was read for: g can outlive a request (an app context pushed around several).
+    loaded_for, user = g.get("movie_bag_user", (None, None))
+    if loaded_for is not claims:
+        user = User.find_by_id(claims["sub"])
+        if user is None:
+            raise UserLookupError("The account of this token no longer exists.", get_jwt_header(), claims)
+        g.movie_bag_user = (claims, user)
+    return user
+
+
+current_user = LocalProxy(load_current_user)
 
 
 @jwt.token_in_blocklist_loader

@@ -1,11 +1,12 @@
 """User accounts: admins manage them; everyone may see and delete their own."""
 
 from flask import Response, request, url_for
-from flask_jwt_extended import current_user, jwt_required
+from flask_jwt_extended import jwt_required
 from flask_restful import Resource
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from database.models import User
+from resources.auth import current_user
 from resources.pagination import paginate
 from resources.schemas import user_patch_schema, user_query_schema, user_schema, users_schema
 

@@ -351,13 +351,29 @@ def test_if_match_of_another_movie_is_412(client, movie, make_movie, owner, auth
     assert client.delete(f"/api/movies/{movie.id}", headers=headers).status_code == 412
 
 
+def count_matches_of_each_write(monkeypatch):
+    """Record how many movies each update's filter matches, then let the update run."""
+    original, matched = Movie.update_where, []
+
+    def counting(query, changes):
+        matched.append(Movie.objects(__raw__=query).count())
+        return original(query, changes)
+
+    monkeypatch.setattr(Movie, "update_where", counting)
+    return matched
+
+
 def test_ownership_is_part_of_the_write(client, movie, make_user, auth_headers, monkeypatch):
     """Even if the movie's owner check were skipped, a stranger's write matches nothing."""
-    original = Movie.update_where
-    matched = []
-    monkeypatch.setattr(Movie, "update_where", lambda movies, changes: matched.append(movies.count()) or original(movies, changes))
+    matched = count_matches_of_each_write(monkeypatch)
     response = client.patch(f"/api/movies/{movie.id}", json={"name": "Mine now"}, headers=auth_headers(make_user()))
     assert (response.status_code, matched) == (403, [0])
+
+
+def test_admin_write_on_anothers_movie_is_tried_as_owner_then_as_admin(client, movie, make_user, auth_headers, monkeypatch):
+    matched = count_matches_of_each_write(monkeypatch)
+    response = client.patch(f"/api/movies/{movie.id}", json={"name": "Moderated"}, headers=auth_headers(make_user(is_admin=True)))
+    assert (response.status_code, response.json["name"], matched) == (200, "Moderated", [0, 1])
 
 
 # --- deleting ----------------------------------------------------------------------------------
