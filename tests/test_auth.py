@@ -202,6 +202,67 @@ def test_token_signed_with_another_key_is_401(client, make_user):
     assert response.status_code == 401
 
 
+def test_a_token_is_verified_once_then_remembered(client, make_user, login, monkeypatch):
+    import flask_jwt_extended
+
+    verified = []
+    original = flask_jwt_extended.JWTManager._decode_jwt_from_config
+    monkeypatch.setattr(
+        flask_jwt_extended.JWTManager,
+        "_decode_jwt_from_config",
+        lambda self, *args, **kwargs: verified.append(args[0]) or original(self, *args, **kwargs),
+    )
+    token = login(make_user())["access_token"]
+    statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(3)]
+    assert (statuses, verified) == ([200, 200, 200], [token])
+
+
+def test_tokens_are_verified_every_time_when_none_are_to_be_remembered(make_user):
+    from app import create_app
+
+    client = create_app("testing", JWT_VERIFIED_TOKENS_CACHED=0).test_client()
+    user = make_user(password="a-password-for-this-app")
+    token = client.post("/api/auth/login", json={"email": user.email, "password": "a-password-for-this-app"}).json["access_token"]
+    assert [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)] == [200, 200]
+
+
+def test_a_remembered_token_still_expires(app, client, make_user, login):
+    app.config["JWT_ACCESS_TOKEN_EXPIRES"] = __import__("datetime").timedelta(seconds=1)
+    token = login(make_user())["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    exp = pyjwt.decode(token, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, exp - time.time()) + 0.05)
+    response = client.get("/api/auth/me", headers=headers)
+    assert (response.status_code, response.json["message"]) == (401, "The token has expired.")
+
+
+def test_an_expired_token_can_still_be_read_where_expiry_is_waived(app, make_user, login):
+    from flask_jwt_extended import decode_token
+
+    app.config["JWT_ACCESS_TOKEN_EXPIRES"] = __import__("datetime").timedelta(seconds=-1)
+    user = make_user()
+    assert decode_token(login(user)["access_token"], allow_expired=True)["sub"] == str(user.id)
+
+
+def test_a_remembered_token_tampered_with_is_401(client, make_user, login):
+    victim, attacker = make_user(is_admin=True), make_user()
+    token = login(attacker)["access_token"]
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json["id"] == str(attacker.id)
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {_tamper(token, sub=str(victim.id))}"})
+    assert (response.status_code, response.json["message"]) == (401, "The token is invalid.")
+
+
+def test_a_token_remembered_by_one_app_is_not_trusted_by_an_app_with_another_secret(client, make_user, login):
+    from app import create_app
+
+    token = login(make_user())["access_token"]
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    other = create_app("testing", JWT_SECRET_KEY="another-testing-secret-that-is-long-enough")
+    response = other.test_client().get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert (response.status_code, response.json["message"]) == (401, "The token is invalid.")
+
+
 def test_token_of_deleted_user_is_401(client, make_user, auth_headers):
     user = make_user()
     headers = auth_headers(user)
