@@ -54,7 +54,8 @@ def base_config():
         "JWT_TOKEN_LOCATION": ["headers"],
         "JWT_ERROR_MESSAGE_KEY": "message",
         # Verified tokens each worker remembers until they expire (resources/auth.py): about 1 KiB each.
-        "JWT_VERIFIED_TOKENS_CACHED": env_int("JWT_VERIFIED_TOKENS_CACHED", 4096),
+        # 0 (or less) verifies every token in full.
+        "JWT_VERIFIED_TOKENS_CACHED": max(0, env_int("JWT_VERIFIED_TOKENS_CACHED", 4096)),
         "BCRYPT_LOG_ROUNDS": env_int("BCRYPT_LOG_ROUNDS", 12),
         "MONGODB_URI": mongodb_uri(),
         "MONGODB_DB": env("MONGODB_DB", "movie-bag"),

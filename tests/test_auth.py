@@ -217,10 +217,12 @@ def test_a_token_is_verified_once_then_remembered(client, make_user, login, monk
     assert (statuses, verified) == ([200, 200, 200], [token])
 
 
-def test_tokens_are_verified_every_time_when_none_are_to_be_remembered(make_user):
+@pytest.mark.parametrize("cached", ["0", "-1"])
+def test_tokens_are_verified_every_time_when_none_are_to_be_remembered(make_user, monkeypatch, cached):
     from app import create_app
 
-    client = create_app("testing", JWT_VERIFIED_TOKENS_CACHED=0).test_client()
+    monkeypatch.setenv("JWT_VERIFIED_TOKENS_CACHED", cached)
+    client = create_app("testing").test_client()
     user = make_user(password="a-password-for-this-app")
     token = client.post("/api/auth/login", json={"email": user.email, "password": "a-password-for-this-app"}).json["access_token"]
     assert [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)] == [200, 200]
