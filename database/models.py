@@ -239,15 +239,23 @@ class Session(Document):
 
     @classmethod
     def start(cls, user, lifetime):
-        """Open a session for the user that lasts at most lifetime."""
+        """Open a session for the user that lasts at most lifetime; None if the user is gone by then.
+
+        A login reads the user, then spends a bcrypt check: an account deleted meanwhile (its sessions
+        first) must not be left with a new session, so the user is looked for again after the insert.
+        """
         now = utcnow()
-        return cls(
+        session = cls(
             sid=uuid.uuid4().hex,
             user=user,
             refresh_jti=cls.new_jti(),
             created_at=now,
             expires_at=now + lifetime,
         ).save()
+        if User._get_collection().find_one({"_id": user.id}, {"_id": 1}) is None:
+            session.delete()
+            return None
+        return session
 
     @classmethod
     def revoke_all(cls, user, keep_sid=None):

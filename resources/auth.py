@@ -62,7 +62,9 @@ class JWTManager(flask_jwt_extended.JWTManager):
             claims = cache.get(encoded_token)
         if claims is None:
             claims = super()._decode_jwt_from_config(encoded_token)
-            if cache.maxsize:  # JWT_VERIFIED_TOKENS_CACHED=0 verifies every time
+            # Only access tokens that expire: a refresh token is presented once (rotation), and
+            # JWT_VERIFIED_TOKENS_CACHED=0 verifies every time.
+            if cache.maxsize and claims.get("type") == "access" and "exp" in claims:
                 with lock:
                     cache[encoded_token] = claims
         return dict(claims)
@@ -94,9 +96,10 @@ def current_user_id():
 def load_current_user():
     """The user the request's token speaks for, read fresh (demotions apply at once), once per request.
 
-    Read only when a request needs more than the id: the token check itself reads just the session,
-    which cannot outlive its user (deleting a user deletes its sessions), so an owner's movie write
-    costs no user read.
+    Read only when a request needs more than the id: the token check itself reads just the session.
+    Deleting a user deletes its sessions and movies, and login gives no session to a user deleted
+    while it ran; a session that outlives its user anyway (a raw delete) can still do nothing, since
+    every handler but an owner's write on the user's own (deleted) movies reads the user first.
     """
     claims = get_jwt()
     # Kept beside the claims it was read for: g can outlive a request (an app context pushed around several).
@@ -179,6 +182,8 @@ class LoginResource(Resource):
         if user is None:
             return unauthorized("Invalid email or password.")
         session = Session.start(user, current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
+        if session is None:  # the account was deleted while its password was being checked
+            return unauthorized("Invalid email or password.")
         return issue_tokens(user, session), 200
 
 

@@ -112,7 +112,8 @@ class MovieListResource(Resource):
     def post(self):
         """Add a movie owned by the current user."""
         data = movie_schema.load(request.get_json())
-        movie = Movie(**data, added_by=current_user_id()).save()
+        # The user is read (401 if the account is gone): a new movie must not outlive its owner.
+        movie = Movie(**data, added_by=current_user.id).save()
         return movie_response(movie, 201, {"Location": url_for("movieresource", movie_id=movie.id)})
 
 

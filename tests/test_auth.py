@@ -5,7 +5,7 @@ import time
 import jwt as pyjwt
 import pytest
 
-from database.models import User
+from database.models import Movie, Session, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -202,7 +202,9 @@ def test_token_signed_with_another_key_is_401(client, make_user):
     assert response.status_code == 401
 
 
-def test_a_token_is_verified_once_then_remembered(client, make_user, login, monkeypatch):
+@pytest.fixture
+def verifications(monkeypatch):
+    """Every token flask-jwt-extended verifies in full, in order."""
     import flask_jwt_extended
 
     verified = []
@@ -212,20 +214,47 @@ def test_a_token_is_verified_once_then_remembered(client, make_user, login, monk
         "_decode_jwt_from_config",
         lambda self, *args, **kwargs: verified.append(args[0]) or original(self, *args, **kwargs),
     )
+    return verified
+
+
+def test_an_access_token_is_verified_once_then_remembered(client, make_user, login, verifications):
     token = login(make_user())["access_token"]
     statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(3)]
-    assert (statuses, verified) == ([200, 200, 200], [token])
+    assert (statuses, verifications) == ([200, 200, 200], [token])
+
+
+def test_refresh_tokens_are_not_remembered(client, make_user, login, verifications):
+    """A refresh token is good once (rotation): remembering it would only push access tokens out."""
+    token = login(make_user())["refresh_token"]
+    statuses = [client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)]
+    assert (statuses, verifications) == ([200, 401], [token, token])
+
+
+def test_a_remembered_access_token_is_still_no_refresh_token(client, make_user, login):
+    token = login(make_user())["access_token"]
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    response = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize("cached", ["0", "-1"])
-def test_tokens_are_verified_every_time_when_none_are_to_be_remembered(make_user, monkeypatch, cached):
+def test_tokens_are_verified_every_time_when_none_are_to_be_remembered(make_user, monkeypatch, verifications, cached):
     from app import create_app
 
     monkeypatch.setenv("JWT_VERIFIED_TOKENS_CACHED", cached)
     client = create_app("testing").test_client()
     user = make_user(password="a-password-for-this-app")
     token = client.post("/api/auth/login", json={"email": user.email, "password": "a-password-for-this-app"}).json["access_token"]
-    assert [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)] == [200, 200]
+    statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)]
+    assert (statuses, verifications) == ([200, 200], [token, token])
+
+
+def test_access_tokens_without_expiry_work_and_are_verified_every_time(app, client, make_user, login, verifications):
+    """flask-jwt-extended leaves exp out when the lifetime is 0: nothing to remember them until."""
+    app.config["JWT_ACCESS_TOKEN_EXPIRES"] = __import__("datetime").timedelta(0)
+    token = login(make_user())["access_token"]
+    statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)]
+    assert (statuses, verifications) == ([200, 200], [token, token])
 
 
 def test_a_remembered_token_still_expires(app, client, make_user, login):
@@ -282,6 +311,25 @@ def test_token_whose_user_vanished_behind_our_back_is_401(client, make_user, aut
     response = client.get("/api/auth/me", headers=headers)
     assert response.status_code == 401
     assert response.json["message"] == "The account of this token no longer exists."
+    response = client.post("/api/movies", json={"name": "Orphan", "casts": ["a"], "genres": ["b"]}, headers=headers)
+    assert (response.status_code, response.json["message"]) == (401, "The account of this token no longer exists.")
+    assert Movie.objects.count() == 0
+
+
+def test_login_racing_the_deletion_of_its_account_gets_no_session(client, make_user, monkeypatch):
+    """An account deleted while its password is checked (sessions first) is left with no new session."""
+    user = make_user()
+    check_password = User.check_password
+
+    def deleted_meanwhile(self, password):
+        matches = check_password(self, password)
+        User.objects.get(id=self.id).delete()
+        return matches
+
+    monkeypatch.setattr(User, "check_password", deleted_meanwhile)
+    response = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert (response.status_code, response.json["message"]) == (401, "Invalid email or password.")
+    assert Session.objects(user=user.id).count() == 0
 
 
 def test_user_can_read_own_account_but_not_anothers(client, make_user, auth_headers):

@@ -376,6 +376,16 @@ def test_admin_write_on_anothers_movie_is_tried_as_owner_then_as_admin(client, m
     assert (response.status_code, response.json["name"], matched) == (200, "Moderated", [0, 1])
 
 
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_admin_write_with_a_stale_etag_is_412_on_the_admin_try_too(client, movie, owner, make_user, auth_headers, method):
+    stale = f'"{movie.etag}"'
+    client.patch(f"/api/movies/{movie.id}", json={"name": "Heat (1995)"}, headers=auth_headers(owner))
+    headers = {**auth_headers(make_user(is_admin=True)), "If-Match": stale}
+    response = getattr(client, method)(f"/api/movies/{movie.id}", json={"name": "Moderated"}, headers=headers)
+    assert response.status_code == 412
+    assert Movie.objects.get(id=movie.id).name == "Heat (1995)"
+
+
 # --- deleting ----------------------------------------------------------------------------------
 
 
