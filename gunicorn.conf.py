@@ -17,6 +17,11 @@ else:
 
 worker_class = "gthread"
 timeout = env_int("GUNICORN_TIMEOUT", 30)
+# Seconds an idle keep-alive connection stays open. Longer than the clients' own idle limit (Node's
+# fetch drops idle sockets after 4 s; gunicorn's default is 2 s), so the client always closes first:
+# otherwise a request sent as the server closes the socket fails at the network level. Behind a
+# load balancer, set it above the balancer's idle timeout (AWS ALB: 60 s).
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # The longest request line gunicorn reads (its default is 4094): a movie search with q, genre and
 # cast at their 200-character limit, in percent-encoded UTF-8, is longer than that and is valid.
 limit_request_line = 8190

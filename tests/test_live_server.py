@@ -59,3 +59,22 @@ def test_longest_valid_movie_search_fits_in_the_request_line():
         status, headers, movies = request(f"{base}/api/movies?{query}")
     assert len(query) > 7000
     assert (status, movies, headers["X-Total-Count"]) == (200, [], "0")
+
+
+def test_an_idle_connection_outlives_the_clients_own_idle_limit():
+    """Node's fetch keeps an idle socket 4 s: the server must not close it first, or a request sent
+    as it closes fails at the network level (gunicorn's default is 2 s)."""
+    import http.client
+    import time
+
+    with live_server() as base:
+        url = urllib.parse.urlsplit(base)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        connection.request("GET", "/api/health")
+        assert connection.getresponse().read() and connection.sock is not None
+        socket_before = connection.sock
+        time.sleep(3.5)
+        connection.request("GET", "/api/health")  # on the same socket: http.client never reconnects
+        response = connection.getresponse()
+        assert (response.status, connection.sock) == (200, socket_before)
+        connection.close()
