@@ -5,10 +5,13 @@ from math import ceil
 from flask import request, url_for
 
 
-def paginate(queryset, page, per_page):
-    """One page of the queryset, and the headers that tell the client where the others are."""
-    total = queryset.count()
-    items = queryset.skip((page - 1) * per_page).limit(per_page)
+def paginate(query, page, per_page, total=None):
+    """One page of a queryset or pymongo cursor, and the headers that tell the client where the others are.
+
+    total is the number of matches: a queryset counts itself, a cursor's must be given.
+    """
+    total = query.count() if total is None else total
+    items = query.skip((page - 1) * per_page).limit(per_page)
     last = max(1, ceil(total / per_page))
     pages = {"first": 1}
     if page > 1:
