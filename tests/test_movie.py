@@ -82,6 +82,18 @@ def test_last_page_has_no_next_and_pages_do_not_overlap(client, make_movie):
     assert len(set(ids)) == 3
 
 
+def test_a_list_request_serializes_its_page_never_the_collection(client, make_movie, monkeypatch):
+    import resources.movie
+
+    for _ in range(30):
+        make_movie(genres=["Drama"])
+    built = []
+    monkeypatch.setattr(resources.movie, "movie_row", lambda doc, row=resources.movie.movie_row: built.append(doc) or row(doc))
+    response = client.get("/api/movies?genre=Drama&per_page=4&page=3")
+    assert (len(response.json), response.headers["X-Total-Count"]) == (4, "30")
+    assert [doc["name"] for doc in built] == [movie["name"] for movie in response.json]
+
+
 def test_page_past_the_end_is_empty_with_prev_to_last(client, make_movie):
     make_movie()
     response = client.get("/api/movies?page=9")
