@@ -37,6 +37,11 @@ def utcnow():
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def exists(document_class, key):
+    """True while a document of this class has this _id: one read by _id, no document built."""
+    return document_class._get_collection().find_one({"_id": key}, {"_id": 1}) is not None
+
+
 class UniqueValueTaken(NotUniqueError):
     """A write refused by a unique index, naming the field whose value is taken."""
 
@@ -229,8 +234,8 @@ class Session(Document):
 
     @classmethod
     def is_active(cls, sid):
-        """True while the session exists: one read by _id, no document built."""
-        return cls._get_collection().find_one({"_id": sid}, {"_id": 1}) is not None
+        """True while the session exists."""
+        return exists(cls, sid)
 
     @staticmethod
     def new_jti():
@@ -252,7 +257,7 @@ class Session(Document):
             created_at=now,
             expires_at=now + lifetime,
         ).save()
-        if User._get_collection().find_one({"_id": user.id}, {"_id": 1}) is None:
+        if not exists(User, user.id):
             session.delete()
             return None
         return session

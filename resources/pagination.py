@@ -5,12 +5,9 @@ from math import ceil
 from flask import request, url_for
 
 
-def paginate(query, page, per_page, total=None):
-    """One page of a queryset or pymongo cursor, and the headers that tell the client where the others are.
-
-    total is the number of matches: a queryset counts itself, a cursor's must be given.
-    """
-    total = query.count() if total is None else total
+def paginate(query, page, per_page, total):
+    """One page of a queryset or pymongo cursor of total matches, and the headers that tell the client
+    where the others are."""
     items = query.skip((page - 1) * per_page).limit(per_page)
     last = max(1, ceil(total / per_page))
     pages = {"first": 1}

@@ -44,7 +44,7 @@ class UserListResource(Resource):
         require_admin()
         args = user_query_schema.load(request.args.to_dict())
         users = User.objects(**({"email__icontains": args["q"]} if "q" in args else {})).order_by("-created_at", "-id")
-        page, headers = paginate(users, args["page"], args["per_page"])
+        page, headers = paginate(users, args["page"], args["per_page"], users.count())
         return users_schema.dump(page), 200, headers
 
     @jwt_required()
