@@ -12,7 +12,7 @@ WORKDIR /app
 RUN pip install pipenv==2026.10.3
 COPY Pipfile Pipfile.lock ./
 RUN pipenv install --deploy --system && pip uninstall -y pipenv
-COPY app.py config.py gunicorn.conf.py ./
+COPY app.py cli.py config.py extensions.py gunicorn.conf.py metrics.py server.py web.py ./
 COPY database/ database/
 COPY resources/ resources/
 COPY --from=web /web/dist web/dist
@@ -21,5 +21,5 @@ USER movie-bag
 ENV FLASK_CONFIG=production BIND=0.0.0.0:5000
 EXPOSE 5000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
-  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/api/health', timeout=2).status != 200)"
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/api/ready', timeout=2).status != 200)"
+CMD ["gunicorn", "-c", "gunicorn.conf.py"]

@@ -18,13 +18,16 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run test create-admin load-demo deps dev-deps web-build test-python test-postman test-web browser bench clean
+.PHONY: run test create-admin load-demo migrate deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
 
+# waitress (server.py): requests are read whole before a thread sees them; production runs gunicorn
+# behind nginx (docker-compose.yml).
 run: deps web-build
-	$(PIPENV) run gunicorn -c gunicorn.conf.py app:app
+	$(PIPENV) run python server.py
 
 test: dev-deps
 	$(MAKE) test-python
+	$(MAKE) test-wire
 	$(MAKE) test-postman
 	$(MAKE) test-web
 
@@ -35,6 +38,11 @@ create-admin: deps
 
 load-demo: deps
 	$(PIPENV) run flask --app app load-demo
+
+# Build the indexes and fill new fields' defaults in the configured MongoDB (idempotent); production
+# serves only a database this has prepared.
+migrate: deps
+	RATELIMIT_STORAGE_URI=memory:// $(PIPENV) run flask --app "app:create_app(prepare_database=False)" migrate
 
 # --- Python -------------------------------------------------------------------------------------
 
@@ -55,9 +63,26 @@ deps: .venv/.synced
 
 dev-deps: .venv/.synced-dev
 
-# Tests never read the developer's .env: they set what they need themselves.
-test-python: dev-deps
+# Tests never read the developer's .env: they set what they need themselves. The contract tools the
+# Python suite drives (Spectral, openapi-typescript, tsc) come from the root package.json.
+# The security suite runs Debian's nginx in front of gunicorn; install it when we can (root with apt-get).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq nginx; \
+	  fi; }
+
+ifeq ($(HAVE_NPM),yes)
+test-python: dev-deps node_modules/.installed nginx
+else
+test-python: dev-deps nginx
+endif
 	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run pytest
+
+# The live suites again in the production configuration (gunicorn, 3 workers) on a MongoDB wire-protocol
+# server the run starts (SecantusDB), or on MONGODB_TEST_URI when it is set.
+test-wire: dev-deps
+	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run python tests/run_wire_tier.py
 
 # --- Postman collection under newman (pinned in the root package.json) ------------------------
 
@@ -82,7 +107,7 @@ bench: dev-deps
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && apt-get install -y -qq wrk; \
 	  else echo "bench: wrk is missing: install it (apt-get install wrk) and run again"; exit 1; fi; }
-	$(PIPENV) run python bench/run.py
+	BENCH_BASELINE=$(BASELINE) $(PIPENV) run python bench/run.py
 
 # --- Web client ---------------------------------------------------------------------------------
 
@@ -102,7 +127,7 @@ endif
 
 # The browser suite drives Debian's chromium; install it when we can (root with apt-get).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@test -n "$$CHROMIUM_PATH" || command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && apt-get install -y -qq chromium; \
 	  fi; }
@@ -110,7 +135,7 @@ browser:
 ifeq ($(HAVE_NPM),yes)
 test-web: dev-deps $(WEB)/node_modules/.installed browser
 	cd $(WEB) && npm test
-	@if command -v chromium >/dev/null 2>&1; then cd $(WEB) && npm run e2e; \
+	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1; then cd $(WEB) && npm run e2e; \
 	elif [ "$$CI" = true ]; then echo "FAIL: chromium is missing and CI=true forbids skipping the browser suite"; exit 1; \
 	else echo "SKIPPED: browser end-to-end suite (chromium is not installed: apt-get install chromium)"; fi
 else

@@ -1,8 +1,10 @@
 """Configuration: the only module that reads the environment."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -13,8 +15,10 @@ BASE_DIR = Path(__file__).resolve().parent
 load_dotenv(BASE_DIR / ".env.local")
 load_dotenv(BASE_DIR / ".env")
 
-DEV_JWT_SECRET_KEY = "dev-only-secret-change-me-in-production-0123456789"
 MIN_SECRET_BYTES = 32
+# Without JWT_SECRET_KEY, development signs with a key made when the process starts: no key is written
+# anywhere, and tokens end with the process, as the embedded database's data does.
+PROCESS_SECRET_KEY = secrets.token_urlsafe(48)
 
 
 def env(name, default=None):
@@ -41,6 +45,27 @@ def mongodb_uri():
     return env("MONGODB_URI") or env("MONGODB_SETTINGS")
 
 
+def mongodb_database():
+    """The app's database: the one MONGODB_URI names in its path, else MONGODB_DB."""
+    return urlsplit(mongodb_uri() or "").path.strip("/") or env("MONGODB_DB", "movie-bag")
+
+
+def bind_address():
+    """Where gunicorn listens (gunicorn.conf.py): BIND, else HOST:PORT."""
+    return env("BIND", f"{env('HOST', '127.0.0.1')}:{env_int('PORT', 5000)}")
+
+
+def public_url():
+    """The URL people reach this server at (PUBLIC_URL); by default the address it binds.
+
+    Absolute URLs (reset links, the OpenAPI document's server) are built from it, never from a
+    request's Host header. A wildcard bind (0.0.0.0, [::]) is reached on this machine as loopback.
+    """
+    host, _, port = bind_address().rpartition(":")
+    host = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]", "": "127.0.0.1"}.get(host, host)
+    return env("PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
+
+
 class ConfigError(RuntimeError):
     """Raised when a configuration cannot be run safely."""
 
@@ -48,14 +73,27 @@ class ConfigError(RuntimeError):
 def base_config():
     """Settings shared by every configuration, read from the environment now."""
     return {
-        "JWT_SECRET_KEY": env("JWT_SECRET_KEY", DEV_JWT_SECRET_KEY),
+        "JWT_SECRET_KEY": env("JWT_SECRET_KEY", PROCESS_SECRET_KEY),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60)),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)),
         "JWT_TOKEN_LOCATION": ["headers"],
+        # nbf would repeat iat: a token is valid from the moment it is made.
+        "JWT_ENCODE_NBF": False,
+        # The web client's refresh token: an HttpOnly, Secure, SameSite=Strict cookie that only the
+        # browser-session paths receive, with a readable CSRF cookie whose value every request that
+        # uses it repeats in X-CSRF-Token (flask-jwt-extended's double submit). Every other operation
+        # reads its token from the Authorization header alone.
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_CSRF_IN_COOKIES": True,
+        "JWT_CSRF_CHECK_FORM": False,
+        "JWT_REFRESH_COOKIE_NAME": "movie_bag_refresh",
+        "JWT_REFRESH_COOKIE_PATH": "/api/auth/session",
+        "JWT_REFRESH_CSRF_COOKIE_NAME": "movie_bag_csrf",
+        "JWT_REFRESH_CSRF_COOKIE_PATH": "/",
+        "JWT_REFRESH_CSRF_HEADER_NAME": "X-CSRF-Token",
+        "JWT_COOKIE_SECURE": True,
+        "JWT_COOKIE_SAMESITE": "Strict",
         "JWT_ERROR_MESSAGE_KEY": "message",
-        # Verified tokens each worker remembers until they expire (resources/auth.py): about 1 KiB each.
-        # 0 (or less) verifies every token in full.
-        "JWT_VERIFIED_TOKENS_CACHED": max(0, env_int("JWT_VERIFIED_TOKENS_CACHED", 4096)),
         "BCRYPT_LOG_ROUNDS": env_int("BCRYPT_LOG_ROUNDS", 12),
         "MONGODB_URI": mongodb_uri(),
         "MONGODB_DB": env("MONGODB_DB", "movie-bag"),
@@ -68,18 +106,50 @@ def base_config():
         # Rate limits (flask-limiter syntax); the counters live in MongoDB when there is one.
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", mongodb_uri() or "memory://"),
-        "RATELIMIT_STORAGE_OPTIONS": {"serverSelectionTimeoutMS": env_int("MONGODB_TIMEOUT_MS", 2000)}
+        # In MongoDB, the counters go to a database of their own beside the app's: <database>-limits.
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "serverSelectionTimeoutMS": env_int("MONGODB_TIMEOUT_MS", 2000),
+            "database_name": f"{mongodb_database()}-limits",
+        }
         if (env("RATELIMIT_STORAGE_URI", mongodb_uri()) or "").startswith("mongodb")
         else {},
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Login: every attempt per address; failures per (account, address); failures per account from
+        # all addresses together, a ceiling against guessing spread over many addresses.
         "RATELIMIT_LOGIN": env("RATELIMIT_LOGIN", "10 per minute"),
-        "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "5 per minute"),
+        "RATELIMIT_LOGIN_ACCOUNT_ADDRESS": env("RATELIMIT_LOGIN_ACCOUNT_ADDRESS", "5 per minute"),
+        "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "100 per hour"),
+        # Password change: per account and per address.
+        "RATELIMIT_PASSWORD": env("RATELIMIT_PASSWORD", "5 per minute"),
+        "RATELIMIT_PASSWORD_ADDRESS": env("RATELIMIT_PASSWORD_ADDRESS", "10 per minute"),
         "RATELIMIT_SIGNUP": env("RATELIMIT_SIGNUP", "10 per hour"),
         "RATELIMIT_FORGOT": env("RATELIMIT_FORGOT", "5 per hour"),
         "RATELIMIT_REFRESH": env("RATELIMIT_REFRESH", "30 per minute"),
         # Password reset emails.
         "PASSWORD_RESET_EXPIRES": timedelta(seconds=env_int("PASSWORD_RESET_EXPIRES", 3600)),
-        "PASSWORD_RESET_URL": env("PASSWORD_RESET_URL", env("PUBLIC_URL", "http://127.0.0.1:5000") + "/reset-password?token={token}"),
+        "PUBLIC_URL": public_url(),
+        # The token rides in the URL fragment, which browsers never send to a server or in a Referer.
+        "PASSWORD_RESET_URL": env("PASSWORD_RESET_URL", public_url() + "/reset-password#token={token}"),
+        # A refresh token presented again this many seconds after its rotation gets the session's
+        # current pair instead of ending the session (two refreshes at once, a retry after a timeout).
+        "REFRESH_REUSE_GRACE_SECONDS": env_int("REFRESH_REUSE_GRACE_SECONDS", 10),
+        # bcrypt hashes at once on this machine (all workers together), how long a login waits for a
+        # turn before a 503, and how many wait in each process's line (one more is a 503 at once):
+        # password hashing must never starve the catalogue of CPU or of threads.
+        "PASSWORD_HASH_CONCURRENCY": env_int("PASSWORD_HASH_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2)),
+        "PASSWORD_HASH_WAIT_SECONDS": float(env("PASSWORD_HASH_WAIT_SECONDS", "2")),
+        "PASSWORD_HASH_MAX_WAITING": env_int("PASSWORD_HASH_MAX_WAITING", 4),
+        "PASSWORD_HASH_LOCK_DIR": env("PASSWORD_HASH_LOCK_DIR", "/tmp/movie-bag-hashing"),
+        # One log line per request: json (production) or text (development's default).
+        "LOG_FORMAT": env("LOG_FORMAT", "text"),
+        # /metrics is served only to `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
+        "METRICS_TOKEN": env("METRICS_TOKEN"),
+        # Build the indexes and fill new fields' defaults at start-up (make migrate does it in production).
+        "MIGRATE_ON_START": env_bool("MIGRATE_ON_START", True),
+        # Host headers accepted (production); absolute URLs are never built from the Host header anyway.
+        "TRUSTED_HOSTS": [h.strip() for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
+        # Strict-Transport-Security (production, behind TLS).
+        "HSTS_SECONDS": env_int("HSTS_SECONDS", 0),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_PORT": env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": env("MAIL_USERNAME"),
@@ -88,9 +158,13 @@ def base_config():
         "MAIL_USE_SSL": env_bool("MAIL_USE_SSL", False),
         "MAIL_TIMEOUT": env_int("MAIL_TIMEOUT", 10),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "movie-bag <no-reply@movie-bag.local>"),
+        # Development without MAIL_SERVER: emails are files here (open them to follow a reset link).
+        "MAIL_FILE_PATH": env("MAIL_FILE_PATH", str(BASE_DIR / ".outbox")),
         # flask-restful only lets errors reach our handlers with this set (STYLE trap 1).
         "PROPAGATE_EXCEPTIONS": True,
+        # Request bodies: 1 MiB of JSON; a poster image up to 5 MiB (resources/movie.py).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_POSTER_BYTES": 5 * 1024 * 1024,
         "RESTFUL_JSON": {"ensure_ascii": False},
     }
 
@@ -104,7 +178,7 @@ def development_config():
     """Local development: embedded in-memory database unless MONGODB_URI is set."""
     config = {**base_config(), "ENV_NAME": "development"}
     # No SMTP server in development: emails are written to the log instead.
-    config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.LogEmailBackend")
+    config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config
 
 
@@ -125,7 +199,10 @@ def testing_config():
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": None,
         "MAIL_BACKEND": "locmem",
-        "PASSWORD_RESET_URL": "http://testserver/reset-password?token={token}",
+        "PUBLIC_URL": "http://testserver",
+        "PASSWORD_RESET_URL": "http://testserver/reset-password#token={token}",
+        # Reuse-detection tests replay a refresh token at once; the grace window has tests of its own.
+        "REFRESH_REUSE_GRACE_SECONDS": 0,
     }
 
 
@@ -134,12 +211,18 @@ def production_config():
     config = {**base_config(), "ENV_NAME": "production", "DEMO_DATA": False}
     # Never log a reset link in production: without SMTP the email is reported as unsent.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.UnsentEmailBackend")
-    secret = config["JWT_SECRET_KEY"]
-    if secret == DEV_JWT_SECRET_KEY or len(secret.encode()) < MIN_SECRET_BYTES:
+    secret = env("JWT_SECRET_KEY")
+    if secret is None or len(secret.encode()) < MIN_SECRET_BYTES:
         raise ConfigError(
-            f"JWT_SECRET_KEY must be set to a secret of at least {MIN_SECRET_BYTES} bytes "
-            "that differs from the development default."
+            f"JWT_SECRET_KEY must be set to a secret of at least {MIN_SECRET_BYTES} bytes: every worker "
+            "and machine signs with it."
         )
+    # The hosts people reach the API at (PUBLIC_URL's), and loopback for health checks on the machine.
+    config["TRUSTED_HOSTS"] = config["TRUSTED_HOSTS"] or [urlsplit(config["PUBLIC_URL"]).hostname, "localhost", "127.0.0.1"]
+    config["HSTS_SECONDS"] = env_int("HSTS_SECONDS", 31536000)
+    config["LOG_FORMAT"] = env("LOG_FORMAT", "json")
+    # Production serves only a database `make migrate` prepared; it never changes one as it starts.
+    config["MIGRATE_ON_START"] = env_bool("MIGRATE_ON_START", False)
     if not config["MONGODB_URI"]:
         raise ConfigError("MONGODB_URI must be set in production.")
     return config

@@ -1,10 +1,15 @@
-"""Gunicorn settings: several workers on a real MongoDB, one threaded process on the embedded one."""
+"""Gunicorn settings, for production behind nginx (deploy/nginx/): several workers on a real MongoDB,
+one threaded process on the embedded one. `make run` serves with waitress instead (server.py)."""
 
 import multiprocessing
+import os
+import shutil
+import tempfile
 
-from config import env, env_int, mongodb_uri
+from config import bind_address, env, env_int, mongodb_uri
 
-bind = env("BIND", f"{env('HOST', '127.0.0.1')}:{env_int('PORT', 5000)}")
+wsgi_app = "app:create_app()"
+bind = bind_address()
 
 if mongodb_uri():
     # Stateless workers: tokens, revocations and data all live in MongoDB.
@@ -15,7 +20,8 @@ else:
     workers = 1
     threads = env_int("GUNICORN_THREADS", 8)
 
-worker_class = "gthread"
+# gunicorn's thread worker, answering the requests it refuses itself in the JSON envelope.
+worker_class = "server.JsonErrorWorker"
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 # Seconds an idle keep-alive connection stays open. Longer than the clients' own idle limit (Node's
 # fetch drops idle sockets after 4 s; gunicorn's default is 2 s), so the client always closes first:
@@ -26,6 +32,29 @@ keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # cast at their 200-character limit, in percent-encoded UTF-8, is longer than that and is valid.
 limit_request_line = 8190
 graceful_timeout = 10
-accesslog = env("ACCESS_LOG", "-")
-# The access log never records Authorization headers or bodies.
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+# The app logs every request itself (one JSON line, resources/observability.py); ACCESS_LOG=- adds gunicorn's.
+accesslog = env("ACCESS_LOG", None)
+# The access log records the path without its query string (%(U)s), and never headers or bodies:
+# no token, in a header or a link, can reach it.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+
+
+# Prometheus metrics from several worker processes: each writes to files in one folder that /metrics
+# adds up (prometheus_client's multiprocess mode). The folder is made empty before any worker starts.
+METRICS_DIR = env("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"movie-bag-metrics-{os.getpid()}"))
+shutil.rmtree(METRICS_DIR, ignore_errors=True)
+os.makedirs(METRICS_DIR)
+raw_env = [f"PROMETHEUS_MULTIPROC_DIR={METRICS_DIR}"]
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = METRICS_DIR
+
+
+def child_exit(server, worker):
+    """A worker that ended leaves its live gauges (hashes in flight) out of the sum."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """The metrics files go with the server."""
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)

@@ -9,7 +9,10 @@ import json
 import re
 from datetime import datetime, timezone
 
+import hashlib
+
 import bcrypt
+import gridfs
 from bson import ObjectId
 from flask import Flask, Response, request
 from mongoengine.connection import get_db
@@ -17,15 +20,24 @@ from pymongo import ReturnDocument
 
 from config import load_config
 from database.db import init_db
-from database.models import Movie, User, utcnow
+from database.migrations import migrate
+from database.models import Movie, utcnow
+from resources.images import poster_versions
 
-# The ceiling has no users to authenticate: every movie it creates belongs to this one.
+# The ceiling authenticates no one: every movie it creates belongs to this one, and a rating or review
+# belongs to the user whose id is the bearer token (the bench's loader sends the ids it got at signup).
 OWNER = ObjectId("000000000000000000000001")
-# A login answer as long as the app's (two HS256 JWTs of about this size).
-TOKEN = "x" * 320
-LOGIN_BODY = json.dumps(
-    {"access_token": TOKEN, "refresh_token": TOKEN, "token_type": "Bearer", "expires_in": 900}
-).encode() + b"\n"
+PUBLIC_URL = ""  # set from the config in create_ceiling
+MOVIE_DEFAULTS = {"year": None, "runtime_minutes": None, "directors": [], "overview": "", "poster": None,
+                  "rating_sum": 0, "rating_count": 0, "rating_average": None, "rated": False}
+# A login answer as long as the app's (two HS256 JWTs of about this size), the user's id at the end.
+TOKEN_LENGTH = 348
+
+
+def login_body(user_id):
+    """The ceiling's tokens: padding, then the id of the user they stand for."""
+    token = str(user_id).rjust(TOKEN_LENGTH, "x")
+    return json.dumps({"access_token": token, "refresh_token": token, "token_type": "Bearer", "expires_in": 900}).encode() + b"\n"
 
 
 def iso(value):
@@ -34,13 +46,33 @@ def iso(value):
 
 
 def movie_dict(doc):
-    """A raw movie document in the app's field order."""
+    """A raw movie document in the app's field order, with the app's defaults and derived fields."""
+    count, poster = doc.get("rating_count", 0), doc.get("poster")
     return {
         "id": str(doc["_id"]),
         "name": doc["name"],
         "casts": doc["casts"],
         "genres": doc["genres"],
+        "year": doc.get("year"),
+        "runtime_minutes": doc.get("runtime_minutes"),
+        "directors": doc.get("directors", []),
+        "overview": doc.get("overview", ""),
+        "poster_url": f"{PUBLIC_URL}/api/movies/{doc['_id']}/poster?v={poster['etag']}" if poster else None,
+        "rating": {"average": round(doc["rating_sum"] / count, 1) if count else None, "count": count},
         "added_by": str(doc["added_by"]),
+        "created_at": iso(doc["created_at"]),
+        "updated_at": iso(doc["updated_at"]),
+    }
+
+
+def review_dict(doc, names):
+    """A raw review document as the app answers it, its author's public name from names."""
+    author = doc["author"]
+    return {
+        "id": str(doc["_id"]),
+        "movie_id": str(doc["movie"]),
+        "author": {"id": str(author), "display_name": names.get(author) or f"user-{str(author)[-6:]}"},
+        "body": doc["body"],
         "created_at": iso(doc["created_at"]),
         "updated_at": iso(doc["updated_at"]),
     }
@@ -54,16 +86,18 @@ def respond(payload, status=200, headers=None):
 
 def create_ceiling():
     """The bare app, connected exactly as the real one is (embedded DB or MONGODB_URI)."""
+    global PUBLIC_URL
     app = Flask(__name__)
     app.config.from_mapping(load_config())
+    PUBLIC_URL = app.config["PUBLIC_URL"]
     init_db(app)
     rounds = app.config["BCRYPT_LOG_ROUNDS"]
     with app.app_context():
-        # The same indexes as the app's documents, so both databases answer the same queries alike.
-        Movie.ensure_indexes()
-        User.ensure_indexes()
+        # The same indexes as the app's, so both databases answer the same queries alike.
+        migrate()
     db = get_db()
-    movies, users = db[Movie._get_collection_name()], db[User._get_collection_name()]
+    movies, users, ratings, reviews = db["movies"], db["users"], db["ratings"], db["reviews"]
+    bucket = gridfs.GridFS(db, collection="posters")
 
     @app.get("/api/health")
     def health():
@@ -79,31 +113,36 @@ def create_ceiling():
         ).inserted_id
         return respond({"id": str(user_id)}, 201)
 
+    def caller():
+        """The user the loader says it is (its id as the bearer token)."""
+        return ObjectId(request.headers["Authorization"].removeprefix("Bearer ")[-24:])
+
     @app.post("/api/auth/login")
     def login():
         body = request.get_json()
         user = users.find_one({"email": body["email"]})
         if user is None or not bcrypt.checkpw(body["password"].encode(), user["password_hash"].encode()):
             return respond({"message": "Invalid email or password.", "status": 401}, 401)
-        return Response(LOGIN_BODY, 200, mimetype="application/json")
+        return Response(login_body(user["_id"]), 200, mimetype="application/json")
 
     @app.get("/api/movies")
     def list_movies():
         page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
         query = {}
         if "q" in request.args:
-            query["name"] = re.compile(re.escape(request.args["q"]), re.IGNORECASE)
+            query["name"] = {"$regex": re.escape(request.args["q"]), "$options": "i"}
         if "genre" in request.args:
             query["genres"] = request.args["genre"]
+        order = [("rated", -1), ("rating_average", -1), ("_id", -1)] if request.args.get("sort") == "-rating" else [("created_at", -1), ("_id", -1)]
         total = movies.count_documents(query)
-        cursor = movies.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page).limit(per_page)
+        cursor = movies.find(query).sort(order).skip((page - 1) * per_page).limit(per_page)
         return respond([movie_dict(doc) for doc in cursor], 200, {"X-Total-Count": str(total)})
 
     @app.post("/api/movies")
     def create_movie():
         body = request.get_json()
         now = utcnow()
-        doc = {**body, "added_by": OWNER, "created_at": now, "updated_at": now, "version": 1}
+        doc = {**MOVIE_DEFAULTS, **body, "added_by": OWNER, "created_at": now, "updated_at": now, "version": 1}
         movies.insert_one(doc)
         return respond(movie_dict(doc), 201, {"Location": f"/api/movies/{doc['_id']}"})
 
@@ -120,6 +159,57 @@ def create_ceiling():
             return_document=ReturnDocument.AFTER,
         )
         return respond(movie_dict(doc), 200, {"ETag": f'"{movie_id}-{doc["version"]}"'})
+
+    # --- the catalogue's second tier: loaded through these, measured on the GETs below ---------------
+
+    @app.put("/api/movies/<movie_id>/rating")
+    def rate(movie_id):
+        score, key = request.get_json()["score"], ObjectId(movie_id)
+        ratings.insert_one({"user": caller(), "movie": key, "score": score, "updated_at": utcnow()})
+        after = movies.find_one_and_update({"_id": key}, {"$inc": {"rating_sum": score, "rating_count": 1}}, return_document=ReturnDocument.AFTER)
+        average = round(after["rating_sum"] / after["rating_count"], 1)
+        movies.update_one({"_id": key}, {"$set": {"rating_average": average, "rated": True}})
+        return respond({"score": score})
+
+    @app.post("/api/movies/<movie_id>/reviews")
+    def review(movie_id):
+        now = utcnow()
+        doc = {"movie": ObjectId(movie_id), "author": caller(), "body": request.get_json()["body"],
+               "created_at": now, "updated_at": now, "version": 1}
+        reviews.insert_one(doc)
+        return respond(review_dict(doc, {}), 201)
+
+    @app.get("/api/movies/<movie_id>/reviews")
+    def list_reviews(movie_id):
+        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
+        key = ObjectId(movie_id)
+        movies.find_one({"_id": key}, {"_id": 1})
+        query = {"movie": key}
+        total = reviews.count_documents(query)
+        rows = list(reviews.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page).limit(per_page))
+        names = {row["_id"]: row.get("display_name") for row in users.find({"_id": {"$in": list({r["author"] for r in rows})}}, {"display_name": 1})}
+        return respond([review_dict(row, names) for row in rows], 200, {"X-Total-Count": str(total)})
+
+    @app.put("/api/movies/<movie_id>/poster")
+    def put_poster(movie_id):
+        full, thumb = poster_versions(request.get_data(), request.mimetype)
+        key = ObjectId(movie_id)
+        poster = {
+            "original": bucket.put(full, content_type=request.mimetype, metadata={"movie_id": key, "size": "full"}),
+            "thumb": bucket.put(thumb, content_type=request.mimetype, metadata={"movie_id": key, "size": "thumb"}),
+            "content_type": request.mimetype,
+            "etag": hashlib.sha256(full).hexdigest()[:32],
+        }
+        doc = movies.find_one_and_update({"_id": key}, {"$set": {"poster": poster}, "$inc": {"version": 1}}, return_document=ReturnDocument.AFTER)
+        return respond(movie_dict(doc))
+
+    @app.get("/api/movies/<movie_id>/poster")
+    def get_poster(movie_id):
+        poster = movies.find_one({"_id": ObjectId(movie_id)})["poster"]
+        size = request.args.get("size", "full")
+        data = bucket.get(poster["thumb" if size == "thumb" else "original"]).read()
+        cache = "public, max-age=31536000, immutable" if request.args.get("v") == poster["etag"] else "public, no-cache"
+        return Response(data, 200, {"ETag": f'"{poster["etag"]}-{size}"', "Cache-Control": cache}, mimetype=poster["content_type"])
 
     return app
 

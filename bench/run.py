@@ -1,12 +1,15 @@
 """`make bench`: the app against its bare ceiling, under gunicorn, at three catalogue sizes, driven by wrk.
 
-For each catalogue size it starts two servers exactly as `make run` does (tests/live_server.py): the app
-and bench/ceiling.py, on the embedded database or on MONGODB_URI (each on a database of its own, dropped
+For each catalogue size it starts two servers under gunicorn as production runs it (tests/live_server.py;
+one process with threads on the embedded database, as production cannot share it): the app and
+bench/ceiling.py, on the embedded database or on MONGODB_URI (each on a database of its own, dropped
 afterwards). It loads the same catalogue into both through their POST endpoints, then runs wrk against
 each endpoint of the app and of the ceiling back to back, at a fixed concurrency for a bounded time.
 
 Settings (environment): BENCH_SIZES (100,1000,10000), BENCH_DURATION seconds per run (5),
-BENCH_CONNECTIONS (8), BCRYPT_LOG_ROUNDS (the app's default, 12), MONGODB_URI (embedded when unset).
+BENCH_CONNECTIONS (8), BCRYPT_LOG_ROUNDS (the app's default, 12), MONGODB_URI (embedded when unset),
+BENCH_BASELINE (a git revision: `make bench BASELINE=<rev>` serves that commit too, from its own checkout
+and virtualenv under bench/.work/, so that before and after are measured in one run on one machine).
 """
 
 import http.client
@@ -35,6 +38,7 @@ from config import env, env_int, mongodb_uri  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "bench" / ".work"
 SCRIPT = ROOT / "bench" / "wrk" / "bench.lua"
 README = ROOT / "README.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -65,15 +69,27 @@ class Client:
         url = urllib.parse.urlsplit(base)
         self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
 
-    def call(self, method, path, body=None, token=None):
-        """Send one request; returns (status, parsed body)."""
-        headers = {"Content-Type": "application/json"}
+    def call(self, method, path, body=None, token=None, content_type="application/json"):
+        """Send one request (bytes as they are, anything else as JSON); returns (status, parsed body)."""
+        headers = {"Content-Type": content_type}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self.connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+        if body is not None and not isinstance(body, bytes):
+            body = json.dumps(body)
+        self.connection.request(method, path, body, headers)
         response = self.connection.getresponse()
         raw = response.read()
         return response.status, json.loads(raw) if raw else None
+
+
+def in_parallel(base, work, items, workers=4):
+    """work(client, item) for every item, on `workers` keep-alive clients; the results in item order."""
+    clients = [Client(base) for _ in range(workers)]
+    chunks = [(clients[w], items[w::workers]) for w in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(lambda chunk: [work(chunk[0], item) for item in chunk[1]], chunks))
+    # Interleave the chunks back into the items' order.
+    return [parts[n % workers][n // workers] for n in range(len(items))]
 
 
 def load(base, size):
@@ -84,23 +100,48 @@ def load(base, size):
     status, tokens = client.call("POST", "/api/auth/login", {"email": EMAIL, "password": PASSWORD})
     assert status == 200, status
     token = tokens["access_token"]
-    movies = catalogue(size)
-    workers = 4
-    clients = [Client(base) for _ in range(workers)]
 
-    def add(chunk):
-        worker, items = chunk
-        ids = []
-        for movie in items:
-            status, body = clients[worker].call("POST", "/api/movies", movie, token)
-            assert status == 201, (status, body)
-            ids.append(body["id"])
-        return ids
+    def add(client, movie):
+        status, body = client.call("POST", "/api/movies", movie, token)
+        assert status == 201, (status, body)
+        return body["id"]
 
-    chunks = [(w, movies[w::workers]) for w in range(workers)]
-    with ThreadPoolExecutor(workers) as pool:
-        ids = [movie_id for part in pool.map(add, chunks) for movie_id in part]
-    return token, ids
+    return token, in_parallel(base, add, catalogue(size))
+
+
+# The catalogue's second tier, loaded into the app and the ceiling (the baseline predates it): every
+# other one of the first RATED movies rated, REVIEWERS reviews of the first movie, POSTERS posters.
+RATED, REVIEWERS, POSTERS = 1000, 25, 10
+
+
+def load_extras(base, token, ids):
+    """Ratings, reviews and posters through the server's endpoints; returns the poster URLs' paths."""
+    from database.demo import POSTER_SIZE, title_card
+
+    def rate(client, n):
+        status, body = client.call("PUT", f"/api/movies/{ids[n]}/rating", {"score": n % 10 + 1}, token)
+        assert status == 200, (status, body)
+
+    in_parallel(base, rate, list(range(0, min(RATED, len(ids)), 2)))
+
+    def review(client, n):
+        email = f"reviewer{n}@movie-bag.dev"
+        status, body = client.call("POST", "/api/auth/signup", {"email": email, "password": PASSWORD})
+        assert status == 201, (status, body)
+        status, tokens = client.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
+        assert status == 200, (status, tokens)
+        status, body = client.call("POST", f"/api/movies/{ids[0]}/reviews", {"body": f"Review {n}: " + "a fine film. " * 20}, tokens["access_token"])
+        assert status == 201, (status, body)
+
+    in_parallel(base, review, list(range(REVIEWERS)))
+
+    def poster(client, n):
+        image = title_card(f"Bench Movie {n:05d}", 2000 + n, POSTER_SIZE)
+        status, body = client.call("PUT", f"/api/movies/{ids[n]}/poster", image, token, content_type="image/png")
+        assert status == 200, (status, body)
+        return urllib.parse.urlsplit(body["poster_url"])._replace(scheme="", netloc="").geturl()
+
+    return in_parallel(base, poster, list(range(min(POSTERS, len(ids)))))
 
 
 def peak_rss_mib(pid):
@@ -131,6 +172,7 @@ def run_wrk(base, mode, token, items, duration, connections):
     seconds = summary["duration_us"] / 1e6
     return {
         "requests": summary["requests"],
+        "duration_s": round(seconds, 2),
         "rps": round(summary["requests"] / seconds, 1),
         "p50_ms": round(summary["p50_us"] / 1000, 2),
         "p99_ms": round(summary["p99_us"] / 1000, 2),
@@ -139,17 +181,20 @@ def run_wrk(base, mode, token, items, duration, connections):
     }
 
 
-def endpoints(size, ids):
-    """The benchmarked requests for one catalogue: (name, wrk mode, items, needs a token)."""
+def endpoints(size, ids, poster_paths=None):
+    """The benchmarked requests for one catalogue: (name, wrk mode, items, needs a token, needs the second tier)."""
     middle = max(1, math.ceil(size / 20 / 2))
     sample = random.Random(7).sample(ids, min(100, len(ids)))
     return [
-        ("GET /api/movies", "get", ["/api/movies"], False),
-        ("GET /api/movies?page=mid", "get", [f"/api/movies?page={middle}"], False),
-        ("GET /api/movies?q&genre", "get", ["/api/movies?" + urllib.parse.urlencode(SEARCH)], False),
-        ("GET /api/movies/<id>", "get", [f"/api/movies/{movie_id}" for movie_id in sample], False),
-        ("PATCH /api/movies/<id>", "patch", ids[:50], True),
-        ("POST /api/movies", "post", [], True),
+        ("GET /api/movies", "get", ["/api/movies"], False, False),
+        ("GET /api/movies?page=mid", "get", [f"/api/movies?page={middle}"], False, False),
+        ("GET /api/movies?q&genre", "get", ["/api/movies?" + urllib.parse.urlencode(SEARCH)], False, False),
+        ("GET /api/movies/<id>", "get", [f"/api/movies/{movie_id}" for movie_id in sample], False, False),
+        ("PATCH /api/movies/<id>", "patch", ids[:50], True, False),
+        ("POST /api/movies", "post", [], True, False),
+        ("GET /api/movies?sort=-rating", "get", ["/api/movies?sort=-rating"], False, True),
+        ("GET /api/movies/<id>/reviews", "get", [f"/api/movies/{ids[0]}/reviews"], False, True),
+        ("GET /api/movies/<id>/poster?size=thumb", "get", [f"{path}&size=thumb" for path in poster_paths or []], False, True),
     ]
 
 
@@ -214,12 +259,36 @@ def machine_label():
     )
 
 
-def measure_size(size, uri, stamp, rounds, duration, connections):
-    """Both servers at one catalogue size: one row per endpoint."""
+def baseline_checkout(revision):
+    """The project at an earlier revision, in bench/.work/ with its own locked virtualenv.
+
+    Returns live_server's keyword arguments for serving it, and a label for the report.
+    """
+    sha = subprocess.run(["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    tree = WORK / f"baseline-{sha[:12]}"
+    python = tree / ".venv" / "bin" / "python"
+    if not python.exists():
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        env = {**os.environ, "PIPENV_VENV_IN_PROJECT": "1", "PIPENV_IGNORE_VIRTUALENVS": "1", "PIPENV_YES": "1", "PIPENV_DONT_LOAD_ENV": "1"}
+        subprocess.run([str(ROOT / ".tools" / "bin" / "pipenv"), "sync", "--python", sys.executable], cwd=tree, env=env, check=True)
+    # Before the factory was named in gunicorn.conf.py, the app was the module attribute app:app.
+    args = () if "wsgi_app" in (tree / "gunicorn.conf.py").read_text() else ("app:app",)
+    return {"root": tree, "python": str(python), "args": args}, f"{revision} ({sha[:7]})"
+
+
+def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None):
+    """The servers at one catalogue size (app, baseline when given, ceiling): one row per endpoint."""
     rows, databases = [], {}
+    kinds = [("app", {"args": ()})]
+    if baseline:
+        kinds.append(("baseline", baseline))
+    kinds.append(("ceiling", {"args": ("bench.ceiling:app",)}))
     with ExitStack() as stack:
         servers = {}
-        for kind, args in (("app", ()), ("ceiling", ("bench.ceiling:app",))):
+        for kind, options in kinds:
             databases[kind] = f"movie-bag-bench-{stamp}-{kind}-{size}"
             server_env = {
                 "MONGODB_URI": uri,
@@ -228,20 +297,24 @@ def measure_size(size, uri, stamp, rounds, duration, connections):
                 "RATELIMIT_ENABLED": "0",
                 "JWT_ACCESS_TOKEN_EXPIRES": "3600",
             }
-            servers[kind] = stack.enter_context(live_server(env=server_env, args=args))
-        loaded = {}
+            servers[kind] = stack.enter_context(live_server(env=server_env, contract=False, server="gunicorn", **options))
+        loaded, posters = {}, {}
         for kind, base in servers.items():
             start = time.monotonic()
             loaded[kind] = load(base, size)
+            if kind != "baseline":
+                posters[kind] = load_extras(base, *loaded[kind])
             print(f"  {kind}: {size} movies loaded in {time.monotonic() - start:.1f}s", flush=True)
-        for name, mode, _, authed in endpoints(size, loaded["app"][1]):
+        for name, mode, _, authed, second_tier in endpoints(size, loaded["app"][1]):
 
             def run(kind, base, seconds=duration, name=name, mode=mode, authed=authed):
                 token, ids = loaded[kind]
-                items = next(e[2] for e in endpoints(size, ids) if e[0] == name)
+                items = next(e[2] for e in endpoints(size, ids, posters.get(kind)) if e[0] == name)
                 return run_wrk(base, mode, token if authed else None, items, seconds, connections)
 
-            rows.append(compare(name, size, servers, run))
+            measured = {kind: base for kind, base in servers.items() if not (second_tier and kind == "baseline")}
+            rows.append(compare(name, size, measured, run))
+            print("  " + format_row(rows[-1], baseline is not None), flush=True)
         # Login is latency against one bcrypt verify, so one connection: no queueing behind other logins.
         # The bare verify is timed right before, so both see the same load on the machine.
         bare_ms = bare_bcrypt_ms(rounds)
@@ -256,44 +329,112 @@ def measure_size(size, uri, stamp, rounds, duration, connections):
             )
         )
         rows[-1]["bare_bcrypt_ms"] = bare_ms
+        print("  " + format_row(rows[-1], baseline is not None), flush=True)
+        flood = {kind: base for kind, base in servers.items() if kind != "ceiling"}
+        rows.append(login_flood(size, flood, max(2 * duration, 10)))
     drop_databases(uri, databases.values())
     return rows
 
 
+# The catalogue beside a login flood: GET /api/movies at LIGHT_CONNECTIONS alone, then again while
+# FLOOD_CONNECTIONS send logins (rate limits off, as from many addresses), twice: as well-behaved
+# clients do, coming back after a 503's Retry-After (the web client does), and as fast as they are
+# answered, Retry-After ignored. What holds is the bound on hashing at once (PASSWORD_HASH_CONCURRENCY)
+# and on the line waiting for it (PASSWORD_HASH_MAX_WAITING).
+FLOOD_ROW = "GET /api/movies, login flood"
+LIGHT_CONNECTIONS, FLOOD_CONNECTIONS = 2, 16
+FLOODS = (("polite", "polite-login"), ("rude", "login"))
+
+
+def login_flood(size, servers, seconds):
+    """p99 of the first catalogue page idle and under each login flood, for the app (and the baseline)."""
+    row = {"endpoint": FLOOD_ROW, "size": size}
+    for kind, base in servers.items():
+        run_wrk(base, "get", None, ["/api/movies"], WARM_UP_SECONDS, LIGHT_CONNECTIONS)
+        idle = run_wrk(base, "get", None, ["/api/movies"], seconds, LIGHT_CONNECTIONS)
+        row[kind] = {"idle_p99_ms": idle["p99_ms"], "idle_rps": idle["rps"]}
+        for flood, mode in FLOODS:
+            with ThreadPoolExecutor(1) as pool:
+                logins = pool.submit(run_wrk, base, mode, None, [EMAIL, PASSWORD], seconds + 4, FLOOD_CONNECTIONS)
+                time.sleep(2)  # the flood under way before the catalogue is measured
+                loaded = run_wrk(base, "get", None, ["/api/movies"], seconds, LIGHT_CONNECTIONS)
+                logins = logins.result()
+            row[kind][flood] = {
+                "p99_ms": loaded["p99_ms"],
+                "p99_ratio": round(loaded["p99_ms"] / idle["p99_ms"], 2),
+                "rps": loaded["rps"],
+                "errors": loaded["errors"],
+                "logins": logins["requests"],
+                "logins_refused": logins["errors"]["status"],
+                "logins_ok_per_s": round((logins["requests"] - logins["errors"]["status"]) / logins["duration_s"], 1),
+            }
+        row[kind]["peak_rss_mib"] = peak_rss_mib(base.pid)
+    print("  " + format_flood(row), flush=True)
+    return row
+
+
+def format_flood(row):
+    """One line of stdout for the login-flood row."""
+    parts = [f"{row['endpoint']:<28} {row['size']:>6}"]
+    for kind in ("app", "baseline"):
+        if kind in row:
+            r = row[kind]
+            floods = ", ".join(
+                f"{flood} {r[flood]['p99_ms']} ms ({r[flood]['p99_ratio']}x, {r[flood]['logins_ok_per_s']} logins/s)"
+                for flood, _ in FLOODS
+            )
+            parts.append(f"{kind}: p99 idle {r['idle_p99_ms']} ms, {floods}")
+    return "  ".join(parts)
+
+
 def compare(name, size, servers, run):
-    """Run one endpoint against the app, then its ceiling, each after a short unmeasured warm-up."""
+    """Run one endpoint against each server (the app, the baseline, the ceiling), each after a short unmeasured warm-up."""
     row = {"endpoint": name, "size": size}
     for kind, base in servers.items():
         run(kind, base, WARM_UP_SECONDS)
         row[kind] = run(kind, base)
+        if 0 < row[kind]["requests"] < MIN_REQUESTS:
+            # A slow row (a list of 10,000 movies on the embedded database) is a handful of requests in
+            # the usual run: run it long enough for MIN_REQUESTS, at most MAX_SECONDS.
+            seconds = min(MAX_SECONDS, math.ceil(row[kind]["duration_s"] * MIN_REQUESTS / row[kind]["requests"]))
+            row[kind] = run(kind, base, seconds)
         row[kind]["peak_rss_mib"] = peak_rss_mib(base.pid)
     row["ratio"] = round(row["app"]["rps"] / row["ceiling"]["rps"], 2)
     row["overhead_ms"] = round(row["app"]["mean_ms"] - row["ceiling"]["mean_ms"], 2)
-    print("  " + format_row(row), flush=True)
+    if "baseline" in row:
+        row["baseline_ratio"] = round(row["baseline"]["rps"] / row["ceiling"]["rps"], 2)
     return row
 
 
-def format_row(row):
-    """One line of the stdout table."""
+def format_row(row, with_baseline=False):
+    """One line of the stdout table (with a before column when the run has a baseline)."""
+    if row["endpoint"] == FLOOD_ROW:
+        return format_flood(row)
     app, ceiling = row["app"], row["ceiling"]
     errors = sum(app["errors"].values()) + sum(ceiling["errors"].values())
+    before = f" {row['baseline_ratio']:>7.2f}" if "baseline_ratio" in row else f" {'-':>7}" if with_baseline else ""
     return (
         f"{row['endpoint']:<28} {row['size']:>6} {app['rps']:>9.1f} {app['p50_ms']:>8.2f} {app['p99_ms']:>8.2f} "
-        f"{ceiling['rps']:>9.1f} {row['ratio']:>6.2f} {row['overhead_ms']:>8.2f} {app['peak_rss_mib']:>8.1f}"
+        f"{ceiling['rps']:>9.1f} {row['ratio']:>6.2f}{before} {row['overhead_ms']:>8.2f} {app['peak_rss_mib']:>8.1f}"
         + (f"  ({errors} errors)" if errors else "")
     )
 
 
 WARM_UP_SECONDS = 1
+MIN_REQUESTS = 40
+MAX_SECONDS = 45
 
-HEADER = (
-    f"{'endpoint':<28} {'movies':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-    f"{'ceil r/s':>9} {'ratio':>6} {'+ms/req':>8} {'RSS MiB':>8}"
-)
+def header(with_baseline):
+    """The stdout table's header."""
+    before = f" {'before':>7}" if with_baseline else ""
+    return (
+        f"{'endpoint':<28} {'movies':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'ceil r/s':>9} {'ratio':>6}{before} {'+ms/req':>8} {'RSS MiB':>8}"
+    )
 
 
 def markdown(report):
-    """The README's table for this run."""
+    """The README's tables for this run: the app against its ceiling, and, with a baseline, before against after."""
     lines = [
         f"Run {report['date']} on {report['machine']}; database: {report['database']}; "
         f"wrk, {report['connections']} connections, {report['duration_s']} s per run "
@@ -303,12 +444,50 @@ def markdown(report):
         "| endpoint | movies | req/s | p50 ms | p99 ms | ceiling req/s | ratio | +ms/request | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in report["rows"]:
+    ceiling_rows = [row for row in report["rows"] if row["endpoint"] != FLOOD_ROW]
+    flood_rows = [row for row in report["rows"] if row["endpoint"] == FLOOD_ROW]
+    for row in ceiling_rows:
         app = row["app"]
         lines.append(
             f"| `{row['endpoint']}` | {row['size']:,} | {app['rps']:,.0f} | {app['p50_ms']} | {app['p99_ms']} | "
             f"{row['ceiling']['rps']:,.0f} | {row['ratio']} | {row['overhead_ms']} | {app['peak_rss_mib']} |"
         )
+    if flood_rows:
+        lines += [
+            "",
+            f"`GET /api/movies` at {LIGHT_CONNECTIONS} connections, alone and while {FLOOD_CONNECTIONS} more send "
+            "logins (rate limits off, as from many addresses): *polite* clients come back after a 503's "
+            "`Retry-After`, as the web client does; *rude* ones send the next login as soon as one is answered"
+            + ("; the baseline beside the app." if report.get("baseline") else "."),
+            "",
+            "| server | movies | idle p99 ms | flood | p99 ms | ratio to idle | req/s | logins answered 200/s | logins refused (503) |",
+            "|---|---:|---:|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in flood_rows:
+            for kind in ("baseline", "app"):
+                if kind in row:
+                    r = row[kind]
+                    label = "before" if kind == "baseline" else "after" if report.get("baseline") else "app"
+                    for flood, _ in FLOODS:
+                        f = r[flood]
+                        lines.append(
+                            f"| {label} | {row['size']:,} | {r['idle_p99_ms']} | {flood} | {f['p99_ms']} | {f['p99_ratio']} | "
+                            f"{f['rps']:,.0f} | {f['logins_ok_per_s']} | {f['logins_refused']} of {f['logins']} |"
+                        )
+    if report.get("baseline"):
+        lines += [
+            "",
+            f"Before and after, in the same run: the baseline is {report['baseline']}, served from its own checkout "
+            "beside this one; each ratio is to the same ceiling.",
+            "",
+            "| endpoint | movies | before req/s | before ratio | after req/s | after ratio | after / before |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in (row for row in ceiling_rows if "baseline_ratio" in row):
+            lines.append(
+                f"| `{row['endpoint']}` | {row['size']:,} | {row['baseline']['rps']:,.0f} | {row['baseline_ratio']} | "
+                f"{row['app']['rps']:,.0f} | {row['ratio']} | {row['ratio'] / row['baseline_ratio']:.2f} |"
+            )
     return "\n".join(lines)
 
 
@@ -316,7 +495,10 @@ def targets(report):
     """Each of the issue's targets, and whether this run met it."""
     verdicts = []
     for row in report["rows"]:
-        if row["endpoint"].endswith("/login"):
+        if row["endpoint"] == FLOOD_ROW:
+            ratio = row["app"]["polite"]["p99_ratio"]
+            verdicts.append((ratio <= 3, f"{FLOOD_ROW} (polite) at {row['size']}: p99 {ratio}x its idle p99 (<= 3x)"))
+        elif row["endpoint"].endswith("/login"):
             limit = 1.15 * row["bare_bcrypt_ms"]
             ok = row["app"]["p50_ms"] <= limit
             verdicts.append(
@@ -325,6 +507,9 @@ def targets(report):
         else:
             ok = row["ratio"] >= 0.7
             verdicts.append((ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x ceiling (>= 0.7)"))
+            if "baseline_ratio" in row:
+                ok = row["ratio"] >= 0.9 * row["baseline_ratio"]
+                verdicts.append((ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x against {row['baseline_ratio']}x before (>= 90% of it)"))
     return verdicts
 
 
@@ -335,7 +520,7 @@ def chart(report, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = list(dict.fromkeys(row["endpoint"] for row in report["rows"]))
+    names = list(dict.fromkeys(row["endpoint"] for row in report["rows"] if row["endpoint"] != FLOOD_ROW))
     figure, axes = plt.subplots(1, 2, figsize=(13, 5.5), sharex=True)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for axis, key in zip(axes, ("p50_ms", "p99_ms")):
@@ -382,6 +567,7 @@ def main():
     connections = env_int("BENCH_CONNECTIONS", 8)
     rounds = env_int("BCRYPT_LOG_ROUNDS", 12)
     uri = bench_uri()
+    baseline, baseline_label = baseline_checkout(env("BENCH_BASELINE")) if env("BENCH_BASELINE") else (None, None)
     now = datetime.now(timezone.utc)
     stamp = now.strftime("%Y%m%d%H%M%S")
     report = {
@@ -391,11 +577,12 @@ def main():
         "connections": connections,
         "duration_s": duration,
         "bcrypt_rounds": rounds,
+        "baseline": baseline_label,
         "rows": [],
     }
-    print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{HEADER}", flush=True)
+    print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{header(baseline)}", flush=True)
     for size in sizes:
-        report["rows"] += measure_size(size, uri, stamp, rounds, duration, connections)
+        report["rows"] += measure_size(size, uri, stamp, rounds, duration, connections, baseline)
     report["bare_bcrypt_ms"] = statistics.median(row["bare_bcrypt_ms"] for row in report["rows"] if "bare_bcrypt_ms" in row)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -407,9 +594,9 @@ def main():
     (RESULTS / f"{name}.md").write_text(table + "\n")
     update_readme(table, f"{name}.png")
 
-    print(f"\n{HEADER}")
+    print(f"\n{header(baseline)}")
     for row in report["rows"]:
-        print(format_row(row))
+        print(format_row(row, baseline is not None))
     print(f"\none bare bcrypt verify at cost {rounds}: {report['bare_bcrypt_ms']} ms")
     for ok, text in targets(report):
         print(f"  {'met   ' if ok else 'MISSED'} {text}")

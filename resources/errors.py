@@ -1,18 +1,28 @@
-"""One JSON error envelope for every failure: {"message", "status"} plus "errors" for fields."""
+"""One JSON error envelope for every failure: {"message", "status"} plus "errors" for fields.
+
+Every request gets an id (the caller's X-Request-ID when sane), echoed on every answer and named by a
+500 so that a bug report can quote it.
+"""
 
 import logging
+import re
+import uuid
 
 import marshmallow
 import mongoengine
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from database.migrations import DuplicateValues, NeedsMigration
+from database.passwords import HashingBusy
+
 logger = logging.getLogger("movie_bag.errors")
 
 PASSED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 MESSAGES = {
     400: "The request is not valid.",
@@ -26,14 +36,16 @@ MESSAGES = {
     415: "The request body must be JSON (Content-Type: application/json).",
     429: "Too many attempts; wait a little and try again (see Retry-After).",
     503: "The database is unavailable; try again shortly.",
+    431: "The request headers are too large.",
 }
 
 
-def error_response(status, message=None, errors=None, headers=None):
+def error_response(status, message=None, errors=None, headers=None, **extra):
     """The envelope every error answer uses."""
     body = {"message": message or MESSAGES.get(status) or HTTP_STATUS_CODES.get(status, "Error"), "status": status}
     if errors:
         body["errors"] = errors
+    body.update(extra)
     response = jsonify(body)
     response.status_code = status
     if headers:
@@ -46,6 +58,8 @@ def handle_http_exception(exc):
     headers = [(k, v) for k, v in exc.get_response().headers.items() if k in PASSED_HEADERS]
     # Werkzeug's stock descriptions are long; ours are one sentence unless the code said more.
     message = exc.description if exc.description != type(exc).description else None
+    if exc.code == 413 and message is None:
+        message = f"The request body is too large (the limit is {request.max_content_length // (1024 * 1024)} MiB)."
     return error_response(exc.code, message, headers=headers)
 
 
@@ -68,8 +82,11 @@ def handle_marshmallow_error(exc):
 
 
 def handle_mongoengine_validation(exc):
-    """Document validation failures that slipped past the schema."""
-    errors = {field: [str(message)] for field, message in (exc.to_dict() or {}).items()}
+    """Document validation failures that slipped past the schema: the fields, never their values.
+
+    MongoEngine's messages quote the value they refused (`Invalid email address: ...`).
+    """
+    errors = {field: ["Not a valid value."] for field in (exc.to_dict() or {})}
     return error_response(400, "The submitted data is not valid.", errors=errors or None)
 
 
@@ -92,15 +109,43 @@ def handle_database_down(exc):
     return error_response(503, headers=[("Retry-After", "5")])
 
 
+def handle_hashing_busy(exc):
+    """Every password hashing turn stayed taken: come back in a second rather than queue without end."""
+    return error_response(503, "The server is busy checking passwords; try again in a moment.", headers=[("Retry-After", "1")])
+
+
+def handle_not_migrated(exc):
+    """The database is older than the code (or a unique index cannot be built): not ready, and why."""
+    logger.error("database not ready: %s", exc)
+    return error_response(503, str(exc), headers=[("Retry-After", "30")])
+
+
 def handle_unexpected(exc):
     """Anything else is a bug: log it with the request id, tell the client only the id."""
     request_id = g.get("request_id")
     logger.exception("unhandled error (request %s)", request_id)
-    return error_response(500, f"An unexpected error occurred (request id {request_id}).")
+    return error_response(500, f"An unexpected error occurred (request id {request_id}).", request_id=request_id)
+
+
+def assign_request_id():
+    """Tag the request with an id (the caller's X-Request-ID when sane) for logs and answers."""
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def add_request_id(response):
+    """Echo the request id so a client can quote it in a bug report."""
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response
 
 
 def register_error_handlers(app):
-    """Route every exception the app can raise to the envelope."""
+    """Route every exception the app can raise to the envelope, and give every request its id.
+
+    Registered before the extensions, so that these after_request hooks run after theirs.
+    """
+    app.before_request(assign_request_id)
+    app.after_request(add_request_id)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(RateLimitExceeded, handle_rate_limit)
     app.after_request(drop_stray_retry_after)
@@ -109,4 +154,7 @@ def register_error_handlers(app):
     app.register_error_handler(mongoengine.DoesNotExist, handle_does_not_exist)
     app.register_error_handler(mongoengine.NotUniqueError, handle_not_unique)
     app.register_error_handler(ConnectionFailure, handle_database_down)
+    app.register_error_handler(HashingBusy, handle_hashing_busy)
+    app.register_error_handler(NeedsMigration, handle_not_migrated)
+    app.register_error_handler(DuplicateValues, handle_not_migrated)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,23 +1,36 @@
-"""Outgoing email: SMTP through flask-mailman when configured, the log in development otherwise."""
+"""Outgoing email: SMTP through flask-mailman when configured; in development, files in an outbox folder.
+
+A reset email holds a token that sets the account's password: it goes into no log, in any configuration.
+"""
 
 import logging
+import os
+import secrets
 import threading
+from datetime import datetime, timezone
 
 from flask import current_app
-from flask_mailman import EmailMessage, Mail
+from flask_mailman import EmailMessage
 from flask_mailman.backends.base import BaseEmailBackend
 
-mail = Mail()
 logger = logging.getLogger("movie_bag.mail")
 
 
-class LogEmailBackend(BaseEmailBackend):
-    """Development without an SMTP server: the whole message goes to the log."""
+class OutboxEmailBackend(BaseEmailBackend):
+    """Development without an SMTP server: each message is a .eml file in MAIL_FILE_PATH (an outbox).
+
+    The log says where it went, never what it holds.
+    """
 
     def send_messages(self, email_messages):
-        """Log each message instead of sending it."""
+        """Write each message to its own file."""
+        folder = current_app.config["MAIL_FILE_PATH"]
+        os.makedirs(folder, exist_ok=True)
         for message in email_messages:
-            logger.warning("email not sent (no MAIL_SERVER configured); it reads:\n%s", message.message().as_string())
+            name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+            with open(os.path.join(folder, name), "wb") as file:
+                file.write(message.message().as_bytes())
+            logger.warning("email not sent (no MAIL_SERVER configured): written to %s", os.path.join(folder, name))
         return len(email_messages)
 
 
@@ -43,7 +56,7 @@ def _send(app, message):
 def send_email(to, subject, body):
     """Send in the background so the request's timing never depends on the mail server."""
     message = EmailMessage(subject=subject, body=body, to=[to])
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # noqa: SLF001 - Flask's documented way to pass the app to a thread
     thread = threading.Thread(target=_send, args=(app, message), daemon=True)
     thread.start()
     return thread

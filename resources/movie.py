@@ -1,150 +1,266 @@
-"""The movie catalogue: public reads, owner-or-admin writes, If-Match against lost updates."""
+"""The movie catalogue: public reads, owner-or-admin writes, If-Match against lost updates; posters and ratings."""
 
-import re
-from types import SimpleNamespace
-
-from bson import ObjectId
-from flask import Response, request, url_for
-from flask_jwt_extended import jwt_required
+from flask import Response, current_app, request, url_for
 from flask_restful import Resource
-from pymongo import ASCENDING, DESCENDING
-from werkzeug.exceptions import Forbidden, NotFound, PreconditionFailed
-from werkzeug.http import quote_etag
+from werkzeug.exceptions import NotFound
 
-from database.models import Movie
-from resources.auth import current_user, current_user_id
-from resources.pagination import paginate
+import metrics
+from database import posters
+from database.models import Movie, Rating
+from resources import images
+from resources.contract import ACCESS, Reply, Upload, operation
+from resources.ownership import tagged, write_owned
+from resources.pagination import page_headers, page_reply
 from resources.schemas import (
+    movie_input_schema,
     movie_patch_schema,
     movie_query_schema,
     movie_schema,
     movies_schema,
+    poster_query_schema,
+    rating_input_schema,
+    rating_schema,
 )
+from resources.tokens import current_user_id, require_account
 
-VERSION = re.compile(r"[0-9]{1,15}")
-# How each filter of the list's query string matches a stored movie (q: a case-insensitive substring).
-FILTERS = {
-    "q": lambda text: ("name", re.compile(re.escape(text), re.IGNORECASE)),
-    "genre": lambda genre: ("genres", genre),
-    "cast": lambda cast: ("casts", cast),
-    "added_by": lambda user_id: ("added_by", ObjectId(user_id)),
-}
+TAG = "Movies"
+NO_SUCH_MOVIE = "No movie has this id."
+NOT_YOURS = "Only the person who added this movie, or an admin, may change it."
+THE_MOVIE_NOW = Reply("The movie as stored now.", movie_schema, ("ETag",))
+IMAGE_CONTENT = {media: {"schema": {"type": "string", "format": "binary"}} for media in images.FORMATS}
 
 
-def get_movie_or_404(movie_id):
-    """The movie with this id; a malformed id is as unknown as a missing one."""
-    movie = Movie.objects(id=movie_id).first() if ObjectId.is_valid(movie_id) else None
+def write_movie(movie_id, write, if_match=True):
+    """Run write(owner=..., versions=...) on the movie as its owner or an admin (404, 403, 412 otherwise)."""
+    return write_owned(Movie, movie_id, write, "movie", NOT_YOURS, if_match)
+
+
+def update_movie(movie_id, changes):
+    """Write validated changes to a movie (PUT and PATCH alike) and answer it as stored now."""
+    return tagged(movie_schema, write_movie(movie_id, lambda **where: Movie.update_where(movie_id, changes, **where)))
+
+
+def read_or_404(movie_id):
+    """The movie's row, or a 404."""
+    movie = Movie.read(movie_id)
     if movie is None:
-        raise NotFound("No movie has this id.")
+        raise NotFound(NO_SUCH_MOVIE)
     return movie
 
 
-def movie_row(doc):
-    """A stored movie as a plain row with the attributes the schema and the ETag read.
-
-    Building a MongoEngine document costs more than serializing it, so reads use raw rows.
-    """
-    row = SimpleNamespace(**doc, id=doc["_id"], added_by_id=doc["added_by"])
-    row.etag = Movie.etag.fget(row)
-    return row
-
-
-def read_movie_or_404(movie_id):
-    """The movie with this id as a row, for reading only: one find_one, no document built."""
-    doc = Movie._get_collection().find_one({"_id": ObjectId(movie_id)}) if ObjectId.is_valid(movie_id) else None
-    if doc is None:
-        raise NotFound("No movie has this id.")
-    return movie_row(doc)
-
-
-def if_match_versions(movie_id):
-    """The versions an If-Match header lets this write happen at; None when it allows any."""
-    if not request.if_match or request.if_match.star_tag:
-        return None
-    prefix = f"{movie_id}-"
-    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
-    # Any other tag (empty, another movie's, digits MongoDB cannot hold) matches no version.
-    return [int(version) for version in tags if VERSION.fullmatch(version)]
-
-
-def refuse_write(movie_id, versions):
-    """Say why a conditional write matched nothing: 404, then 403, then 412."""
-    movie = get_movie_or_404(movie_id)
-    if not movie.is_editable_by(current_user):
-        raise Forbidden("Only the person who added this movie, or an admin, may change it.")
-    raise PreconditionFailed() if versions is not None else NotFound("No movie has this id.")
-
-
-def write_movie(movie_id, write):
-    """Run write(filter) on this movie at the If-Match version, as its owner or else as an admin.
-
-    The owner's write is tried first, conditioned on added_by, so it needs only the token's user id;
-    the user is read only when that matches nothing, to see whether an admin may write anyway.
-    Returns what write returned; raises 404, 403 or 412 when no write happened.
-    """
-    versions = if_match_versions(movie_id)
-    if not ObjectId.is_valid(movie_id):
-        raise NotFound("No movie has this id.")
-    result = write(Movie.write_filter(movie_id, current_user_id(), versions))
-    if not result and current_user.is_admin:
-        result = write(Movie.write_filter(movie_id, None, versions))
-    if not result:
-        refuse_write(movie_id, versions)
-    return result
-
-
-def movie_response(movie, status=200, headers=None):
-    """A single movie with its ETag."""
-    return movie_schema.dump(movie), status, {"ETag": quote_etag(movie.etag), **(headers or {})}
+def update_operation(operation_id, summary, body, description):
+    """PUT and PATCH differ only in their body: the whole movie, or any part of it."""
+    return operation(
+        operation_id,
+        summary,
+        description=description + " Only the person who added the movie, or an admin, may. Send the ETag "
+        "last read as If-Match and the write happens only if nobody changed the movie since (else 412).",
+        tag=TAG,
+        responses={200: THE_MOVIE_NOW},
+        errors=[403, 404, 409, 412],
+        body=body,
+        auth=ACCESS,
+        if_match=True,
+    )
 
 
 class MovieListResource(Resource):
     """The catalogue as a whole."""
 
-    def get(self):
+    @operation(
+        "listMovies",
+        "Search, filter, sort and page the catalogue",
+        tag=TAG,
+        responses={200: page_reply("One page of movies.", movies_schema)},
+        query=movie_query_schema,
+    )
+    def get(self, args):
         """Search, filter, sort and page the catalogue."""
-        args = movie_query_schema.load(request.args.to_dict())
-        query = dict(FILTERS[key](args[key]) for key in FILTERS if key in args)
-        field, direction = args["sort"].lstrip("-"), DESCENDING if args["sort"].startswith("-") else ASCENDING
-        # Straight through pymongo, rows and no documents: a page costs what its query costs.
-        movies = Movie._get_collection()
-        cursor = movies.find(query).sort([(field, direction), ("_id", direction)])
-        page, headers = paginate(cursor, args["page"], args["per_page"], movies.count_documents(query))
-        return movies_schema.dump([movie_row(doc) for doc in page]), 200, headers
+        movies, total = Movie.page(**args)
+        return movies_schema.dump(movies), 200, page_headers(args["page"], args["per_page"], total)
 
-    @jwt_required()
-    def post(self):
+    @operation(
+        "createMovie",
+        "Add a movie",
+        description="Adds a movie owned by the caller; its name must be unique in the catalogue (409). Only "
+        "name, casts and genres are required.",
+        tag=TAG,
+        responses={201: Reply("Created; Location is the new movie.", movie_schema, ("ETag", "Location"))},
+        errors=[409],
+        body=movie_input_schema,
+        auth=ACCESS,
+    )
+    def post(self, data):
         """Add a movie owned by the current user."""
-        data = movie_schema.load(request.get_json())
-        # The user is read (401 if the account is gone): a new movie must not outlive its owner.
-        movie = Movie(**data, added_by=current_user.id).save()
-        return movie_response(movie, 201, {"Location": url_for("movieresource", movie_id=movie.id)})
+        # The account is checked (401 if it is gone): a new movie must not outlive its owner.
+        movie = Movie.create(data, require_account())
+        metrics.MOVIES_CREATED.inc()
+        return tagged(movie_schema, movie, 201, {"Location": url_for("movieresource", movie_id=movie["_id"])})
 
 
 class MovieResource(Resource):
     """One movie."""
 
+    @operation(
+        "getMovie",
+        "Read a movie",
+        tag=TAG,
+        responses={200: Reply("The movie.", movie_schema, ("ETag",))},
+        errors=[404],
+    )
     def get(self, movie_id):
         """Read a movie."""
-        return movie_response(read_movie_or_404(movie_id))
+        return tagged(movie_schema, read_or_404(movie_id))
 
-    @jwt_required()
-    def put(self, movie_id):
-        """Replace name, casts and genres."""
-        return self._update(movie_id, movie_schema)
+    @update_operation("replaceMovie", "Replace a movie", movie_input_schema, "Every field a client writes is replaced: one left out takes its default.")
+    def put(self, movie_id, data):
+        """Replace every field a client writes; those not sent go back to their defaults."""
+        return update_movie(movie_id, {**Movie.DEFAULTS, **data})
 
-    @jwt_required()
-    def patch(self, movie_id):
-        """Change any of name, casts and genres."""
-        return self._update(movie_id, movie_patch_schema)
+    @update_operation("updateMovie", "Change some of a movie's fields", movie_patch_schema, "The fields sent change; the others stay.")
+    def patch(self, movie_id, data):
+        """Change the fields sent, keep the others."""
+        return update_movie(movie_id, data)
 
-    @jwt_required()
+    @operation(
+        "deleteMovie",
+        "Remove a movie",
+        description="Removes it with its poster, ratings, reviews and watchlist entries. Only the person who "
+        "added the movie, or an admin, may. With If-Match, only if nobody changed it since (else 412).",
+        tag=TAG,
+        responses={204: Reply("Deleted.")},
+        errors=[403, 404, 412],
+        auth=ACCESS,
+        if_match=True,
+    )
     def delete(self, movie_id):
         """Remove a movie."""
-        write_movie(movie_id, Movie.delete_where)
+        write_movie(movie_id, lambda **where: Movie.delete_where(movie_id, **where))
         return Response(status=204)
 
-    def _update(self, movie_id, schema):
-        """Validate, then write only if we may and nobody changed the movie since our If-Match."""
-        data = schema.load(request.get_json())
-        return movie_response(movie_row(write_movie(movie_id, lambda query: Movie.update_where(query, data))))
+
+POSTER_UPLOAD = Upload(
+    tuple(images.FORMATS),
+    5 * 1024 * 1024,
+    "The image itself, at most 5 MiB and 40 megapixels, as image/jpeg, image/png or image/webp. It is "
+    "decoded to check it is what it says, and stored re-encoded, without its metadata (EXIF, GPS).",
+)
+
+
+class MoviePosterResource(Resource):
+    """A movie's poster, stored in GridFS: its full image and a thumbnail."""
+
+    @operation(
+        "getMoviePoster",
+        "A movie's poster image",
+        description="The full image, or with size=thumb one at most 300 px wide. poster_url carries the "
+        "poster's version (v): that URL's answer may be kept for good. Answers carry an ETag; send it back "
+        "as If-None-Match and an unchanged poster is a 304.",
+        tag=TAG,
+        responses={
+            200: Reply("The image.", headers=("ETag", "Cache-Control"), content=IMAGE_CONTENT),
+            304: Reply("Not modified since the copy whose ETag was sent as If-None-Match.", headers=("ETag",)),
+        },
+        errors=[404],
+        query=poster_query_schema,
+    )
+    def get(self, movie_id, args):
+        """The poster in the size asked for; 404 for an unknown movie or one without a poster."""
+        poster = read_or_404(movie_id).get("poster")
+        size = args.get("size", "full")
+        data = posters.read(poster["thumb" if size == "thumb" else "original"]) if poster else None
+        if data is None:
+            raise NotFound("This movie has no poster.")
+        response = current_app.response_class(data, mimetype=poster["content_type"])
+        response.set_etag(f"{poster['etag']}-{size}")
+        # Under the URL of its version (poster_url's) a poster never changes: keep it. Under any other
+        # URL, keep it but ask again (If-None-Match) before showing it.
+        current = args.get("v") == poster["etag"]
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if current else "public, no-cache"
+        return response.make_conditional(request)
+
+    @operation(
+        "putMoviePoster",
+        "Upload a movie's poster",
+        description="Replaces the poster, if any. Only the person who added the movie, or an admin, may.",
+        tag=TAG,
+        responses={200: THE_MOVIE_NOW},
+        errors=[403, 404],
+        body=POSTER_UPLOAD,
+        auth=ACCESS,
+    )
+    def put(self, movie_id):
+        """Check and store the image, then point the movie at it; the files of a refused write are removed."""
+        movie = read_or_404(movie_id)
+        full, thumb = images.poster_versions(request.get_data(), request.mimetype)
+        poster = posters.store(movie["_id"], full, thumb, request.mimetype)
+        stored = None
+        try:
+            stored = write_movie(movie_id, lambda **where: Movie.set_poster(movie_id, poster, where["owner"]), if_match=False)
+        finally:
+            if stored is None:  # refused (403), or the movie went meanwhile (404): its files go too
+                posters.discard(poster)
+        return tagged(movie_schema, stored)
+
+    @operation(
+        "deleteMoviePoster",
+        "Remove a movie's poster",
+        description="Only the person who added the movie, or an admin, may; a movie without one answers 204 too.",
+        tag=TAG,
+        responses={204: Reply("Removed.")},
+        errors=[403, 404],
+        auth=ACCESS,
+    )
+    def delete(self, movie_id):
+        """Take the poster away and delete its files."""
+        write_movie(movie_id, lambda **where: Movie.set_poster(movie_id, None, where["owner"]), if_match=False)
+        return Response(status=204)
+
+
+class MovieRatingResource(Resource):
+    """One's own score of a movie."""
+
+    @operation(
+        "getMyRating",
+        "One's own score of a movie",
+        tag=TAG,
+        responses={200: Reply("The score.", rating_schema)},
+        errors=[404],
+        auth=ACCESS,
+    )
+    def get(self, movie_id):
+        """404 when the caller has not rated the movie (or it does not exist)."""
+        score = Rating.score_of(current_user_id(), movie_id)
+        if score is None:
+            raise NotFound("You have not rated this movie.")
+        return rating_schema.dump({"score": score}), 200
+
+    @operation(
+        "rateMovie",
+        "Rate a movie, 1 to 10",
+        description="One score per person and movie: a second one replaces the first. The movie's rating "
+        "(average and count) follows at once.",
+        tag=TAG,
+        responses={200: Reply("The score as stored.", rating_schema)},
+        errors=[404],
+        body=rating_input_schema,
+        auth=ACCESS,
+    )
+    def put(self, movie_id, data):
+        """Set the caller's score; 404 for an unknown movie."""
+        if not Rating.put(require_account(), movie_id, data["score"]):
+            raise NotFound(NO_SUCH_MOVIE)
+        return rating_schema.dump(data), 200
+
+    @operation(
+        "deleteMyRating",
+        "Take one's score of a movie back",
+        description="204 whether or not there was one.",
+        tag=TAG,
+        responses={204: Reply("Taken back.")},
+        auth=ACCESS,
+    )
+    def delete(self, movie_id):
+        """The movie's rating follows at once."""
+        Rating.remove(current_user_id(), movie_id)
+        return Response(status=204)

@@ -1,379 +1,131 @@
-"""The OpenAPI 3.1 document, built by apispec from the very schema objects that run the API.
+"""The OpenAPI 3.1 document, generated from the URL table and each method's @operation declaration.
 
-Request bodies, answers and the movie query string are the instances in resources/schemas.py, so a
-field changed there changes validation, serialization and this document at once. What the schemas
-cannot say (paths, statuses, headers, who must log in) is the OPERATIONS table below, keyed by the
-view behind each URL and its method; tests/test_openapi.py fails on any /api route it leaves out.
+Request bodies, query strings and answers are the marshmallow schema objects that run the API, so a
+field changed in resources/schemas.py changes validation, serialization and this document at once;
+statuses, headers, security, tags and operation ids come from the declarations (resources/contract.py).
+A route whose method has no declaration stops the document from being built.
 """
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 from flask_restful import Resource
-from flask_swagger_ui import get_swaggerui_blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
-from resources.auth import (
-    ForgotPasswordResource,
-    LoginResource,
-    LogoutResource,
-    MeResource,
-    PasswordResource,
-    RefreshResource,
-    ResetPasswordResource,
-    SignupResource,
-)
-from resources.health import HealthResource
-from resources.movie import MovieListResource, MovieResource
+from resources.contract import BROWSER, JSON, Reply, Upload, declaration, operation
 from resources.schemas import (
-    PASSWORD_MAX_BYTES,
-    PASSWORD_MIN_CHARS,
+    MAX_PER_PAGE,
     ObjectIdString,
     TrimmedString,
-    UserSchema,
-    credentials_schema,
-    forgot_schema,
-    login_schema,
-    movie_patch_schema,
-    movie_query_schema,
-    movie_schema,
-    movies_schema,
-    password_change_schema,
-    reset_schema,
-    token_schema,
-    user_patch_schema,
-    user_query_schema,
-    user_schema,
-    users_schema,
-    validate_password,
-    validate_password_bytes,
+    error_schema,
+    internal_error_schema,
+    openapi_document_schema,
 )
-from resources.user import UserListResource, UserResource
 
 TITLE = "movie-bag"
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 OPENAPI_VERSION = "3.1.0"
-SWAGGER_UI_URL = "/api/docs"
 BEARER = "bearerAuth"
-JSON = "application/json"
+REFRESH_COOKIE = "refreshCookie"
+
+DESCRIPTION = f"""A movie catalogue: anyone reads, people with an account add movies, and only the person
+who added a movie (or an admin) changes it.
+
+**Authentication.** Log in (`login`), then send the access token as `Authorization: Bearer <token>`.
+It lives 15 minutes; trade the refresh token for a new pair with `refreshToken` (once per refresh token).
+
+**Errors** are one JSON envelope, `{{"message", "status"}}`, plus `errors` by field on a 400 or 409; a
+500 names the `request_id` its details were logged under (also in every answer's `X-Request-ID`).
+
+**Query strings.** An operation accepts exactly the query parameters it documents: any other parameter,
+on any operation, is a 400 naming it (so a misspelt filter never silently returns everything).
+
+**Lists** are paginated with `page` and `per_page` (at most {MAX_PER_PAGE}); `X-Total-Count` gives the
+number of matches and `Link` (RFC 8288) the first, prev, next and last pages.
+
+**Lost updates.** A movie answers with an `ETag`; send it back as `If-Match` on PUT, PATCH and DELETE and
+the write happens only if nobody changed the movie since (412 otherwise).
+
+**Rate limits.** Login, signup, refresh and password reset emails are limited; their answers carry
+`X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`, and a 429 says in `Retry-After`
+how many seconds to wait."""
+
+TAGS = [
+    {"name": "Auth", "description": "Accounts of one's own: signup, login, tokens, passwords."},
+    {"name": "Movies", "description": "The catalogue: public reads, writes by the person who added a movie or an admin."},
+    {"name": "Reviews", "description": "What people write about movies: public reads, writes by the author or an admin."},
+    {"name": "Watchlist", "description": "The movies one means to see, private to oneself."},
+    {"name": "Users", "description": "Account administration (admins), and one's own account."},
+    {"name": "Service", "description": "Health, this document and its Swagger UI."},
+]
 
 
-class ErrorSchema(Schema):
-    """The one error envelope resources/errors.py answers with."""
-
-    message = fields.String(required=True, metadata={"description": "One sentence for a person."})
-    status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated."})
-    errors = fields.Dict(
-        keys=fields.String(),
-        metadata={"description": "Validation messages by field (nested for list items)."},
-    )
+def header(description, schema=None, required=True):
+    """A response header component."""
+    return {"description": description, "required": required, "schema": schema or {"type": "string"}}
 
 
-class NoticeSchema(ErrorSchema):
-    """The same envelope answering a request that was accepted: one sentence and the status."""
-
-
-class HealthSchema(Schema):
-    """What /api/health answers while the database does."""
-
-    status = fields.String(required=True, metadata={"enum": ["ok"]})
-
-
-class OpenApiDocumentSchema(Schema):
-    """This document itself, as far as a client needs to know before parsing it."""
-
-    openapi = fields.String(required=True)
-    info = fields.Dict(required=True)
-    paths = fields.Dict(required=True)
-
-
-# Signup answers only the new account's id: the same field UserSchema shows, not a copy of it.
-signup_answer_schema = UserSchema(only=("id",))
-
-
-# --- the pieces an operation is made of --------------------------------------------------------
-
-def header(description, schema=None):
-    """A response header the answer always carries."""
-    return {"description": description, "required": True, "schema": schema or {"type": "string"}}
-
-
-# Component headers, referenced by name from the answers below.
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 HEADERS = {
     "X-Request-ID": header("The request id, to quote in a bug report (echoes a sane incoming one)."),
     "Retry-After": header("Seconds to wait before trying again.", {"type": "integer"}),
     "WWW-Authenticate": header("An RFC 6750 Bearer challenge."),
-    "ETag": header("The entity tag of this version of the movie; send it back as If-Match."),
+    "ETag": header("The entity tag of this version (of a movie or review: send it back as If-Match; of a poster: as If-None-Match)."),
     "Location": header("The URL of what was created."),
     "X-Total-Count": header("How many items match, over all pages.", {"type": "integer"}),
     "Link": header('RFC 8288 links to the first, prev, next and last pages (rel="...").'),
+    "X-RateLimit-Limit": header("Requests allowed in the current window.", {"type": "integer"}, False),
+    "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
+    "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),
+    "Cache-Control": header("`no-store` on an answer that carries a token (never cached); `public, no-cache` on a poster (kept, revalidated)."),
+    "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
+    "Set-Cookie": header(
+        "The browser session's cookies: movie_bag_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/auth/session) "
+        "and movie_bag_csrf (readable, Path=/), or both cleared."
+    ),
 }
 
-# Component responses: the error envelope under each status the API answers with.
+# {status: (description, headers)} of the error envelope answers.
 ERRORS = {
-    400: ("BadRequest", "The request is not valid: a field, the query string or the JSON itself.", ()),
-    401: (
-        "Unauthorized",
-        "No token, or a token that is invalid, expired, revoked or whose account is gone.",
-        ("WWW-Authenticate",),
-    ),
-    403: ("Forbidden", "The token's user may not do this.", ()),
-    404: ("NotFound", "Nothing has this id (a malformed id included).", ()),
-    409: ("Conflict", "The value of a unique field is already taken.", ()),
-    412: ("PreconditionFailed", "If-Match names a version that is no longer current.", ()),
-    413: ("PayloadTooLarge", "The body is larger than 1 MiB.", ()),
-    415: ("UnsupportedMediaType", "The body is not sent as application/json.", ()),
-    429: ("TooManyRequests", "Too many attempts from this address (or at this account); wait and retry.", ("Retry-After",)),
-    503: ("ServiceUnavailable", "The database is not answering.", ("Retry-After",)),
+    400: ("The request is not valid: a field, an unknown or bad query parameter, or the JSON itself.", ()),
+    401: ("No token, or a token that is invalid, expired, revoked or whose account is gone.", ("WWW-Authenticate",)),
+    403: ("The token's user may not do this.", ()),
+    404: ("Nothing has this id (a malformed id included).", ()),
+    409: ("This conflicts with what is stored: a unique value is taken, or no admin would be left.", ()),
+    412: ("If-Match names a version that is no longer current.", ()),
+    413: ("The body is larger than the limit (1 MiB; 5 MiB for a poster), however it is framed (Content-Length or chunked).", ()),
+    414: ("The request line is longer than 8190 bytes.", ()),
+    415: ("The body is not sent as the media type the operation takes (application/json, or an image type for a poster).", ()),
+    431: ("A request header is longer than 8190 bytes, or all of them together are too large.", ()),
+    429: ("Too many attempts from this address (or at this account); wait and retry.", ("Retry-After",)),
+    503: ("The database is not answering.", ("Retry-After",)),
+}
+INTERNAL_ERROR = "A bug on our side; its details are logged under the request id."
+CSRF_TOKEN = {
+    "in": "header",
+    "name": "X-CSRF-Token",
+    "required": True,
+    "description": "The value of the movie_bag_csrf cookie: proof that this page, not another site, sends the request.",
+    "schema": {"type": "string"},
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The ETag last read: the write happens only if the movie is still at that version.",
+    "schema": {"type": "string"},
 }
 
-
-# gunicorn answers this one itself, as an HTML page, before the app sees the request.
-URI_TOO_LONG = "UriTooLong"
-URI_TOO_LONG_RESPONSE = {
-    "description": "The path and query string are longer than the server reads (8190 bytes); "
-    "the HTTP server answers this itself, as an HTML page.",
-    "content": {"text/html": {"schema": {"type": "string"}}},
-}
-
-
-def json_response(description, schema=None, headers=()):
-    """An answer with its headers and, when it has a body, the JSON schema of the body."""
-    response = {"description": description, "headers": {name: name for name in ("X-Request-ID", *headers)}}
-    if schema is not None:
-        response["content"] = {JSON: {"schema": schema}}
-    return response
-
-
-def error_responses(*statuses):
-    """References to the component answer of each error status."""
-    return {status: ERRORS[status][0] for status in statuses}
-
-
-def operation(tag, summary, responses, errors=(), body=None, query=None, auth=False, if_match=False):
-    """One operation: its answers, and the body, query, If-Match and token it takes.
-
-    The statuses every such operation can answer are added here: 400/413/415 for a JSON body,
-    401 for a token, 503 because it reads the database.
-    """
-    implied = set(errors) | {503}
-    parameters = []
-    op = {"tags": [tag], "summary": summary}
-    if body is not None:
-        implied |= {400, 413, 415}
-        op["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
-    if query is not None:
-        implied.add(400)
-        parameters.append({"in": "query", "schema": query})
-    if if_match:
-        parameters.append({
-            "in": "header",
-            "name": "If-Match",
-            "required": False,
-            "description": "The ETag last read: the write happens only if the movie is still at it.",
-            "schema": {"type": "string"},
-        })
-    if auth:
-        implied.add(401)
-        op["security"] = [{BEARER: []}]
-    if parameters:
-        op["parameters"] = parameters
-    op["responses"] = {**responses, **error_responses(*sorted(implied))}
-    return op
-
-
-def static_operation(tag, summary, responses):
-    """An operation that touches neither the database nor a body: only what it lists."""
-    return {"tags": [tag], "summary": summary, "responses": responses}
-
-
-def movie_update(summary, body):
-    """PUT and PATCH differ only in their body: the whole movie, or any part of it."""
-    return operation(
-        "Movies",
-        summary,
-        {200: json_response("The movie as stored now.", movie_schema, ("ETag",))},
-        errors=[403, 404, 409, 412],
-        body=body,
-        auth=True,
-        if_match=True,
-    )
-
-
-class OpenApiResource(Resource):
-    """The OpenAPI document of this API."""
-
-    def get(self):
-        """Build the document once per app; it only changes with the code."""
-        if "openapi_spec" not in current_app.extensions:
-            current_app.extensions["openapi_spec"] = build_spec(current_app)
-        return current_app.extensions["openapi_spec"], 200
-
-
-SWAGGER_UI_ENDPOINT = "swagger_ui.show"
-
-OPERATIONS = {
-    (HealthResource, "get"): operation(
-        "Service", "Is the service and its database answering", {200: json_response("Up.", HealthSchema)}
-    ),
-    (OpenApiResource, "get"): static_operation(
-        "Service",
-        "This OpenAPI document",
-        {200: json_response("The OpenAPI 3.1 document.", OpenApiDocumentSchema)},
-    ),
-    (SWAGGER_UI_ENDPOINT, "get"): static_operation(
-        "Service",
-        "Swagger UI for this document (/api/docs) and its static files (/api/docs/{path})",
-        {
-            200: {
-                "description": "The page, or one of its scripts, stylesheets or images.",
-                "headers": {"X-Request-ID": "X-Request-ID"},
-                "content": {media: {} for media in (
-                    "text/html", "text/css", "text/javascript", "image/png", "application/octet-stream"
-                )},
-            },
-            **error_responses(404),
-        },
-    ),
-    (SignupResource, "post"): operation(
-        "Auth",
-        "Create an account",
-        {201: json_response(
-            "Created; Location is the new account.",
-            signup_answer_schema,
-            ("Location",),
-        )},
-        errors=[409, 429],
-        body=credentials_schema,
-    ),
-    (LoginResource, "post"): operation(
-        "Auth",
-        "Exchange email and password for an access and a refresh token",
-        {200: json_response("Logged in.", token_schema)},
-        errors=[401, 429],
-        body=login_schema,
-    ),
-    (RefreshResource, "post"): operation(
-        "Auth",
-        "Trade the refresh token (sent as the Bearer token) for a new pair; the old one stops working",
-        {200: json_response("A new token pair of the same session.", token_schema)},
-        errors=[429],
-        auth=True,
-    ),
-    (LogoutResource, "post"): operation(
-        "Auth", "End this login's session: both its tokens stop working", {204: json_response("Logged out.")}, auth=True
-    ),
-    (PasswordResource, "put"): operation(
-        "Auth",
-        "Change one's own password; every other session ends",
-        {204: json_response("Changed.")},
-        errors=[403],
-        body=password_change_schema,
-        auth=True,
-    ),
-    (ForgotPasswordResource, "post"): operation(
-        "Auth",
-        "Email a password reset link (the same answer whether or not the address has an account)",
-        {202: json_response("Accepted: if the address has an account, a link is on its way.", NoticeSchema)},
-        errors=[429],
-        body=forgot_schema,
-    ),
-    (ResetPasswordResource, "post"): operation(
-        "Auth",
-        "Set a new password with an emailed reset token; every session of the account ends",
-        {204: json_response("Changed.")},
-        body=reset_schema,
-    ),
-    (MeResource, "get"): operation(
-        "Auth", "The account behind the token", {200: json_response("The account.", user_schema)}, auth=True
-    ),
-    (UserListResource, "get"): operation(
-        "Users",
-        "Page through the accounts, newest first (admins only)",
-        {200: json_response("One page of accounts.", users_schema, ("X-Total-Count", "Link"))},
-        errors=[403],
-        query=user_query_schema,
-        auth=True,
-    ),
-    (UserListResource, "post"): operation(
-        "Users",
-        "Create an account, admin or not (admins only)",
-        {201: json_response("Created; Location is the new account.", user_schema, ("Location",))},
-        errors=[403, 409],
-        body=user_schema,
-        auth=True,
-    ),
-    (UserResource, "get"): operation(
-        "Users",
-        "Read an account (its owner or an admin)",
-        {200: json_response("The account.", user_schema)},
-        errors=[403, 404],
-        auth=True,
-    ),
-    (UserResource, "patch"): operation(
-        "Users",
-        "Grant or take away admin rights (admins only; never the last admin's)",
-        {200: json_response("The account as it is now.", user_schema)},
-        errors=[403, 404, 409],
-        body=user_patch_schema,
-        auth=True,
-    ),
-    (UserResource, "delete"): operation(
-        "Users",
-        "Delete an account with its movies and sessions (its owner or an admin; never the last admin)",
-        {204: json_response("Deleted.")},
-        errors=[403, 404, 409],
-        auth=True,
-    ),
-    (MovieListResource, "get"): operation(
-        "Movies",
-        "Search, filter, sort and page the catalogue",
-        {200: json_response("One page of movies.", movies_schema, ("X-Total-Count", "Link"))},
-        query=movie_query_schema,
-    ),
-    (MovieListResource, "post"): operation(
-        "Movies",
-        "Add a movie owned by the caller",
-        {201: json_response(
-            "Created; Location is the new movie.",
-            movie_schema,
-            ("ETag", "Location"),
-        )},
-        errors=[409],
-        body=movie_schema,
-        auth=True,
-    ),
-    (MovieResource, "get"): operation(
-        "Movies", "Read a movie", {200: json_response("The movie.", movie_schema, ("ETag",))}, errors=[404]
-    ),
-    (MovieResource, "put"): movie_update(
-        "Replace a movie's name, casts and genres (its owner or an admin)", movie_schema
-    ),
-    (MovieResource, "patch"): movie_update(
-        "Change any of a movie's name, casts and genres (its owner or an admin)", movie_patch_schema
-    ),
-    (MovieResource, "delete"): operation(
-        "Movies",
-        "Remove a movie (its owner or an admin)",
-        {204: json_response("Deleted.")},
-        errors=[403, 404, 412],
-        auth=True,
-        if_match=True,
-    ),
-}
-
-
-# --- turning the URL map and the table into the document ---------------------------------------
 
 def schema_name(schema):
-    """Component names: `Movie`, `MoviePatch` for the partial one; other variants are inlined."""
+    """Component names: `MovieInput` for MovieInputSchema, `MoviePatch` for its partial instance."""
     schema_cls = schema if isinstance(schema, type) else type(schema)
     name = schema_cls.__name__.removesuffix("Schema")
     if isinstance(schema, Schema):
         if schema.only is not None or schema.exclude:
             return None
         if schema.partial:
-            return f"{name}Patch"
+            return name.removesuffix("Input") + "Patch"
     return name
 
 
@@ -385,34 +137,67 @@ def object_id_pattern(converter, field, **kwargs):
 def trimmed_not_blank(converter, field, **kwargs):
     """A trimmed string that must not be empty must hold more than white space."""
     non_empty = any(isinstance(v, validate.Length) and (v.min or 0) >= 1 for v in field.validators)
-    if isinstance(field, TrimmedString) and non_empty:
-        return {"pattern": r"\S"}
-    return {}
+    return {"pattern": r"\S"} if isinstance(field, TrimmedString) and non_empty else {}
 
 
-def password_rules(converter, field, **kwargs):
-    """The schema's password validators, in the words JSON Schema has for them."""
-    rules = {}
-    if validate_password in field.validators:
-        rules["minLength"] = PASSWORD_MIN_CHARS
-    if validate_password in field.validators or validate_password_bytes in field.validators:
-        rules["description"] = f"At most {PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt's limit)."
-    return rules
+def reply(answer, headers=()):
+    """The OpenAPI response object of a Reply, with the headers every answer of its operation carries."""
+    response = {
+        "description": answer.description,
+        "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in ("X-Request-ID", *answer.headers, *headers)},
+    }
+    if answer.content is not None:
+        response["content"] = answer.content
+    elif answer.schema is not None:
+        response["content"] = {JSON: {"schema": answer.schema}}
+    return response
 
 
-def view_of(app, rule):
-    """The key a URL rule has in OPERATIONS: its resource class, or its endpoint name."""
-    view = app.view_functions[rule.endpoint]
-    return getattr(view, "view_class", rule.endpoint)
+def responses_of(op):
+    """Every answer of an operation: its own, then the error envelope under each error status."""
+    extra = RATE_LIMIT_HEADERS if op.limits else ()
+    answers = {status: reply(answer, extra) for status, answer in op.responses.items()}
+    for status in sorted(op.statuses - set(op.responses)):
+        if status == 500:
+            answers[status] = reply(Reply(INTERNAL_ERROR, internal_error_schema), extra)
+        else:
+            description, headers = ERRORS[status]
+            answers[status] = reply(Reply(description, error_schema, headers), extra)
+    return answers
+
+
+def operation_object(op):
+    """The OpenAPI operation object of a declaration (apispec turns the schema objects into JSON Schema)."""
+    document = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "description": op.description,
+        "tags": [op.tag],
+        "responses": responses_of(op),
+    }
+    parameters = [{"in": "query", "schema": op.query}] if op.query is not None else []
+    if op.if_match:
+        parameters.append(dict(IF_MATCH))
+    if op.auth == BROWSER:
+        parameters.append(dict(CSRF_TOKEN))
+    if parameters:
+        document["parameters"] = parameters
+    if isinstance(op.body, Upload):
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        document["requestBody"] = {"required": True, "description": op.body.description, "content": {media: binary for media in op.body.media_types}}
+    elif op.body is not None:
+        document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
+    if op.auth:
+        document["security"] = [{REFRESH_COOKIE if op.auth == BROWSER else BEARER: []}]
+    return document
 
 
 def openapi_path(rule):
-    """/api/movies/<movie_id> as OpenAPI writes it, /api/movies/{movie_id}; no trailing slash."""
+    """/api/movies/<movie_id> as OpenAPI writes it, /api/movies/{movie_id}."""
     path = rule.rule
     for argument in rule.arguments:
         path = path.replace(f"<{argument}>", f"{{{argument}}}")
-        path = path.replace(f"<path:{argument}>", f"{{{argument}}}")
-    return path.rstrip("/") or "/"
+    return path
 
 
 def path_parameters(rule):
@@ -430,81 +215,82 @@ def path_parameters(rule):
 
 
 def api_rules(app):
-    """The URL rules under /api, with the methods each answers (HEAD and OPTIONS are automatic)."""
+    """The URL rules under /api with the methods each answers (HEAD and OPTIONS are automatic)."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.rule == "/api" or rule.rule.startswith("/api/"):
-            methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
-            yield rule, methods
+            yield rule, sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+
+
+def check_declarations(app):
+    """Raise UndeclaredOperation for any /api route whose method has no declaration (at start-up)."""
+    for rule, methods in api_rules(app):
+        for method in methods:
+            declaration(app.view_functions[rule.endpoint], method)
 
 
 def build_spec(app):
-    """The OpenAPI 3.1 document of every /api route that OPERATIONS describes."""
-    marshmallow_plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    """The OpenAPI 3.1 document of every /api route; UndeclaredOperation when a method has no declaration."""
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    public_url = app.config["PUBLIC_URL"]
     spec = APISpec(
         title=TITLE,
         version=API_VERSION,
         openapi_version=OPENAPI_VERSION,
-        plugins=[marshmallow_plugin],
-        info={
-            "description": (
-                "A movie catalogue: anyone reads, people with an account add movies, and only the "
-                "person who added a movie (or an admin) changes it. Log in, then send the access "
-                "token as `Authorization: Bearer <token>` (Swagger UI: Authorize)."
-            )
-        },
-        servers=[{"url": "/", "description": "This server"}],
+        plugins=[plugin],
+        info={"description": DESCRIPTION, "contact": {"name": "movie-bag", "url": f"{public_url}/api/docs"}},
+        servers=[{"url": public_url, "description": "This server"}],
+        tags=TAGS,
     )
-    marshmallow_plugin.map_to_openapi_type(fields.Function, fields.String)
-    marshmallow_plugin.converter.add_attribute_function(object_id_pattern)
-    marshmallow_plugin.converter.add_attribute_function(password_rules)
-    marshmallow_plugin.converter.add_attribute_function(trimmed_not_blank)
+    plugin.converter.add_attribute_function(object_id_pattern)
+    plugin.converter.add_attribute_function(trimmed_not_blank)
     spec.components.security_scheme(BEARER, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.security_scheme(
+        REFRESH_COOKIE,
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": app.config["JWT_REFRESH_COOKIE_NAME"],
+            "description": "The browser session's refresh token, set by createBrowserSession (HttpOnly).",
+        },
+    )
     for name, definition in HEADERS.items():
         spec.components.header(name, definition)
-    for name, description, headers in ERRORS.values():
-        spec.components.response(name, json_response(description, "Error", headers))
-
-    paths = {}
     for rule, methods in api_rules(app):
-        view = view_of(app, rule)
-        operations = {m: OPERATIONS[(view, m)] for m in methods if (view, m) in OPERATIONS}
-        if not operations:
-            continue
-        entry = paths.setdefault(openapi_path(rule), {"rule": rule, "operations": {}})
-        entry["operations"].update(operations)
-    spec.components.response(URI_TOO_LONG, URI_TOO_LONG_RESPONSE)
-    for path, entry in paths.items():
-        parameters = path_parameters(entry["rule"])
-        operations = deep_copy(entry["operations"])
-        for op in operations.values():
-            if parameters or any(p["in"] == "query" for p in op.get("parameters", ())):
-                op["responses"][414] = URI_TOO_LONG
-        spec.path(path=path, operations=operations, parameters=parameters or None)
-    return spec.to_dict()
+        view = app.view_functions[rule.endpoint]
+        operations = {method: operation_object(declaration(view, method)) for method in methods}
+        spec.path(path=openapi_path(rule), operations=operations, parameters=path_parameters(rule) or None)
+    document = spec.to_dict()
+    used = {ref.rsplit("/", 1)[1] for ref in references(document["paths"]) if "/headers/" in ref}
+    document["components"]["headers"] = {name: h for name, h in document["components"]["headers"].items() if name in used}
+    return document
 
 
-def deep_copy(value):
-    """A copy apispec may rewrite in place (it swaps schema objects for $refs) without touching OPERATIONS."""
+def references(value):
+    """Every $ref in a part of the document."""
     if isinstance(value, dict):
-        return {key: deep_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [deep_copy(item) for item in value]
-    return value
+        if "$ref" in value:
+            yield value["$ref"]
+        for item in value.values():
+            yield from references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item)
 
 
-def swagger_ui_blueprint():
-    """Swagger UI from flask-swagger-ui's bundled files: no CDN, works offline."""
-    return get_swaggerui_blueprint(
-        SWAGGER_UI_URL,
-        "/api/openapi.json",
-        config={
-            "app_name": f"{TITLE} API",
-            "persistAuthorization": True,
-            "displayRequestDuration": True,
-            "tryItOutEnabled": True,
-            # Swagger UI would otherwise send the document to an online validator for its badge.
-            "validatorUrl": None,
-        },
+class OpenApiResource(Resource):
+    """The OpenAPI document of this API."""
+
+    @operation(
+        "getOpenApiDocument",
+        "This OpenAPI document",
+        description="The OpenAPI 3.1 document of this API, generated from the code that serves it.",
+        tag="Service",
+        responses={200: Reply("The OpenAPI 3.1 document.", openapi_document_schema)},
+        database=False,
     )
+    def get(self):
+        """The document, built once per app: it only changes with the code."""
+        if "openapi_spec" not in current_app.extensions:
+            current_app.extensions["openapi_spec"] = build_spec(current_app)
+        return current_app.extensions["openapi_spec"], 200
 

@@ -1,6 +1,10 @@
-"""Every URL of the API in one table."""
+"""Every URL of the API in one table; the OpenAPI document is built from it and each method's @operation."""
+
+from flask_restful import Api
 
 from resources.auth import (
+    BrowserSessionRefreshResource,
+    BrowserSessionResource,
     ForgotPasswordResource,
     LoginResource,
     LogoutResource,
@@ -10,14 +14,20 @@ from resources.auth import (
     ResetPasswordResource,
     SignupResource,
 )
-from resources.health import HealthResource
-from resources.movie import MovieListResource, MovieResource
-from resources.openapi import OpenApiResource, swagger_ui_blueprint
+from resources.docs import ApiDocsFileResource, ApiDocsResource
+from resources.health import HealthResource, ReadyResource
+from resources.movie import MovieListResource, MoviePosterResource, MovieRatingResource, MovieResource
+from resources.openapi import OpenApiResource, check_declarations
+from resources.review import MovieReviewListResource, ReviewResource
 from resources.user import UserListResource, UserResource
+from resources.watchlist import WatchlistMovieResource, WatchlistResource
 
 ROUTES = [
     (HealthResource, "/api/health"),
+    (ReadyResource, "/api/ready"),
     (OpenApiResource, "/api/openapi.json"),
+    (ApiDocsResource, "/api/docs"),
+    (ApiDocsFileResource, "/api/docs/<filename>"),
     (SignupResource, "/api/auth/signup"),
     (LoginResource, "/api/auth/login"),
     (RefreshResource, "/api/auth/refresh"),
@@ -26,15 +36,32 @@ ROUTES = [
     (PasswordResource, "/api/auth/password"),
     (ForgotPasswordResource, "/api/auth/forgot"),
     (ResetPasswordResource, "/api/auth/reset"),
+    (BrowserSessionResource, "/api/auth/session"),
+    (BrowserSessionRefreshResource, "/api/auth/session/refresh"),
     (UserListResource, "/api/users"),
     (UserResource, "/api/users/<user_id>"),
     (MovieListResource, "/api/movies"),
     (MovieResource, "/api/movies/<movie_id>"),
+    (MoviePosterResource, "/api/movies/<movie_id>/poster"),
+    (MovieRatingResource, "/api/movies/<movie_id>/rating"),
+    (MovieReviewListResource, "/api/movies/<movie_id>/reviews"),
+    (ReviewResource, "/api/reviews/<review_id>"),
+    (WatchlistResource, "/api/me/watchlist"),
+    (WatchlistMovieResource, "/api/me/watchlist/<movie_id>"),
 ]
 
 
-def init_routes(api):
-    """Register every resource on the flask-restful Api, and Swagger UI at /api/docs."""
+class JsonApi(Api):
+    """flask-restful, minus its own error formatting: every error goes to resources/errors.py."""
+
+    def handle_error(self, e):
+        """Hand the error back to Flask, whose handlers answer in the one envelope."""
+        raise e
+
+
+def init_routes(app):
+    """Register every resource of the table on the app; a method without a declaration stops start-up."""
+    api = JsonApi(app)
     for resource, url in ROUTES:
         api.add_resource(resource, url)
-    api.app.register_blueprint(swagger_ui_blueprint())
+    check_declarations(app)

@@ -1,17 +1,35 @@
-"""Marshmallow schemas: the single description of what the API accepts and returns."""
+"""Marshmallow schemas, one for what a client sends and one for what the server answers.
 
-from datetime import timezone
+Request schemas (`...Input`, `...Patch`, `...Query`, `Signup`, ...) reject unknown fields (marshmallow's
+default, the guard against mass assignment) and say in `metadata` what JSON Schema cannot infer.
+Answer schemas mark every field the server always sends as `required`, so that clients generated from
+the OpenAPI document can rely on it. An optional request field declares no `default` (generated
+TypeScript would type it as always present): its description says what leaving it out means.
+"""
 
+from datetime import datetime, timezone
+
+import mongoengine
 from bson import ObjectId
-from marshmallow import Schema, ValidationError, fields, validate
+from flask import current_app
+from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_dump, validate, validates_schema
+
+from database.models import Movie, User
 
 PASSWORD_MIN_CHARS = 8
-# bcrypt only reads 72 bytes and bcrypt 5 raises past them, so the limit is in bytes, not characters.
-PASSWORD_MAX_BYTES = 72
+# Passwords are hashed with SHA-256 before bcrypt (database/passwords.py), so their length is not
+# bcrypt's 72 bytes: this bound only keeps request bodies reasonable.
+PASSWORD_MAX_CHARS = 256
 MAX_PAGE = 10_000_000
 MAX_PER_PAGE = 100
-MOVIE_SORTS = ("name", "-name", "created_at", "-created_at")
+MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "rating", "-rating")
+FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
+POSTER_SIZES = ("full", "thumb")
 
+
+# --- fields ------------------------------------------------------------------------------------
+
+STORED_EMAIL = mongoengine.EmailField(max_length=254)
 
 class Text(fields.String):
     """A string with no NUL character: no name, genre or search term has a use for one."""
@@ -33,10 +51,21 @@ class TrimmedString(Text):
 
 
 class NormalizedEmail(fields.Email):
-    """An email trimmed and lower-cased before it is validated: emails compare case-insensitively."""
+    """An email in its canonical form before it is validated: emails compare case- and width-insensitively.
+
+    It must also be one the User document stores (MongoEngine's EmailField is stricter than
+    marshmallow's Email about non-ASCII): what the schema accepts, the server accepts.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if isinstance(value, str):
+            value = User.normalize_email(value)
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            STORED_EMAIL.validate(value)
+        except mongoengine.ValidationError:
+            raise self.make_error("invalid") from None
+        return value
 
 
 class UTCDateTime(fields.DateTime):
@@ -58,58 +87,111 @@ class ObjectIdString(fields.String):
         return value
 
 
-def validate_password_bytes(password):
-    """A password no longer than bcrypt can hash completely."""
-    if len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
-        raise ValidationError(f"Password must be at most {PASSWORD_MAX_BYTES} bytes long in UTF-8.")
+def password(min_chars, description):
+    """A password field: min_chars to PASSWORD_MAX_CHARS characters."""
+    return fields.String(
+        required=True,
+        load_only=True,
+        validate=[
+            validate.Length(min=min_chars, error="Password must be at least {min} characters long."),
+            validate.Length(max=PASSWORD_MAX_CHARS, error="Password must be at most {max} characters long."),
+        ],
+        metadata={"description": description},
+    )
 
 
-def validate_password(password):
-    """A password long enough to be worth having and short enough for bcrypt."""
-    if len(password) < PASSWORD_MIN_CHARS:
-        raise ValidationError(f"Password must be at least {PASSWORD_MIN_CHARS} characters long.")
-    validate_password_bytes(password)
+def new_password():
+    """A password being chosen: long enough to be worth having."""
+    return password(PASSWORD_MIN_CHARS, f"{PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters, any script.")
+
+
+def names(max_items, what):
+    """A non-empty list of non-empty trimmed strings."""
+    return fields.List(
+        TrimmedString(validate=validate.Length(min=1, max=200)),
+        required=True,
+        validate=validate.Length(min=1, max=max_items),
+        metadata={"description": f"1 to {max_items} {what}, each 1 to 200 characters (trimmed)."},
+    )
+
+
+def email(description):
+    """An email address, compared case-insensitively."""
+    return NormalizedEmail(required=True, validate=validate.Length(max=254), metadata={"description": description})
+
+
+def display_name():
+    """A public name: 1 to 50 characters, trimmed; null for the default."""
+    return TrimmedString(
+        allow_none=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Shown beside one's reviews: 1 to 50 characters (trimmed). Left out: `user-` and the last 6 characters of the account's id."},
+    )
+
+
+def validate_year(year):
+    """A year the cinema has had, or will have within ten years."""
+    last = datetime.now(timezone.utc).year + 10
+    if not FIRST_FILM_YEAR <= year <= last:
+        raise ValidationError(f"Must be between {FIRST_FILM_YEAR} and {last}.")
+
+
+def year_field(description, allow_none=False, strict=False):
+    """A release year, FIRST_FILM_YEAR to ten years from now (strict in a JSON body: a number, not "1995")."""
+    return fields.Integer(
+        strict=strict,
+        allow_none=allow_none,
+        validate=validate_year,
+        metadata={"description": description, "minimum": FIRST_FILM_YEAR, "maximum": datetime.now(timezone.utc).year + 10},
+    )
+
+
+# --- what clients send --------------------------------------------------------------------------
+
+class SignupSchema(Schema):
+    """A new account's email and password, and its public name if it wants one."""
+
+    email = email("Unique in any letter case; stored lower-cased.")
+    password = new_password()
+    display_name = display_name()
 
 
 class LoginSchema(Schema):
     """Email and password, as sent to login: any email string, so a wrong email is a 401, not a hint."""
 
     email = TrimmedString(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=[validate.Length(min=1), validate_password_bytes],
-    )
+    password = password(1, f"At most {PASSWORD_MAX_CHARS} characters.")
 
 
-class PasswordChangeSchema(Schema):
+class ChangePasswordSchema(Schema):
     """The current password, as proof, and the new one."""
 
-    current_password = fields.String(required=True, load_only=True, validate=[validate.Length(min=1), validate_password_bytes])
-    new_password = fields.String(required=True, load_only=True, validate=validate_password)
+    current_password = password(1, "The password the account has now.")
+    new_password = new_password()
 
 
-class ForgotSchema(Schema):
+class ForgotPasswordSchema(Schema):
     """Where to send a password reset link."""
 
-    email = NormalizedEmail(required=True, validate=validate.Length(max=254))
+    email = email("The account's email, in any letter case.")
 
 
-class ResetSchema(Schema):
+class ResetPasswordSchema(Schema):
     """An emailed reset token and the new password."""
 
-    reset_token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True, validate=validate_password)
+    reset_token = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The token from the reset email."},
+    )
+    password = new_password()
 
 
-class UserSchema(Schema):
-    """A user as the API shows it: never the password hash."""
+class UserCreateSchema(SignupSchema):
+    """An account an admin creates."""
 
-    id = fields.String(dump_only=True)
-    email = NormalizedEmail(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate_password)
-    is_admin = fields.Boolean(load_default=False)
-    created_at = UTCDateTime(dump_only=True)
+    is_admin = fields.Boolean(metadata={"description": "Whether the account is an admin; false when left out."})
 
 
 class UserPatchSchema(Schema):
@@ -118,71 +200,306 @@ class UserPatchSchema(Schema):
     is_admin = fields.Boolean(required=True)
 
 
+class MePatchSchema(Schema):
+    """What one may change on one's own account here."""
+
+    display_name = display_name()
+
+
+class RatingInputSchema(Schema):
+    """One's score of a movie."""
+
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10), metadata={"description": "1 to 10."})
+
+
+class ReviewInputSchema(Schema):
+    """A review as its author writes it; PATCH takes the same."""
+
+    body = TrimmedString(
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "1 to 5,000 characters (trimmed)."},
+    )
+
+
+class MovieInputSchema(Schema):
+    """A movie as a client writes it (create and replace); PATCH takes any part of it."""
+
+    name = TrimmedString(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "1 to 200 characters (trimmed), unique in the catalogue."},
+    )
+    casts = names(100, "cast members")
+    genres = names(20, "genres")
+    year = year_field(f"The release year, {FIRST_FILM_YEAR} to ten years from now, or null (unknown, as when left out).", allow_none=True, strict=True)
+    runtime_minutes = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "1 to 1000, or null (unknown, as when left out)."},
+    )
+    directors = fields.List(
+        TrimmedString(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(max=20),
+        metadata={"description": "0 to 20 names, each 1 to 200 characters (trimmed); none when left out."},
+    )
+    overview = Text(
+        validate=validate.Length(max=2000),
+        metadata={"description": "At most 2,000 characters; empty when left out. PUT resets every field it is not sent."},
+    )
+
+
+class EmptyQuerySchema(Schema):
+    """The query string of an operation that takes no parameters: any parameter is a 400."""
+
+
 class PageQuerySchema(Schema):
     """Pagination parameters shared by every list."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE), metadata={"description": "The page, from 1."})
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(min=1, max=MAX_PER_PAGE),
+        metadata={"description": f"Items per page, at most {MAX_PER_PAGE}."},
+    )
 
 
 class UserQuerySchema(PageQuerySchema):
     """The query string of the user list."""
 
-    q = Text(validate=validate.Length(min=1, max=254))
-
-
-class TokenSchema(Schema):
-    """The answer to a successful login or refresh."""
-
-    access_token = fields.String()
-    refresh_token = fields.String()
-    token_type = fields.String()
-    expires_in = fields.Integer()
-
-
-def _names(max_items):
-    """A non-empty list of non-empty trimmed strings."""
-    return fields.List(
-        TrimmedString(validate=validate.Length(min=1, max=200)),
-        required=True,
-        validate=validate.Length(min=1, max=max_items),
-    )
-
-
-class MovieSchema(Schema):
-    """A movie; clients may only write name, casts and genres."""
-
-    id = fields.String(dump_only=True)
-    name = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
-    casts = _names(100)
-    genres = _names(20)
-    added_by = fields.Function(lambda movie: str(movie.added_by_id), dump_only=True)
-    created_at = UTCDateTime(dump_only=True)
-    updated_at = UTCDateTime(dump_only=True)
+    q = Text(validate=validate.Length(min=1, max=254), metadata={"description": "A substring of the email, in any letter case."})
 
 
 class MovieQuerySchema(PageQuerySchema):
     """The query string of the movie list."""
 
-    q = Text(validate=validate.Length(min=1, max=200))
-    genre = Text(validate=validate.Length(min=1, max=200))
-    cast = Text(validate=validate.Length(min=1, max=200))
-    added_by = ObjectIdString()
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(MOVIE_SORTS))
+    q = Text(validate=validate.Length(min=1, max=200), metadata={"description": "A substring of the name, in any letter case."})
+    genre = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Movies with exactly this genre."})
+    cast = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Movies with exactly this cast member."})
+    director = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Movies with exactly this director."})
+    added_by = ObjectIdString(metadata={"description": "Movies added by the user with this id."})
+    year = year_field("Movies of this year.")
+    year_from = year_field("Movies of this year or later.")
+    year_to = year_field("Movies of this year or earlier.")
+    min_rating = fields.Float(
+        validate=validate.Range(min=1, max=10),
+        metadata={"description": "Movies whose average rating (as shown, to one decimal) is at least this; unrated ones never are."},
+    )
+    sort = fields.String(
+        load_default="-created_at",
+        validate=validate.OneOf(MOVIE_SORTS),
+        metadata={"description": "The order; a leading `-` is descending; by rating, unrated movies come last either way. Ties go by id."},
+    )
+
+    @validates_schema
+    def years_in_order(self, data, **kwargs):
+        """year_from must not come after year_to."""
+        if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
+            raise ValidationError("Must not be before year_from.", "year_to")
 
 
+class PosterQuerySchema(Schema):
+    """The query string of a poster."""
+
+    size = fields.String(
+        validate=validate.OneOf(POSTER_SIZES),
+        metadata={"description": "`thumb`: at most 300 pixels wide; the full image when left out."},
+    )
+    v = Text(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The poster's version, as poster_url carries it: the answer to a URL with the current version may be kept for good."},
+    )
+
+
+class ReviewQuerySchema(PageQuerySchema):
+    """The query string of a movie's reviews."""
+
+    author = ObjectIdString(metadata={"description": "Only the review by the user with this id (one at most)."})
+
+
+# --- what the server answers ---------------------------------------------------------------------
+
+class ErrorSchema(Schema):
+    """The one envelope every error answers with."""
+
+    message = fields.String(required=True, metadata={"description": "One sentence for a person."})
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Validation messages by field (nested for list items); only on 400 and 409."},
+    )
+
+
+class InternalErrorSchema(Schema):
+    """The envelope of a 500: a bug on our side, logged under the request id it names."""
+
+    message = fields.String(required=True, metadata={"description": "One sentence for a person, with the request id."})
+    status = fields.Integer(required=True, metadata={"description": "500."})
+    request_id = fields.String(required=True, metadata={"description": "Quote it in a bug report (also in X-Request-ID)."})
+
+
+class NoticeSchema(Schema):
+    """One sentence and the status, answering a request that was accepted."""
+
+    message = fields.String(required=True)
+    status = fields.Integer(required=True)
+
+
+class HealthSchema(Schema):
+    """What /api/health answers while the database does."""
+
+    status = fields.String(required=True, metadata={"enum": ["ok"]})
+
+
+class ReadinessSchema(Schema):
+    """What /api/ready answers once the service may take traffic."""
+
+    status = fields.String(required=True, metadata={"enum": ["ready"]})
+
+
+class OpenApiDocumentSchema(Schema):
+    """This document itself, as far as a client needs to know before parsing it."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    openapi = fields.String(required=True)
+    info = fields.Dict(required=True)
+    paths = fields.Dict(required=True)
+
+
+class TokenSchema(Schema):
+    """The answer to a successful login or refresh."""
+
+    access_token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <access_token>`."})
+    refresh_token = fields.String(required=True, metadata={"description": "Send as the Bearer token of POST /api/auth/refresh, once."})
+    token_type = fields.String(required=True, metadata={"enum": ["Bearer"]})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds until the access token expires."})
+
+
+class AccessTokenSchema(Schema):
+    """The answer to a browser login or refresh: the refresh token is in its HttpOnly cookie instead."""
+
+    access_token = fields.String(required=True, metadata={"description": "Keep it in memory; send it as `Authorization: Bearer <access_token>`."})
+    token_type = fields.String(required=True, metadata={"enum": ["Bearer"]})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds until the access token expires."})
+
+
+class AccountCreatedSchema(Schema):
+    """The answer to a signup: the new account's id (Location has its URL)."""
+
+    id = fields.String(required=True)
+
+
+class UserSchema(Schema):
+    """An account as its owner and admins see it: never the password or its hash."""
+
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    display_name = fields.String(required=True, attribute="public_name", metadata={"description": "The name others see."})
+    is_admin = fields.Boolean(required=True)
+    created_at = UTCDateTime(required=True)
+
+
+class RatingSummarySchema(Schema):
+    """A movie's rating: the average of its scores to one decimal (null when unrated), and their count."""
+
+    average = fields.Float(required=True, allow_none=True)
+    count = fields.Integer(required=True)
+
+
+class MovieSchema(Schema):
+    """A movie as stored: dumped from its row."""
+
+    id = fields.String(required=True, attribute="_id")
+    name = fields.String(required=True)
+    casts = fields.List(fields.String(), required=True)
+    genres = fields.List(fields.String(), required=True)
+    year = fields.Integer(required=True, allow_none=True)
+    runtime_minutes = fields.Integer(required=True, allow_none=True)
+    directors = fields.List(fields.String(), required=True)
+    overview = fields.String(required=True)
+    poster_url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The poster's URL, with its version (add &size=thumb for one at most 300 px wide), or null."},
+    )
+    rating = fields.Nested(RatingSummarySchema, required=True)
+    added_by = fields.String(required=True, metadata={"description": "The id of the user who added it."})
+    created_at = UTCDateTime(required=True)
+    updated_at = UTCDateTime(required=True)
+
+    @pre_dump
+    def derived(self, row, **kwargs):
+        """The rating and poster URL from what the row stores; defaults for rows from before these fields."""
+        count = row.get("rating_count", 0)
+        poster = row.get("poster")
+        # The version in the URL changes with the poster: a client (a browser) never shows an old one.
+        poster_url = f"{current_app.config['PUBLIC_URL']}/api/movies/{row['_id']}/poster?v={poster['etag']}" if poster else None
+        return {
+            **Movie.DEFAULTS,
+            **row,
+            "rating": {"average": round(row["rating_sum"] / count, 1) if count else None, "count": count},
+            "poster_url": poster_url,
+        }
+
+
+class RatingSchema(Schema):
+    """One's score of a movie."""
+
+    score = fields.Integer(required=True)
+
+
+class AuthorSchema(Schema):
+    """Who wrote a review, as anyone may see it: never the email."""
+
+    id = fields.String(required=True)
+    display_name = fields.String(required=True)
+
+
+class ReviewSchema(Schema):
+    """A review as stored: dumped from its row."""
+
+    id = fields.String(required=True, attribute="_id")
+    movie_id = fields.String(required=True, attribute="movie")
+    author = fields.Nested(AuthorSchema, required=True)
+    body = fields.String(required=True)
+    created_at = UTCDateTime(required=True)
+    updated_at = UTCDateTime(required=True)
+
+
+signup_schema = SignupSchema()
 login_schema = LoginSchema()
-user_schema = UserSchema()
-# Signup: the same rules for email and password, and nothing else may be sent.
-credentials_schema = UserSchema(only=("email", "password"))
-users_schema = UserSchema(many=True)
+change_password_schema = ChangePasswordSchema()
+forgot_password_schema = ForgotPasswordSchema()
+reset_password_schema = ResetPasswordSchema()
+user_create_schema = UserCreateSchema()
 user_patch_schema = UserPatchSchema()
+me_patch_schema = MePatchSchema()
+rating_input_schema = RatingInputSchema()
+review_input_schema = ReviewInputSchema()
+review_patch_schema = ReviewInputSchema(partial=True)
+poster_query_schema = PosterQuerySchema()
+movie_input_schema = MovieInputSchema()
+movie_patch_schema = MovieInputSchema(partial=True)
+empty_query_schema = EmptyQuerySchema()
 user_query_schema = UserQuerySchema()
-password_change_schema = PasswordChangeSchema()
-forgot_schema = ForgotSchema()
-reset_schema = ResetSchema()
+movie_query_schema = MovieQuerySchema()
+
+error_schema = ErrorSchema()
+internal_error_schema = InternalErrorSchema()
+notice_schema = NoticeSchema()
+health_schema = HealthSchema()
+readiness_schema = ReadinessSchema()
+openapi_document_schema = OpenApiDocumentSchema()
 token_schema = TokenSchema()
+access_token_schema = AccessTokenSchema()
+account_created_schema = AccountCreatedSchema()
+user_schema = UserSchema()
+users_schema = UserSchema(many=True)
 movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)
-movie_patch_schema = MovieSchema(partial=True)
-movie_query_schema = MovieQuerySchema()
+rating_schema = RatingSchema()
+review_schema = ReviewSchema()
+reviews_schema = ReviewSchema(many=True)

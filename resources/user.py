@@ -1,15 +1,16 @@
 """User accounts: admins manage them; everyone may see and delete their own."""
 
-from flask import Response, request, url_for
-from flask_jwt_extended import jwt_required
+from flask import Response, url_for
 from flask_restful import Resource
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from database.models import User
-from resources.auth import current_user
-from resources.pagination import paginate
-from resources.schemas import user_patch_schema, user_query_schema, user_schema, users_schema
+from resources.contract import ACCESS, Reply, operation
+from resources.pagination import page_headers, page_reply
+from resources.schemas import user_create_schema, user_patch_schema, user_query_schema, user_schema, users_schema
+from resources.tokens import current_user
 
+TAG = "Users"
 LAST_ADMIN = "The last admin cannot be removed; make someone else an admin first."
 
 
@@ -28,62 +29,102 @@ def require_admin():
 
 
 def get_own_or_admin_user(user_id):
-    """The user, if the current user is that user or an admin."""
-    user = get_user_or_404(user_id)
-    if not (current_user.is_admin or current_user.id == user.id):
-        raise Forbidden("Only that user or an admin may do that.")
-    return user
+    """The user, if the current user is that user or an admin.
+
+    To anyone else another account is as unknown as a missing one: the same 404, so that no id can
+    be probed for an account.
+    """
+    if not (current_user.is_admin or str(current_user.id) == user_id):
+        raise NotFound("No user has this id.")
+    return get_user_or_404(user_id)
 
 
 class UserListResource(Resource):
     """Every account (admins only)."""
 
-    @jwt_required()
-    def get(self):
+    @operation(
+        "listUsers",
+        "Page through the accounts (admins only)",
+        description="Newest first; q filters by a substring of the email.",
+        tag=TAG,
+        responses={200: page_reply("One page of accounts.", users_schema)},
+        errors=[403],
+        query=user_query_schema,
+        auth=ACCESS,
+    )
+    def get(self, args):
         """Page through accounts, newest first; q filters by email substring."""
         require_admin()
-        args = user_query_schema.load(request.args.to_dict())
-        users = User.objects(**({"email__icontains": args["q"]} if "q" in args else {})).order_by("-created_at", "-id")
-        page, headers = paginate(users, args["page"], args["per_page"], users.count())
-        return users_schema.dump(page), 200, headers
+        users, total = User.page(args.get("q"), args["page"], args["per_page"])
+        return users_schema.dump(users), 200, page_headers(args["page"], args["per_page"], total)
 
-    @jwt_required()
-    def post(self):
+    @operation(
+        "createUser",
+        "Create an account, admin or not (admins only)",
+        tag=TAG,
+        responses={201: Reply("Created; Location is the new account.", user_schema, ("Location",))},
+        errors=[403, 409],
+        body=user_create_schema,
+        auth=ACCESS,
+    )
+    def post(self, data):
         """Create an account, admin or not."""
         require_admin()
-        data = user_schema.load(request.get_json())
-        user = User(email=data["email"], is_admin=data["is_admin"])
-        user.set_password(data["password"])
-        user.save()
+        user = User.create(data["email"], data["password"], is_admin=data.get("is_admin", False), display_name=data.get("display_name"))
         return user_schema.dump(user), 201, {"Location": url_for("userresource", user_id=user.id)}
 
 
 class UserResource(Resource):
     """One account."""
 
-    @jwt_required()
+    @operation(
+        "getUser",
+        "Read an account (its owner or an admin)",
+        description="Anyone else's account is a 404, exactly as a missing one.",
+        tag=TAG,
+        responses={200: Reply("The account.", user_schema)},
+        errors=[404],
+        auth=ACCESS,
+    )
     def get(self, user_id):
         """Read an account (that user or an admin)."""
         return user_schema.dump(get_own_or_admin_user(user_id)), 200
 
-    @jwt_required()
-    def patch(self, user_id):
+    @operation(
+        "updateUser",
+        "Grant or take away admin rights (admins only)",
+        description="Never the last admin's: that is a 409.",
+        tag=TAG,
+        responses={200: Reply("The account as it is now.", user_schema)},
+        errors=[403, 404, 409],
+        body=user_patch_schema,
+        auth=ACCESS,
+    )
+    def patch(self, user_id, data):
         """Grant or take away admin rights (admins only; never the last admin's)."""
         require_admin()
-        data = user_patch_schema.load(request.get_json())
         user = get_user_or_404(user_id)
         if data["is_admin"]:
-            user.update(set__is_admin=True)
-            user.is_admin = True
+            user.grant_admin()
         elif not user.drop_admin():
             raise Conflict(LAST_ADMIN)
         return user_schema.dump(user), 200
 
-    @jwt_required()
+    @operation(
+        "deleteUser",
+        "Delete an account with everything of it",
+        description="With its movies (and their posters, ratings and reviews), its own ratings (each movie's "
+        "rating corrected), reviews, watchlist and sessions. Its owner or an admin may (anyone else's "
+        "account is a 404, exactly as a missing one); never the last admin (409).",
+        tag=TAG,
+        responses={204: Reply("Deleted.")},
+        errors=[404, 409],
+        auth=ACCESS,
+    )
     def delete(self, user_id):
         """Delete an account with its movies and sessions (that user or an admin)."""
         user = get_own_or_admin_user(user_id)
         if not user.drop_admin():
             raise Conflict(LAST_ADMIN)
-        user.delete()
+        user.delete_account()
         return Response(status=204)

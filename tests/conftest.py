@@ -1,15 +1,48 @@
-"""Fixtures: a fresh app on mongomock per test, its client, factories and a login helper."""
+"""Fixtures: a fresh app on mongomock per test, its client, factories and a login helper.
+
+Every test client, of any app a test builds, checks each answer against the OpenAPI document
+(tests/contract.py): an answer the document does not allow fails the test that received it.
+"""
 
 import itertools
+import os
 
 import mongoengine
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from app import create_app
 from database.models import Movie, User
+from tests.contract import contract
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
+# The wire tier's own tests need its MongoDB (tests/run_wire_tier.py); the in-process run leaves them out.
+collect_ignore = [] if os.environ.get("MOVIE_BAG_WIRE_URI") else ["test_wire.py"]
+
+
+class ContractClient(FlaskClient):
+    """Flask's test client, checking every answer against the OpenAPI document."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        request = response.request
+        query = request.query_string.decode("utf-8", "replace")
+        contract().check(request.method, request.path, query, response.status_code, response.headers, response.get_data())
+        response.close()  # the body is buffered now: release the file a send_file answer streamed from
+        return response
+
+
+# Flask's documented hook for the class app.test_client() makes: every app a test builds uses it.
+Flask.test_client_class = ContractClient
+
+
+def pytest_sessionstart(session):
+    """Build the run's OpenAPI document before any test builds its app: building it builds an app too,
+    which would replace the database connection of a test already running."""
+    contract()
+    mongoengine.disconnect()
 
 
 @pytest.fixture
@@ -74,3 +107,15 @@ def auth_headers(login):
         return {"Authorization": f"Bearer {login(user, password)['access_token']}"}
 
     return auth_headers
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the contract-coverage tests last, and note whether this run is the whole suite."""
+    from pathlib import Path
+
+    from tests.test_contract import FULL_RUN
+
+    items.sort(key=lambda item: item.get_closest_marker("contract_coverage") is not None)
+    every_module = {path.name for path in Path(__file__).parent.glob("test_*.py")} - set(collect_ignore)
+    collected = {Path(str(item.fspath)).name for item in items}
+    config.stash[FULL_RUN] = collected == every_module and not config.getoption("keyword") and not config.getoption("markexpr")

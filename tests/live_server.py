@@ -1,13 +1,16 @@
-"""Start the app under gunicorn on a free loopback port, exactly as `make run` serves it."""
+"""Start the app on a free loopback port, exactly as `make run` serves it (or as production does, under gunicorn)."""
 
 import contextlib
+import itertools
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -63,19 +66,105 @@ def wait_until_healthy(base_url, process, timeout=30, status=200):
     raise RuntimeError(f"live server at {base_url} did not become healthy in {timeout}s")
 
 
+# The wire tier (tests/run_wire_tier.py): a MongoDB wire-protocol server to run live servers against.
+WIRE_URI = os.environ.get("MOVIE_BAG_WIRE_URI")
+WIRE_SECRET = "a-wire-tier-secret-that-is-long-enough-0123456789"
+_databases = itertools.count(1)
+
+
+def wire_database_uri(name):
+    """The wire tier's MongoDB URI with this database name in its path."""
+    parts = urllib.parse.urlsplit(WIRE_URI)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def production_env(database):
+    """What a production server of the wire tier runs with: FLASK_CONFIG=production, 3 workers, a database of its own."""
+    return {
+        "FLASK_CONFIG": "production",
+        "JWT_SECRET_KEY": WIRE_SECRET,
+        "MONGODB_URI": wire_database_uri(database),
+        "RATELIMIT_STORAGE_URI": "",
+        "WEB_CONCURRENCY": "3",
+        "GUNICORN_THREADS": "4",
+        "MIGRATE_ON_START": "",
+    }
+
+
+MIGRATE_ENV = {"RATELIMIT_STORAGE_URI": "memory://"}  # the command counts nothing
+
+
+def migrate(env, root=ROOT):
+    """`make migrate` against a server's database, as the docker-compose migrate service runs it."""
+    command = [sys.executable, "-m", "flask", "--app", "app:create_app(prepare_database=False)", "migrate"]
+    result = subprocess.run(command, cwd=root, env={**env, **MIGRATE_ENV}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def drop_databases(*names):
+    """Remove the wire tier's databases a server used."""
+    from pymongo import MongoClient
+
+    with MongoClient(WIRE_URI, serverSelectionTimeoutMS=5000) as client:
+        for name in names:
+            client.drop_database(name)
+
+
+def live_server(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT, python=sys.executable, server="run"):
+    """Yield the base URL of a live server (see serve); in the wire tier, the production configuration.
+
+    With MOVIE_BAG_WIRE_URI set (tests/run_wire_tier.py), a server asked for as `make run` serves is
+    instead the production configuration: gunicorn with 3 workers, FLASK_CONFIG=production, its own
+    database on that MongoDB (migrated first, as `make migrate` does; dropped afterwards, with its
+    rate-limit counters). The test's own settings still win.
+    """
+    if not (WIRE_URI and server == "run" and root == ROOT):
+        return serve(env, args, log_path, health, contract, root, python, server)
+    database = f"movie-bag-wire-{os.getpid()}-{next(_databases)}"
+    wire_env = {**production_env(database), **(env or {})}
+    return _wire_server(wire_env, args, log_path, health, contract, database)
+
+
 @contextlib.contextmanager
-def live_server(env=None, args=(), log_path=None, health=200):
-    """Yield the base URL of a gunicorn-served app; stop it (and its workers) afterwards.
+def _wire_server(env, args, log_path, health, contract, database):
+    """A production server of the wire tier on a migrated database of its own."""
+    migrate({**os.environ, **DEFAULT_ENV, "PIPENV_DONT_LOAD_ENV": "1", **env})
+    try:
+        with serve(env, args, log_path, health, contract, ROOT, sys.executable, "gunicorn") as base:
+            yield base
+    finally:
+        drop_databases(database, f"{database}-limits")
+
+
+@contextlib.contextmanager
+def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT, python=sys.executable, server="run"):
+    """Yield the base URL of a served app; stop it (and its workers) afterwards.
 
     The server counts as up once /api/health answers `health` (503 for a server whose database is down).
+    With contract (the default), every answer of the app is recorded and checked against the OpenAPI
+    document when the server stops (tests/contract.py): a violation fails the test that started it.
+    root and python serve another checkout of the project with its own interpreter (`make bench BASELINE=`).
+    server is "run", waitress as `make run` serves (server.py), or "gunicorn", with gunicorn.conf.py
+    as production serves; args are gunicorn's extra arguments.
     """
     port = free_port()
     base_url = ServerURL(f"http://127.0.0.1:{port}")
     server_env = {**os.environ, **DEFAULT_ENV, "PIPENV_DONT_LOAD_ENV": "1", "BIND": f"127.0.0.1:{port}", **(env or {})}
+    exchanges = None
+    if contract:
+        exchanges = tempfile.NamedTemporaryFile(prefix="movie-bag-exchanges-", suffix=".jsonl", delete=False)  # noqa: SIM115
+        exchanges.close()
+        server_env["MOVIE_BAG_EXCHANGES"] = exchanges.name
+        args = (*args, "tests.contract_server:app")
+    if server == "run":
+        command = [python, "-m", "tests.contract_server"] if contract else [python, "server.py"]
+    else:
+        command = [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", *args]
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *args, "app:app"],
-        cwd=ROOT,
+        command,
+        cwd=root,
         env=server_env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -94,3 +183,61 @@ def live_server(env=None, args=(), log_path=None, health=200):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+    if exchanges is not None:
+        check_recorded(exchanges.name)
+
+
+def check_recorded(path):
+    """Fail with every recorded answer that the OpenAPI document does not allow."""
+    from tests.contract import check_exchanges
+
+    with open(path, encoding="utf-8") as lines:
+        violations = check_exchanges(lines)
+    os.unlink(path)
+    if violations:
+        raise AssertionError(f"{len(violations)} answer(s) off the OpenAPI document:\n" + "\n\n".join(violations[:20]))
+
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "movie-bag.conf.template"
+
+
+def render_nginx_template(upstream, port):
+    """The committed nginx config with its two placeholders filled in, as the nginx image's envsubst does."""
+    from string import Template
+
+    return Template(NGINX_TEMPLATE.read_text()).safe_substitute(API_UPSTREAM=upstream, NGINX_PORT=str(port))
+
+
+@contextlib.contextmanager
+def behind_nginx(upstream_url, log_path):
+    """Yield the base URL of Debian's nginx, running deploy/nginx/ in front of upstream_url, on loopback."""
+    import shutil
+    import urllib.parse
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="movie-bag-nginx-"))
+    upstream = urllib.parse.urlsplit(upstream_url).netloc
+    (work / "movie-bag.conf").write_text(render_nginx_template(upstream, port))
+    (work / "nginx.conf").write_text(
+        f"daemon off;\nworker_processes 1;\nuser root;\npid {work}/nginx.pid;\nerror_log {work}/error.log warn;\n"
+        "events { worker_connections 1024; }\n"
+        "http {\n"
+        f"  client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;\n"
+        f"  uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;\n"
+        f"  include {work}/movie-bag.conf;\n"
+        "}\n"
+    )
+    log = open(log_path, "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base_url = ServerURL(f"http://127.0.0.1:{port}")
+    base_url.pid = process.pid
+    try:
+        wait_until_healthy(base_url, process)
+        yield base_url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,8 +1,7 @@
 """The application shell: web client serving, CORS, CLI, demo data and the module-level app."""
 
-import importlib
-
 import pytest
+from flask import Flask
 
 import app as app_module
 from app import create_app
@@ -110,11 +109,12 @@ def test_embedded_development_app_loads_demo_and_warns(monkeypatch, caplog):
     assert len(response.json) == len(DEMO_MOVIES)
 
 
-def test_module_level_app_is_built_on_first_use(monkeypatch):
-    monkeypatch.setenv("FLASK_CONFIG", "testing")
-    module = importlib.reload(app_module)
-    assert "app" not in vars(module)
-    assert module.app.config["ENV_NAME"] == "testing"
-    assert module.app is module.app
-    with pytest.raises(AttributeError):
-        module.no_such_thing  # noqa: B018
+def test_gunicorn_builds_the_app_through_the_factory():
+    """gunicorn.conf.py names `app:create_app()`: no app is built when app.py is imported."""
+    import subprocess
+    import sys
+
+    # In a process of its own: the settings file prepares the metrics folder of a server as it runs.
+    probe = "import runpy; print(runpy.run_path('gunicorn.conf.py')['wsgi_app'])"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "app:create_app()"
+    assert not any(isinstance(value, Flask) for value in vars(app_module).values())

@@ -28,7 +28,7 @@ def test_signup_stores_email_lower_cased_and_hash_not_password(client):
     user = User.objects.get()
     assert user.email == "mixed.case@example.com"
     assert PASSWORD not in user.password_hash
-    assert user.password_hash.startswith("$2")
+    assert user.password_hash.startswith("bcrypt-sha256$$2")
 
 
 def test_signup_response_never_contains_password_or_hash(client):
@@ -52,8 +52,8 @@ def test_signup_with_taken_email_in_other_case_is_conflict(client):
         ({"password": PASSWORD}, "email"),
         ({"email": "a@example.com"}, "password"),
         ({"email": "a@example.com", "password": "short"}, "password"),
-        ({"email": "a@example.com", "password": "x" * 73}, "password"),
-        ({"email": "a@example.com", "password": "é" * 37}, "password"),
+        ({"email": "a@example.com", "password": "x" * 257}, "password"),
+        ({"email": "a@example.com", "password": "é" * 257}, "password"),
         ({"email": "a@example.com", "password": 12345678}, "password"),
         ({"email": {"$ne": None}, "password": PASSWORD}, "email"),
         ({"email": "a@example.com", "password": PASSWORD, "is_admin": True}, "is_admin"),
@@ -73,8 +73,8 @@ def test_signup_rejects_non_object_body(client):
     assert response.json["errors"]
 
 
-@pytest.mark.parametrize("password", ["x" * 72, "é" * 36, "a" * 8])
-def test_signup_accepts_passwords_up_to_72_bytes(client, password):
+@pytest.mark.parametrize("password", ["x" * 256, "é" * 256, "字" * 100, "a" * 8])
+def test_signup_accepts_passwords_up_to_256_characters_in_any_script(client, password):
     assert signup(client, password=password).status_code == 201
     assert client.post("/api/auth/login", json={"email": "new@example.com", "password": password}).status_code == 200
 
@@ -104,13 +104,13 @@ def test_wrong_password_and_unknown_email_get_the_same_401(client, make_user):
 
 
 def test_unknown_email_still_costs_a_bcrypt_check(client, monkeypatch):
-    from database.models import bcrypt
+    from extensions import bcrypt
 
     checked = []
     original = bcrypt.check_password_hash
     monkeypatch.setattr(bcrypt, "check_password_hash", lambda h, p: checked.append(p) or original(h, p))
     client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "whatever1"})
-    assert checked == ["whatever1"]
+    assert len(checked) == 1
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_unknown_email_still_costs_a_bcrypt_check(client, monkeypatch):
         {"email": {"$gt": ""}, "password": "x"},
         {"email": "me@example.com", "password": {"$regex": ".*"}},
         {"email": "me@example.com"},
-        {"email": "me@example.com", "password": "p" * 73},
+        {"email": "me@example.com", "password": "p" * 257},
     ],
 )
 def test_login_injection_and_invalid_bodies_are_400(client, make_user, body):
@@ -202,62 +202,22 @@ def test_token_signed_with_another_key_is_401(client, make_user):
     assert response.status_code == 401
 
 
-@pytest.fixture
-def verifications(monkeypatch):
-    """Every token flask-jwt-extended verifies in full, in order."""
-    import flask_jwt_extended
-
-    verified = []
-    original = flask_jwt_extended.JWTManager._decode_jwt_from_config
-    monkeypatch.setattr(
-        flask_jwt_extended.JWTManager,
-        "_decode_jwt_from_config",
-        lambda self, *args, **kwargs: verified.append(args[0]) or original(self, *args, **kwargs),
-    )
-    return verified
-
-
-def test_an_access_token_is_verified_once_then_remembered(client, make_user, login, verifications):
-    token = login(make_user())["access_token"]
-    statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(3)]
-    assert (statuses, verifications) == ([200, 200, 200], [token])
-
-
-def test_refresh_tokens_are_not_remembered(client, make_user, login, verifications):
-    """A refresh token is good once (rotation): remembering it would only push access tokens out."""
-    token = login(make_user())["refresh_token"]
-    statuses = [client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)]
-    assert (statuses, verifications) == ([200, 401], [token, token])
-
-
-def test_a_remembered_access_token_is_still_no_refresh_token(client, make_user, login):
+def test_an_access_token_used_before_is_still_no_refresh_token(client, make_user, login):
     token = login(make_user())["access_token"]
     assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     response = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("cached", ["0", "-1"])
-def test_tokens_are_verified_every_time_when_none_are_to_be_remembered(make_user, monkeypatch, verifications, cached):
-    from app import create_app
-
-    monkeypatch.setenv("JWT_VERIFIED_TOKENS_CACHED", cached)
-    client = create_app("testing").test_client()
-    user = make_user(password="a-password-for-this-app")
-    token = client.post("/api/auth/login", json={"email": user.email, "password": "a-password-for-this-app"}).json["access_token"]
-    statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)]
-    assert (statuses, verifications) == ([200, 200], [token, token])
-
-
-def test_access_tokens_without_expiry_work_and_are_verified_every_time(app, client, make_user, login, verifications):
-    """flask-jwt-extended leaves exp out when the lifetime is 0: nothing to remember them until."""
+def test_access_tokens_without_expiry_work(app, client, make_user, login):
+    """flask-jwt-extended leaves exp out when the lifetime is 0."""
     app.config["JWT_ACCESS_TOKEN_EXPIRES"] = __import__("datetime").timedelta(0)
     token = login(make_user())["access_token"]
     statuses = [client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(2)]
-    assert (statuses, verifications) == ([200, 200], [token, token])
+    assert statuses == [200, 200]
 
 
-def test_a_remembered_token_still_expires(app, client, make_user, login):
+def test_a_token_used_before_still_expires(app, client, make_user, login):
     app.config["JWT_ACCESS_TOKEN_EXPIRES"] = __import__("datetime").timedelta(seconds=1)
     token = login(make_user())["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -276,7 +236,7 @@ def test_an_expired_token_can_still_be_read_where_expiry_is_waived(app, make_use
     assert decode_token(login(user)["access_token"], allow_expired=True)["sub"] == str(user.id)
 
 
-def test_a_remembered_token_tampered_with_is_401(client, make_user, login):
+def test_a_token_used_before_then_tampered_with_is_401(client, make_user, login):
     victim, attacker = make_user(is_admin=True), make_user()
     token = login(attacker)["access_token"]
     assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json["id"] == str(attacker.id)
@@ -284,7 +244,7 @@ def test_a_remembered_token_tampered_with_is_401(client, make_user, login):
     assert (response.status_code, response.json["message"]) == (401, "The token is invalid.")
 
 
-def test_a_token_remembered_by_one_app_is_not_trusted_by_an_app_with_another_secret(client, make_user, login):
+def test_a_token_accepted_by_one_app_is_not_trusted_by_an_app_with_another_secret(client, make_user, login):
     from app import create_app
 
     token = login(make_user())["access_token"]
@@ -336,5 +296,6 @@ def test_user_can_read_own_account_but_not_anothers(client, make_user, auth_head
     me, other = make_user(), make_user()
     headers = auth_headers(me)
     assert client.get(f"/api/users/{me.id}", headers=headers).json["email"] == me.email
-    assert client.get(f"/api/users/{other.id}", headers=headers).status_code == 403
+    # Another account is as unknown as a missing one (no probing ids for accounts).
+    assert client.get(f"/api/users/{other.id}", headers=headers).status_code == 404
     assert client.get("/api/users/nope", headers=headers).status_code == 404

@@ -1,10 +1,11 @@
 """Configurations read the environment, and production refuses unsafe settings."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from config import DEV_JWT_SECRET_KEY, ConfigError, load_config
+from config import ConfigError, load_config
 
 GOOD_SECRET = "a-production-secret-that-is-long-enough-0123456789"
 
@@ -12,7 +13,7 @@ GOOD_SECRET = "a-production-secret-that-is-long-enough-0123456789"
 @pytest.fixture
 def clean_env(monkeypatch):
     """No configuration from the developer's shell or .env leaks into these tests."""
-    for name in ("JWT_SECRET_KEY", "MONGODB_URI", "MONGODB_SETTINGS", "FLASK_CONFIG", "JWT_ACCESS_TOKEN_EXPIRES",
+    for name in ("JWT_SECRET_KEY", "MONGODB_URI", "MONGODB_SETTINGS", "FLASK_CONFIG", "JWT_ACCESS_TOKEN_EXPIRES", "PUBLIC_URL", "TRUSTED_HOSTS", "HSTS_SECONDS",
                  "JWT_REFRESH_TOKEN_EXPIRES", "BCRYPT_LOG_ROUNDS", "CORS_ORIGINS", "DEMO_DATA"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -22,7 +23,6 @@ def clean_env(monkeypatch):
     ("secret", "uri"),
     [
         (None, "mongodb://db/movie-bag"),
-        (DEV_JWT_SECRET_KEY, "mongodb://db/movie-bag"),
         ("short-secret", "mongodb://db/movie-bag"),
         (GOOD_SECRET, None),
     ],
@@ -87,3 +87,26 @@ def test_flask_config_picks_the_configuration(clean_env):
 def test_unknown_configuration_is_refused(clean_env):
     with pytest.raises(ConfigError):
         load_config("staging")
+
+
+def test_development_without_a_key_signs_with_one_made_at_start(clean_env):
+    """No signing key is written in the code: each process makes its own, and tokens end with it."""
+    import subprocess
+    import sys
+
+    first, second = load_config("development")["JWT_SECRET_KEY"], load_config("development")["JWT_SECRET_KEY"]
+    assert first == second and len(first) >= 48
+    assert first not in (Path(__file__).resolve().parent.parent / "config.py").read_text()
+    probe = "from config import load_config; print(load_config('development')['JWT_SECRET_KEY'])"
+    other = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"}, cwd=Path(__file__).resolve().parent.parent)
+    assert other.stdout.strip() not in ("", first)
+
+
+def test_production_trusts_the_public_hosts_and_sends_hsts(clean_env):
+    clean_env.setenv("JWT_SECRET_KEY", GOOD_SECRET)
+    clean_env.setenv("MONGODB_URI", "mongodb://db/movie-bag")
+    clean_env.setenv("PUBLIC_URL", "https://movies.example.com")
+    config = load_config("production")
+    assert config["TRUSTED_HOSTS"] == ["movies.example.com", "localhost", "127.0.0.1"]
+    assert config["HSTS_SECONDS"] == 31536000
+    assert load_config("development")["HSTS_SECONDS"] == 0

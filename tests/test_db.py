@@ -45,16 +45,6 @@ def test_embedded_store_keeps_exactly_one_of_sixteen_simultaneous_duplicates(app
     assert outcomes == [(1, 1)] * 60
 
 
-def test_tuning_the_embedded_store_twice_wraps_each_method_once(app):
-    import mongomock
-
-    from database.db import tune_embedded_store
-
-    insert, scan = mongomock.Collection._insert, mongomock.Collection._iter_documents
-    tune_embedded_store(mongomock.Collection)
-    assert (mongomock.Collection._insert, mongomock.Collection._iter_documents) == (insert, scan)
-
-
 QUERIES = {
     "its id": (lambda movie_id: {"_id": movie_id}, True),
     "its id and version": (lambda movie_id: {"_id": movie_id, "version": 1}, True),

@@ -22,7 +22,8 @@ def any_app(request, monkeypatch):
     """The app as tests build it, and as production runs it (TESTING off), both on mongomock."""
     for name, value in PRODUCTION_ENV.items():
         monkeypatch.setenv(name, value)
-    app = create_app(request.param, mongo_client_class=mongomock.MongoClient)
+    # A fresh mongomock database is migrated at start-up here; production would refuse it.
+    app = create_app(request.param, mongo_client_class=mongomock.MongoClient, MIGRATE_ON_START=True)
 
     @app.get("/api/_boom")
     def boom():
@@ -81,7 +82,7 @@ def test_malformed_json_is_json_400(any_client, body):
 
 
 def test_validation_error_never_echoes_the_password(any_client):
-    password = "my-very-secret-password" + "x" * 60
+    password = "my-very-secret-password" + "x" * 250
     response = any_client.post("/api/auth/signup", json={"email": "a@example.com", "password": password})
     assert_envelope(response, 400)
     assert "my-very-secret-password" not in response.get_data(as_text=True)

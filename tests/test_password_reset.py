@@ -52,7 +52,7 @@ def mail_app(inbox):
         MAIL_BACKEND="smtp",
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=port,
-        PASSWORD_RESET_URL="http://movies.example/reset-password?token={token}",
+        PASSWORD_RESET_URL="http://movies.example/reset-password#token={token}",
     )
     with app.app_context():
         yield app
@@ -82,7 +82,7 @@ def wait_for_log(caplog, text, timeout=5):
 
 def reset_token_from(message):
     """The token in the link of a reset email."""
-    return re.search(r"reset-password\?token=([\w-]+)", message.get_payload(decode=True).decode()).group(1)
+    return re.search(r"reset-password#token=([\w-]+)", message.get_payload(decode=True).decode()).group(1)
 
 
 def request_reset(client, email_address):
@@ -195,20 +195,23 @@ def test_forgot_validates_the_email(mail_client):
     assert "email" in response.json["errors"]
 
 
-def test_development_without_smtp_writes_the_email_to_the_log(monkeypatch, caplog):
+def test_development_without_smtp_writes_the_email_to_the_outbox_never_the_log(monkeypatch, caplog, tmp_path):
     for name in ("MAIL_SERVER", "MONGODB_URI", "MONGODB_SETTINGS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEMO_DATA", "0")
     monkeypatch.setenv("BCRYPT_LOG_ROUNDS", "4")
+    monkeypatch.setenv("MAIL_FILE_PATH", str(tmp_path))
     app = create_app("development", RATELIMIT_ENABLED=False)
     with app.app_context():
         user = User(email="dev@example.com")
         user.set_password(DEFAULT_PASSWORD)
         user.save()
         request_reset(app.test_client(), "dev@example.com")
-    log = wait_for_log(caplog, "reset-password?token=")
+    log = wait_for_log(caplog, "written to")
     assert "email not sent (no MAIL_SERVER configured)" in log
-    assert "reset-password?token=" in log
+    [written] = tmp_path.glob("*.eml")
+    token = reset_token_from(email.message_from_bytes(written.read_bytes()))
+    assert token and token not in log and "token=" not in log
 
 
 def test_production_without_smtp_never_logs_the_link(monkeypatch, caplog):
@@ -218,7 +221,7 @@ def test_production_without_smtp_never_logs_the_link(monkeypatch, caplog):
     monkeypatch.setenv("JWT_SECRET_KEY", "a-production-secret-that-is-long-enough-0123456789")
     monkeypatch.setenv("MONGODB_URI", "mongodb://db.invalid:27017/movie-bag")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
-    app = create_app("production", mongo_client_class=mongomock.MongoClient, BCRYPT_LOG_ROUNDS=4)
+    app = create_app("production", mongo_client_class=mongomock.MongoClient, BCRYPT_LOG_ROUNDS=4, MIGRATE_ON_START=True)
     with app.app_context():
         user = User(email="prod@example.com")
         user.set_password(DEFAULT_PASSWORD)

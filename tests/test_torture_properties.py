@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from database.models import Movie, User
-from resources.schemas import credentials_schema, movie_patch_schema, movie_query_schema, movie_schema
+from resources.schemas import movie_input_schema, movie_patch_schema, movie_query_schema, signup_schema
 
 # Each example resets the collections it touches itself, so function-scoped fixtures are safe here.
 PROPERTY_SETTINGS = settings(
@@ -70,7 +70,7 @@ def headers(make_user, auth_headers):
 @given(body=movie_bodies())
 def test_create_stores_what_the_schema_accepts_and_names_what_it_rejects(client, headers, body):
     Movie.objects.delete()
-    loaded, rejected = expectation(movie_schema, body)
+    loaded, rejected = expectation(movie_input_schema, body)
     response = client.post("/api/movies", json=body, headers=headers)
     if rejected:
         assert_rejected_alike(response, rejected)
@@ -126,7 +126,7 @@ passwords = mostly(st.text(min_size=8, max_size=30), st.text(max_size=80) | junk
 @given(body=st.fixed_dictionaries({"email": emails, "password": passwords}))
 def test_signup_keeps_what_the_schema_accepts_and_names_what_it_rejects(client, body):
     User.objects.delete()
-    loaded, rejected = expectation(credentials_schema, body)
+    loaded, rejected = expectation(signup_schema, body)
     response = client.post("/api/auth/signup", json=body)
     if rejected:
         assert_rejected_alike(response, rejected)

@@ -60,7 +60,8 @@ def test_admin_reads_any_user_and_user_reads_self(client, admin, make_user, auth
     user = make_user()
     assert client.get(f"/api/users/{user.id}", headers=auth_headers(admin)).json["email"] == user.email
     assert client.get(f"/api/users/{user.id}", headers=auth_headers(user)).status_code == 200
-    assert client.get(f"/api/users/{admin.id}", headers=auth_headers(user)).status_code == 403
+    # Anyone else's account is as unknown as a missing one.
+    assert client.get(f"/api/users/{admin.id}", headers=auth_headers(user)).status_code == 404
 
 
 def test_admin_grants_and_removes_admin_rights(client, admin, make_user, auth_headers):
@@ -135,7 +136,7 @@ def test_admin_deletes_another_user(client, admin, make_user, auth_headers):
 
 def test_user_cannot_delete_someone_else(client, make_user, auth_headers):
     user, other = make_user(), make_user()
-    assert client.delete(f"/api/users/{other.id}", headers=auth_headers(user)).status_code == 403
+    assert client.delete(f"/api/users/{other.id}", headers=auth_headers(user)).status_code == 404
     assert User.objects(id=other.id).count() == 1
 
 

@@ -4,6 +4,8 @@
 --      post:   POST /api/movies with a name unique to this run, thread and request
 --      patch:  PATCH /api/movies/<ARG> in turn, changing genres
 --      login:  POST /api/auth/login with ARG[1] email and ARG[2] password
+--      polite-login: the same, but after a 503 the next request waits for its Retry-After, as the web
+--              client and any well-behaved client do
 -- TOKEN is a bearer token ("-" for none). done() prints one line: WRKJSON {...}.
 
 local threads = 0
@@ -20,8 +22,20 @@ function init(args)
   counter = 0
   headers = { ["Content-Type"] = "application/json" }
   if token ~= "-" then headers["Authorization"] = "Bearer " .. token end
-  if mode == "login" then
+  if mode == "login" or mode == "polite-login" then
     login_body = string.format('{"email": "%s", "password": "%s"}', items[1], items[2])
+  end
+  if mode == "polite-login" then
+    -- Defined here, not at the top: a script with response() makes wrk parse every answer's headers,
+    -- which the other modes do not need.
+    wait_ms = 0
+    function response(status, headers, body)
+      wait_ms = 0
+      if status == 503 and headers["Retry-After"] then wait_ms = 1000 * tonumber(headers["Retry-After"]) end
+    end
+    function delay()
+      return wait_ms
+    end
   end
 end
 
@@ -38,7 +52,7 @@ function request()
   elseif mode == "patch" then
     local body = string.format('{"genres": ["Drama", "Patched %d"]}', counter % 97)
     return wrk.format("PATCH", "/api/movies/" .. item, headers, body)
-  elseif mode == "login" then
+  elseif mode == "login" or mode == "polite-login" then
     return wrk.format("POST", "/api/auth/login", headers, login_body)
   end
 end

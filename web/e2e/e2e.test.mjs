@@ -1,17 +1,28 @@
 /**
  * End-to-end check of the built client against a live movie-bag API.
  *
- * Starts gunicorn on a free port (in-memory database, built web/dist served
- * by Flask), drives headless Chromium through playwright-core, and stops the
- * server at the end. Anything that cannot start fails the run: a skipped
- * e2e would look green while proving nothing.
+ * Starts the server like `make run` (`python server.py`) on a free port
+ * (in-memory database, built web/dist served by Flask), drives headless
+ * Chromium through playwright-core, and stops the server at the end.
+ * Anything that cannot start fails the run: a skipped e2e would look green
+ * while proving nothing.
  *
  * Run with `npm run e2e` (builds first). CHROMIUM_PATH overrides the browser.
  */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, STEP_TIMEOUT_MS, api, openBrowser, screenshot, setupGuard, sleep, startServer } from './support.mjs';
+import {
+  SHOTS,
+  STEP_TIMEOUT_MS,
+  api,
+  newestEmailTo,
+  openBrowser,
+  screenshot,
+  setupGuard,
+  sleep,
+  startServer,
+} from './support.mjs';
 
 // Unique per run, so a reused database never collides with an earlier run.
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -44,18 +55,25 @@ async function logIn(page, person, password = person.password) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-/** The newest reset link the server "emailed" (written to its log) to `email`. */
+/** The reset link of the newest email the server "sent" (wrote to its outbox) to `email`. */
 async function resetLinkFor(server, email) {
   const deadline = Date.now() + STEP_TIMEOUT_MS;
-  // The email is sent from a background thread: give it a moment to reach the log.
+  // The email is sent from a background thread: give it a moment to reach the outbox.
   while (Date.now() < deadline) {
-    const log = server.output();
-    const start = log.lastIndexOf(`To: ${email}`);
-    const match = start >= 0 && log.slice(start).match(/(https?:\/\/\S+\/reset-password\?token=[\w-]+)/);
+    const match = (await newestEmailTo(server, email))?.match(/(https?:\/\/\S+\/reset-password#token=[\w-]+)/);
     if (match) return match[1];
     await sleep(100);
   }
-  throw new Error(`No reset email to ${email} in the server log:\n${server.output().slice(-3000)}`);
+  throw new Error(`No reset email to ${email} in ${server.outbox}:\n${server.output().slice(-3000)}`);
+}
+
+/** Every key and value of the page's sessionStorage and localStorage, as [store, key, value]. */
+function webStorage(page) {
+  return page.evaluate(() =>
+    ['sessionStorage', 'localStorage'].flatMap((store) =>
+      Object.entries(window[store]).map(([key, value]) => [store, key, value]),
+    ),
+  );
 }
 
 describe('movie-bag in a real browser against a live API', () => {
@@ -64,7 +82,6 @@ describe('movie-bag in a real browser against a live API', () => {
   let stranger;
   let movieId;
   let ownerToken;
-  let ownerRefresh;
 
   const guard = setupGuard();
   const step = guard.step;
@@ -100,12 +117,37 @@ describe('movie-bag in a real browser against a live API', () => {
     const { page } = owner;
     await signUpAndLogIn(page, OWNER);
     assert.match(await page.getByTestId('current-user').innerText(), new RegExp(OWNER.email));
-    [ownerToken, ownerRefresh] = await page.evaluate(() => [
-      sessionStorage.getItem('movieBag.accessToken'),
-      sessionStorage.getItem('movieBag.refreshToken'),
-    ]);
-    assert.ok(ownerToken && ownerRefresh, 'both tokens are kept in sessionStorage');
+    ownerToken = await owner.accessToken();
+    assert.equal(typeof ownerToken, 'string', 'POST /api/auth/session answered an access token');
     await page.getByText("You haven't added any movies yet.").waitFor();
+  });
+
+  step('stays logged in across a reload, with no token in web storage and the refresh cookie out of reach', async () => {
+    const { page } = owner;
+    const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/session/refresh');
+    await page.reload();
+    assert.equal((await refreshed).status(), 200, 'the reload resumed the session from its cookie');
+    await page.getByRole('heading', { name: 'My movies' }).waitFor();
+    await page.getByTestId('current-user').filter({ hasText: OWNER.email }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/private');
+
+    ownerToken = await owner.accessToken();
+    const me = await api(server.baseUrl, 'GET', '/api/auth/me', { token: ownerToken });
+    assert.equal(me.status, 200, 'the access token the reload got works');
+    for (const [store, key, value] of await webStorage(page)) {
+      for (const text of [key, value]) {
+        assert.ok(!text.includes(ownerToken) && !text.includes('eyJ'), `${store} holds a token under ${key}`);
+      }
+    }
+    const cookies = await page.evaluate(() => document.cookie);
+    assert.doesNotMatch(cookies, /movie_bag_refresh/, 'scripts can read the refresh cookie');
+    assert.match(cookies, /movie_bag_csrf=/, 'the readable CSRF cookie was set (a Secure cookie on http://127.0.0.1)');
+    const refresh = await owner.cookie('movie_bag_refresh');
+    assert.ok(refresh, 'the browser holds the refresh cookie');
+    assert.deepEqual(
+      { httpOnly: refresh.httpOnly, secure: refresh.secure, sameSite: refresh.sameSite, path: refresh.path },
+      { httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/auth/session' },
+    );
   });
 
   step('adds a movie', async () => {
@@ -209,7 +251,7 @@ describe('movie-bag in a real browser against a live API', () => {
     assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0);
 
-    const token = await page.evaluate(() => sessionStorage.getItem('movieBag.accessToken'));
+    const token = await stranger.accessToken();
     const patch = await api(server.baseUrl, 'PATCH', `/api/movies/${movieId}`, {
       token,
       body: { name: `Hijacked ${RUN}` },
@@ -220,27 +262,35 @@ describe('movie-bag in a real browser against a live API', () => {
     assert.equal(unchanged.body.name, EDITED);
   });
 
-  step('silently refreshes a rejected access token and rotates the refresh token', async () => {
+  step('silently refreshes a rejected access token and rotates the refresh cookie', async () => {
     const { page } = stranger;
-    const before = await page.evaluate(() => {
-      const refresh = sessionStorage.getItem('movieBag.refreshToken');
-      sessionStorage.setItem('movieBag.accessToken', 'expired-or-tampered');
-      return refresh;
+    const before = (await stranger.cookie('movie_bag_refresh')).value;
+    const oldToken = await stranger.accessToken();
+    // The next /api/auth/me call goes out with an access token the API refuses, as an expired one would be.
+    const me = (url) => url.pathname === '/api/auth/me';
+    let tampered = false;
+    await page.route(me, (route) => {
+      if (tampered) return route.continue();
+      tampered = true;
+      return route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer expired-or-tampered' } });
     });
-    await page.goto('/private');
+    const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/session/refresh');
+    await page.getByRole('link', { name: 'My movies' }).click();
+    assert.equal((await refreshed).status(), 200);
     await page.getByRole('heading', { name: 'My movies' }).waitFor();
+    await page.getByText("You haven't added any movies yet.").waitFor();
+    await page.unroute(me);
+    assert.ok(tampered, 'the refused request went out');
     assert.match(page.url(), /\/private$/);
-    const after = await page.evaluate(() => sessionStorage.getItem('movieBag.refreshToken'));
-    assert.ok(after && after !== before, 'a new refresh token replaced the old one');
-    const reuse = await api(server.baseUrl, 'POST', '/api/auth/refresh', { token: before });
-    assert.equal(reuse.status, 401, 'the rotated-out refresh token no longer works');
+    const after = (await stranger.cookie('movie_bag_refresh')).value;
+    assert.ok(after && after !== before, 'a new refresh token replaced the old one in the cookie');
+    const newToken = await stranger.accessToken();
+    assert.notEqual(newToken, oldToken);
+    assert.equal((await api(server.baseUrl, 'GET', '/api/auth/me', { token: newToken })).status, 200);
   });
 
   step('changes the password on /account, which logs out the other sessions only', async () => {
     const { page } = stranger;
-    // The refresh-token reuse just above revoked this browser's session: start a new one.
-    await logIn(page, STRANGER);
-    await page.waitForURL('**/private');
     const elsewhere = await api(server.baseUrl, 'POST', '/api/auth/login', {
       body: { email: STRANGER.email, password: STRANGER.password },
     });
@@ -262,8 +312,10 @@ describe('movie-bag in a real browser against a live API', () => {
 
     const revoked = await api(server.baseUrl, 'GET', '/api/auth/me', { token: elsewhere.body.access_token });
     assert.equal(revoked.status, 401, 'the other session was logged out');
+    // This one goes on, its refresh cookie included: a fresh page load resumes it.
     await page.goto('/private');
     await page.getByRole('heading', { name: 'My movies' }).waitFor();
+    await page.getByTestId('current-user').filter({ hasText: STRANGER.email }).waitFor();
   });
 
   step('refuses the old password and accepts the new one', async () => {
@@ -282,8 +334,9 @@ describe('movie-bag in a real browser against a live API', () => {
 
   step('deletes the account from /account and lands on / logged out', async () => {
     const { page } = stranger;
-    const token = await page.evaluate(() => sessionStorage.getItem('movieBag.accessToken'));
     await page.goto('/account');
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    const token = await stranger.accessToken();
     await page.getByRole('button', { name: 'Delete my account' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('This cannot be undone').waitFor();
@@ -291,7 +344,10 @@ describe('movie-bag in a real browser against a live API', () => {
     await page.getByTestId('notice').filter({ hasText: 'Your account and all your movies were deleted.' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/');
     await page.getByRole('link', { name: 'Login' }).waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    // The session's cookie is dead with the account: a reload stays logged out.
+    await page.reload();
+    await page.getByRole('link', { name: 'Login' }).waitFor();
+    assert.equal(await page.getByTestId('current-user').count(), 0);
 
     const me = await api(server.baseUrl, 'GET', '/api/auth/me', { token });
     assert.equal(me.status, 401, 'the deleted account has no session left');
@@ -305,12 +361,20 @@ describe('movie-bag in a real browser against a live API', () => {
     const { page } = owner;
     await page.goto('/private');
     await page.getByRole('heading', { name: 'My movies' }).waitFor();
-    const logout = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    ownerToken = await owner.accessToken();
+    const refresh = (await owner.cookie('movie_bag_refresh')).value;
+    const csrf = (await owner.cookie('movie_bag_csrf')).value;
+    const logout = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/auth/session' && r.request().method() === 'DELETE',
+    );
     await page.getByRole('button', { name: 'Logout' }).click();
-    assert.equal((await logout).status(), 204);
+    const answer = await logout;
+    assert.equal(answer.status(), 204);
+    assert.equal(await answer.request().headerValue('x-csrf-token'), csrf);
     await page.waitForURL('**/login');
-    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
     await page.getByRole('link', { name: 'Login' }).waitFor();
+    assert.equal(await owner.cookie('movie_bag_refresh'), undefined, 'the API cleared the refresh cookie');
+    assert.equal(await owner.cookie('movie_bag_csrf'), undefined, 'the API cleared the CSRF cookie');
 
     await page.goto('/private');
     await page.waitForURL('**/login');
@@ -319,20 +383,26 @@ describe('movie-bag in a real browser against a live API', () => {
 
     const me = await api(server.baseUrl, 'GET', '/api/auth/me', { token: ownerToken });
     assert.equal(me.status, 401, 'the logged-out access token is revoked');
-    const refresh = await api(server.baseUrl, 'POST', '/api/auth/refresh', { token: ownerRefresh });
-    assert.equal(refresh.status, 401, 'the logged-out refresh token is revoked');
+    const reuse = await api(server.baseUrl, 'POST', '/api/auth/session/refresh', {
+      headers: { Cookie: `movie_bag_refresh=${refresh}; movie_bag_csrf=${csrf}`, 'X-CSRF-Token': csrf },
+    });
+    assert.equal(reuse.status, 401, 'the logged-out refresh cookie is revoked');
   });
 
-  step('sends a person with an invalid token from /private to /login', async () => {
-    const { page } = owner;
-    await page.evaluate(() => {
-      sessionStorage.setItem('movieBag.accessToken', 'not-a-token');
-      sessionStorage.setItem('movieBag.refreshToken', 'not-a-token-either');
-    });
+  step('sends a person whose session cookie the API no longer accepts from /private to /login', async () => {
+    const { page, context } = owner;
+    const cookie = { domain: '127.0.0.1', secure: true, sameSite: 'Strict' };
+    await context.addCookies([
+      { ...cookie, name: 'movie_bag_refresh', value: 'not-a-token', path: '/api/auth/session', httpOnly: true },
+      { ...cookie, name: 'movie_bag_csrf', value: 'not-a-csrf-token', path: '/' },
+    ]);
+    const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/session/refresh');
     await page.goto('/private');
+    assert.equal((await refreshed).status(), 401);
     await page.waitForURL('**/login');
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await page.getByText('Log in to see that page.').waitFor();
+    assert.equal(await page.getByTestId('current-user').count(), 0);
   });
 
   step('resets a forgotten password with the emailed link, which then works no more', async () => {
@@ -347,9 +417,15 @@ describe('movie-bag in a real browser against a live API', () => {
     await screenshot(page, 'forgot-password.png');
 
     const link = await resetLinkFor(server, OWNER.email);
-    assert.ok(link.startsWith(`${server.baseUrl}/reset-password?token=`), link);
+    assert.ok(link.startsWith(`${server.baseUrl}/reset-password#token=`), link);
+    // Opened where the page already is, the link changes only the fragment: no page load.
+    await page.goto('/reset-password');
+    await page.getByTestId('reset-token-problem').filter({ hasText: 'has no reset token' }).waitFor();
     await page.goto(link);
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    // The page keeps the token and takes it out of the address bar (and the history entry) at once.
+    await page.waitForURL(`${server.baseUrl}/reset-password`);
+    assert.equal(await page.evaluate(() => window.location.hash), '');
     await page.getByLabel('New password', { exact: true }).fill(OWNER_RESET_PASSWORD);
     await page.getByLabel('Confirm new password').fill(`${OWNER_RESET_PASSWORD}!`);
     await page.getByRole('button', { name: 'Change password' }).click();

@@ -1,26 +1,29 @@
 /**
- * What every browser test file in web/e2e shares: a gunicorn server of its own
- * on a free port (in-memory database, built web/dist served by Flask), a fresh
- * headless Chromium per person, screenshots, a small fetch helper for the API,
- * and the guard that turns a server or browser that cannot start into failed
- * tests rather than skipped ones.
+ * What every browser test file in web/e2e shares: a server of its own started
+ * like `make run` (`python server.py`, waitress) on a free port (in-memory
+ * database, built web/dist served by Flask, emails written to a temporary
+ * outbox), a fresh headless Chromium per person, screenshots, a small fetch
+ * helper for the API, and the guard that turns a server or browser that cannot
+ * start into failed tests rather than skipped ones.
  *
  * Not a test file itself: `node --test` only runs the *.test.mjs files.
  */
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = path.resolve(WEB, '..');
 export const DIST = path.join(WEB, 'dist');
 export const SHOTS = path.join(REPO, 'artifacts', 'screenshots');
-const GUNICORN = path.join(REPO, '.venv', 'bin', 'gunicorn');
+const PYTHON = path.join(REPO, '.venv', 'bin', 'python');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -32,6 +35,8 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const HEALTH_TIMEOUT_MS = 30_000;
+// The answers that carry a browser session's access token: login and refresh.
+const TOKEN_PATHS = ['/api/auth/session', '/api/auth/session/refresh'];
 export const STEP_TIMEOUT_MS = 15_000;
 
 async function exists(file) {
@@ -57,36 +62,38 @@ function freePort() {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts the API + built client with gunicorn and waits for /api/health. */
-export async function startServer() {
-  if (!(await exists(GUNICORN))) {
-    throw new Error(`Cannot start the API: ${GUNICORN} is missing. Install the Python environment first.`);
+/**
+ * Starts the API + built client with `python server.py` and waits for /api/health.
+ * `demoData` loads the demo accounts and movies (admin@movie-bag.dev / admin-password).
+ */
+export async function startServer({ demoData = false } = {}) {
+  if (!(await exists(PYTHON))) {
+    throw new Error(`Cannot start the API: ${PYTHON} is missing. Install the Python environment first.`);
   }
   if (!(await exists(path.join(DIST, 'index.html')))) {
     throw new Error(`Cannot serve the client: ${DIST}/index.html is missing. Run "npm run build" first.`);
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const outbox = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-mail-'));
   const env = {
     ...process.env,
-    // Reset emails link back to this very server.
-    PUBLIC_URL: baseUrl,
+    BIND: `127.0.0.1:${port}`,
+    // Empty: the public URL, and so the emailed reset links, follow the bound address.
+    PUBLIC_URL: '',
     FLASK_CONFIG: 'development',
     // Empty rather than deleted, so a developer's .env cannot point the run at a real database.
     MONGODB_URI: '',
-    DEMO_DATA: '0',
+    DEMO_DATA: demoData ? '1' : '0',
     BCRYPT_LOG_ROUNDS: '4',
     RATELIMIT_ENABLED: '0',
-    // No SMTP: the development config writes emails to the log, where the reset test reads its link.
+    // No SMTP: the development config writes each email as a .eml file into MAIL_FILE_PATH.
     MAIL_SERVER: '',
+    MAIL_FILE_PATH: outbox,
     PASSWORD_RESET_URL: '',
     WEB_DIST: DIST,
   };
-  const child = spawn(
-    GUNICORN,
-    ['--chdir', REPO, '--bind', `127.0.0.1:${port}`, '--workers', '1', '--threads', '4', 'app:app'],
-    { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(PYTHON, ['server.py'], { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk).slice(-20_000);
@@ -102,7 +109,7 @@ export async function startServer() {
   });
   child.on('error', (error) => keep(`\nspawn error: ${error.message}\n`));
 
-  const stop = async () => {
+  const stopChild = async () => {
     if (exited) return;
     try {
       process.kill(-child.pid, 'SIGTERM');
@@ -118,6 +125,10 @@ export async function startServer() {
       }
       await exitPromise;
     }
+  };
+  const stop = async () => {
+    await stopChild();
+    await rm(outbox, { recursive: true, force: true });
   };
   // If this process dies early, don't leave a server behind.
   process.once('exit', () => {
@@ -137,7 +148,7 @@ export async function startServer() {
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`);
-      if (response.status === 200) return { baseUrl, stop, output: () => output };
+      if (response.status === 200) return { baseUrl, outbox, stop, output: () => output };
     } catch {
       // Not listening yet.
     }
@@ -147,8 +158,25 @@ export async function startServer() {
   throw new Error(`GET /api/health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${output}`);
 }
 
-/** A fresh Chromium with its own temporary profile: one per person. */
-export async function openBrowser(baseURL) {
+/** The newest email the server wrote to its outbox for `email` (its To: header), as text; null if none yet. */
+export async function newestEmailTo(server, email) {
+  // The outbox names its files by the UTC time they were written: the last name is the newest.
+  const names = (await readdir(server.outbox)).filter((name) => name.endsWith('.eml')).sort().reverse();
+  for (const name of names) {
+    const text = await readFile(path.join(server.outbox, name), 'utf8');
+    const headers = text.slice(0, text.search(/\r?\n\r?\n/)).split(/\r?\n/);
+    const to = headers.find((line) => /^to:/i.test(line));
+    if (to && to.slice(3).trim().toLowerCase() === email.toLowerCase()) return text;
+  }
+  return null;
+}
+
+/**
+ * A fresh Chromium with its own temporary profile: one per person. `bypassCSP` lets a test
+ * inject its own tools (axe-core) into pages whose policy forbids inline scripts; csp.test.mjs
+ * never sets it.
+ */
+export async function openBrowser(baseURL, { bypassCSP = false } = {}) {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-'));
   let context;
   try {
@@ -159,6 +187,7 @@ export async function openBrowser(baseURL) {
       baseURL,
       viewport: { width: 1280, height: 800 },
       timeout: 30_000,
+      bypassCSP,
     });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
@@ -168,10 +197,26 @@ export async function openBrowser(baseURL) {
   const page = context.pages()[0] || (await context.newPage());
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // The access tokens the API handed the page (its login and refresh answers), newest last.
+  const accessTokens = [];
+  page.on('response', (response) => {
+    const { pathname } = new URL(response.url());
+    if (response.request().method() === 'POST' && TOKEN_PATHS.includes(pathname) && response.status() === 200) {
+      accessTokens.push(response.json().then((body) => body.access_token, () => null));
+    }
+  });
   return {
     context,
     page,
     pageErrors,
+    /** The newest access token the page was given: it lives in the page's memory only, so it is read off the wire. */
+    async accessToken() {
+      return accessTokens.at(-1) ?? null;
+    },
+    /** The browser's cookie named `name` (HttpOnly ones included, whatever their path), or undefined. */
+    async cookie(name) {
+      return (await context.cookies()).find((cookie) => cookie.name === name);
+    },
     async close() {
       await context.close().catch(() => {});
       await rm(profile, { recursive: true, force: true });
@@ -184,6 +229,61 @@ export async function screenshot(page, name, options = {}) {
   // Park the pointer so no link is caught mid-hover.
   await page.mouse.move(1, page.viewportSize().height - 1);
   await page.screenshot({ path: path.join(SHOTS, name), fullPage: true, ...options });
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * Runs axe-core (from node_modules, never a CDN) on the page as it is now; answers its
+ * violations as [{id, impact, help, targets}]. The page's browser needs `bypassCSP`.
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return violations.map(({ id, impact, help, nodes }) => ({
+    id,
+    impact,
+    help,
+    targets: nodes.map((node) => node.target.join(' ')),
+  }));
+}
+
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A `width` x `height` PNG, top to bottom from colour `from` to colour `to` ([r, g, b]), made here. */
+export function makePng(width, height, from, to = from) {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framed = Buffer.alloc(body.length + 8);
+    framed.writeUInt32BE(data.length, 0);
+    body.copy(framed, 4);
+    framed.writeUInt32BE(crc32(body), body.length + 4);
+    return framed;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per channel
+  header[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y += 1) {
+    const t = height > 1 ? y / (height - 1) : 0;
+    const rgb = from.map((value, i) => Math.round(value + (to[i] - value) * t));
+    rows.push(Buffer.from([0, ...Array.from({ length: width }, () => rgb).flat()]));
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export async function api(baseUrl, method, urlPath, { token, body, headers = {} } = {}) {

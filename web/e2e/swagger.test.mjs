@@ -14,8 +14,8 @@ import { SHOTS, api, openBrowser, screenshot, setupGuard, startServer } from './
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const PERSON = { email: `swagger-${RUN}@example.com`, password: 'correct horse battery' };
 const ME = '/api/auth/me';
-// Swagger UI's id for an operation without operationId: operations-<tag>-<method>_<path with _>.
-const ME_OPERATION = '#operations-Auth-get_api_auth_me';
+// Swagger UI's id for an operation: operations-<tag>-<operationId>.
+const ME_OPERATION = '#operations-Auth-getMe';
 
 /** Expands GET /api/auth/me (if folded) and makes sure "Try it out" is on; returns its block. */
 async function openMe(page) {
@@ -99,7 +99,8 @@ describe('Swagger UI at /api/docs in a real browser against a live API', () => {
     const { page } = browser;
     await page.goto('/api/docs', { waitUntil: 'networkidle' });
     await page.locator('.information-container .title').filter({ hasText: 'movie-bag' }).waitFor();
-    assert.match(await page.locator('.information-container .title').innerText(), /^movie-bag\s+1\.0\.0\b/);
+    const { version } = (await api(server.baseUrl, 'GET', '/api/openapi.json')).body.info;
+    assert.match(await page.locator('.information-container .title').innerText(), new RegExp(`^movie-bag\\s+${version.replaceAll('.', '\\.')}\\b`));
     assert.equal(await page.title(), 'movie-bag API');
     await page.locator(ME_OPERATION).waitFor();
 

@@ -12,6 +12,7 @@ import NotFound from './pages/NotFound.jsx';
 import Private from './pages/Private.jsx';
 import ResetPassword from './pages/ResetPassword.jsx';
 import Signup from './pages/Signup.jsx';
+import Watchlist from './pages/Watchlist.jsx';
 
 /** Every route of the client; private ones sit behind <RequireAuth>. */
 export default function App() {
@@ -30,6 +31,14 @@ export default function App() {
             element={
               <RequireAuth>
                 <Private />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="watchlist"
+            element={
+              <RequireAuth>
+                <Watchlist />
               </RequireAuth>
             }
           />

@@ -5,3 +5,23 @@ export function formatDate(iso) {
   if (Number.isNaN(date.getTime())) return '';
   return date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
+
+/** 132 -> "2 h 12 min", 45 -> "45 min"; '' when the runtime is unknown. */
+export function formatRuntime(minutes) {
+  if (!minutes) return '';
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (!hours) return `${rest} min`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}
+
+/** ["A", "B", "C"] -> "A, B and C". */
+export function formatNames(names) {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** "1 rating", "12 ratings": `count` of `noun` with its plural. */
+export function countOf(count, noun) {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}

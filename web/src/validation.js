@@ -5,13 +5,34 @@
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const PASSWORD_MIN_CHARS = 8;
-// bcrypt only looks at the first 72 bytes, so the API refuses anything longer.
-export const PASSWORD_MAX_BYTES = 72;
+// The API hashes SHA-256 of the password with bcrypt, so any length counts in full; it caps
+// passwords at 256 characters (code points) only to keep requests small.
+export const PASSWORD_MAX_CHARS = 256;
 export const MOVIE_NAME_MAX = 200;
+export const YEAR_MIN = 1878;
+export const RUNTIME_MAX = 1000;
+export const OVERVIEW_MAX = 2000;
+export const REVIEW_MAX = 5000;
+export const DISPLAY_NAME_MAX = 50;
 
-/** Size of `text` once encoded as UTF-8, which is what bcrypt counts. */
-export function utf8Length(text) {
-  return new TextEncoder().encode(text).length;
+/** The latest release year the API takes: ten years from now. */
+export function yearMax(now = new Date()) {
+  return now.getFullYear() + 10;
+}
+
+/** `text` as a whole number from `min` to `max`, else null (empty, a fraction, out of range). */
+export function wholeNumber(text, min, max) {
+  const trimmed = String(text ?? '').trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= min && value <= max ? value : null;
+}
+
+/** A release year typed into a form: null when it is empty or fine, else what is wrong. */
+export function validateYear(text) {
+  if (!String(text).trim()) return null;
+  if (wholeNumber(text, YEAR_MIN, yearMax()) === null) return `Enter a year from ${YEAR_MIN} to ${yearMax()}.`;
+  return null;
 }
 
 export function validateEmail(email) {
@@ -22,12 +43,13 @@ export function validateEmail(email) {
 
 export function validatePassword(password) {
   if (!password) return 'Enter a password.';
-  // Count code points, not UTF-16 units, so an emoji is one character.
-  if ([...password].length < PASSWORD_MIN_CHARS) {
+  // Count code points, not UTF-16 units, as the API does: an emoji is one character.
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_CHARS) {
     return `Use at least ${PASSWORD_MIN_CHARS} characters.`;
   }
-  if (utf8Length(password) > PASSWORD_MAX_BYTES) {
-    return `Use at most ${PASSWORD_MAX_BYTES} bytes (accented letters and emoji count as 2–4 each).`;
+  if (length > PASSWORD_MAX_CHARS) {
+    return `Use at most ${PASSWORD_MAX_CHARS} characters.`;
   }
   return null;
 }
@@ -48,14 +70,36 @@ export function splitList(text) {
 }
 
 /** Returns {field: message} for a movie form's values; empty when valid. */
-export function validateMovie({ name, casts, genres }) {
+export function validateMovie({ name, casts, genres, year = '', runtime_minutes: runtime = '', overview = '' }) {
   const errors = {};
   const trimmed = name.trim();
   if (!trimmed) errors.name = 'Enter the movie name.';
   else if ([...trimmed].length > MOVIE_NAME_MAX) errors.name = `Keep the name under ${MOVIE_NAME_MAX + 1} characters.`;
   if (splitList(casts).length === 0) errors.casts = 'Add at least one cast member.';
   if (splitList(genres).length === 0) errors.genres = 'Add at least one genre.';
+  const badYear = validateYear(year);
+  if (badYear) errors.year = badYear;
+  if (runtime.trim() && wholeNumber(runtime, 1, RUNTIME_MAX) === null) {
+    errors.runtime_minutes = `Enter the runtime in whole minutes, from 1 to ${RUNTIME_MAX}.`;
+  }
+  if ([...overview].length > OVERVIEW_MAX) errors.overview = `Keep the overview under ${OVERVIEW_MAX + 1} characters.`;
   return errors;
+}
+
+/** A review being written: null when it can be sent, else what is wrong. */
+export function validateReview(body) {
+  const trimmed = body.trim();
+  if (!trimmed) return 'Write something first.';
+  if ([...trimmed].length > REVIEW_MAX) return `Keep it under ${REVIEW_MAX + 1} characters.`;
+  return null;
+}
+
+/** A display name being chosen: null when it can be sent, else what is wrong. */
+export function validateDisplayName(name) {
+  const trimmed = name.trim();
+  if (!trimmed) return 'Enter the name others should see.';
+  if ([...trimmed].length > DISPLAY_NAME_MAX) return `Use at most ${DISPLAY_NAME_MAX} characters.`;
+  return null;
 }
 
 /** Flattens the API's `errors[field]` (a list, or nested per list item) into one sentence. */

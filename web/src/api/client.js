@@ -5,8 +5,12 @@
  * error envelope and the silent token refresh live in a single place.
  */
 
-const ACCESS_KEY = 'movieBag.accessToken';
-const REFRESH_KEY = 'movieBag.refreshToken';
+// The access token lives in this variable only (never in storage), so it is gone when the page is.
+let accessToken = null;
+
+// The API keeps the refresh token in an HttpOnly cookie that scripts never see; beside it sits this
+// readable cookie, whose value every request on that session repeats as X-CSRF-Token.
+const CSRF_COOKIE = 'movie_bag_csrf';
 
 export const UNREACHABLE_MESSAGE =
   "We can't reach the movie-bag server right now. Check your connection and try again.";
@@ -31,28 +35,32 @@ export class ApiError extends Error {
   }
 }
 
-/** Tokens live in sessionStorage so that closing the tab ends the session. */
+/** The value of the browser session's CSRF cookie, or null when the API set none. */
+function csrfToken() {
+  const prefix = `${CSRF_COOKIE}=`;
+  const cookie = document.cookie
+    .split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(prefix));
+  return cookie ? decodeURIComponent(cookie.slice(prefix.length)) : null;
+}
+
+/** This page's login: the access token in memory, and whether a browser session may be resumed. */
 export const session = {
   get accessToken() {
-    return sessionStorage.getItem(ACCESS_KEY);
+    return accessToken;
   },
-  get refreshToken() {
-    return sessionStorage.getItem(REFRESH_KEY);
+  /** True when a login may be alive: an access token here, or the session cookie to get one with. */
+  get present() {
+    return Boolean(accessToken || csrfToken());
   },
-  get hasTokens() {
-    return Boolean(sessionStorage.getItem(ACCESS_KEY));
-  },
-  save({ access_token: access, refresh_token: refresh }) {
-    sessionStorage.setItem(ACCESS_KEY, access);
-    if (refresh) sessionStorage.setItem(REFRESH_KEY, refresh);
+  save({ access_token: access }) {
+    accessToken = access;
   },
   clear() {
-    sessionStorage.removeItem(ACCESS_KEY);
-    sessionStorage.removeItem(REFRESH_KEY);
+    accessToken = null;
   },
 };
-
-export const STORAGE_KEYS = { access: ACCESS_KEY, refresh: REFRESH_KEY };
 
 const FALLBACK_MESSAGES = {
   400: 'The request was not valid.',
@@ -116,6 +124,18 @@ function buildQuery(query) {
   return text ? `?${text}` : '';
 }
 
+/** One page of a list endpoint: its items under `key`, plus the paging facts from X-Total-Count and Link. */
+function pageOf(key, { data, headers }) {
+  const total = headers.get('X-Total-Count');
+  const links = parseLinkHeader(headers.get('Link'));
+  return {
+    [key]: data || [],
+    total: total === null ? null : Number(total),
+    links,
+    lastPage: pageFromUrl(links.last),
+  };
+}
+
 async function readBody(response) {
   if (response.status === 204) return null;
   const text = await response.text();
@@ -146,14 +166,20 @@ export class ApiClient {
   async send(method, path, { query, body, headers = {}, token } = {}) {
     const fetchImpl = this.fetchImpl || globalThis.fetch;
     const finalHeaders = { Accept: 'application/json', ...headers };
-    if (body !== undefined) finalHeaders['Content-Type'] = 'application/json';
+    // A file (a poster) goes out as it is, under its own media type; anything else as JSON.
+    const upload = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) {
+      finalHeaders['Content-Type'] = upload ? body.type || 'application/octet-stream' : 'application/json';
+    }
     if (token) finalHeaders.Authorization = `Bearer ${token}`;
     let response;
     try {
       response = await fetchImpl(`${this.baseUrl}${path}${buildQuery(query)}`, {
         method,
         headers: finalHeaders,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined || upload ? body : JSON.stringify(body),
+        // The browser session's cookies travel to this origin only.
+        credentials: 'same-origin',
       });
     } catch {
       throw new ApiError(UNREACHABLE_MESSAGE, { status: 0, unreachable: true });
@@ -166,17 +192,12 @@ export class ApiClient {
    * one retry. Resolves to {data, headers, status}, rejects with ApiError.
    */
   async request(method, path, { query, body, headers, auth = true } = {}) {
-    const token = auth ? session.accessToken : null;
+    const token = auth ? accessToken : null;
     let { response, data } = await this.send(method, path, { query, body, headers, token });
 
-    if (response.status === 401 && token && session.refreshToken) {
+    if (response.status === 401 && token) {
       await this.refreshSession();
-      ({ response, data } = await this.send(method, path, {
-        query,
-        body,
-        headers,
-        token: session.accessToken,
-      }));
+      ({ response, data } = await this.send(method, path, { query, body, headers, token: accessToken }));
     }
 
     if (!response.ok) throw this.toError(response, data);
@@ -205,9 +226,9 @@ export class ApiClient {
   }
 
   /**
-   * Trades the refresh token for a new pair. Concurrent 401s share one call:
-   * refresh tokens rotate, so a second parallel refresh would present a token
-   * the server already retired and could be taken for token theft.
+   * Trades the session's refresh cookie for a new access token. Concurrent 401s
+   * share one call: the cookie rotates, so a second parallel refresh would present
+   * a token the server already retired and could be taken for token theft.
    */
   refreshSession() {
     if (!this.refreshing) {
@@ -219,16 +240,27 @@ export class ApiClient {
   }
 
   async doRefresh() {
-    const { response, data } = await this.send('POST', '/auth/refresh', {
-      token: session.refreshToken,
-    });
-    // Rate limited: the refresh token is still good, so keep the session for a later try.
-    if (response.status === 429) throw this.toError(response, data);
-    if (!response.ok || !data || !data.access_token) {
-      this.expireSession();
-      throw new ApiError('Your session has expired. Please log in again.', { status: 401 });
+    const csrf = csrfToken();
+    if (csrf) {
+      const { response, data } = await this.send('POST', '/auth/session/refresh', {
+        headers: { 'X-CSRF-Token': csrf },
+      });
+      // Rate limited: the refresh cookie is still good, so keep the session for a later try.
+      if (response.status === 429) throw this.toError(response, data);
+      if (response.ok && data && data.access_token) {
+        session.save(data);
+        return;
+      }
     }
-    session.save(data);
+    this.expireSession();
+    throw new ApiError('Your session has expired. Please log in again.', { status: 401 });
+  }
+
+  /** After a page load, gets an access token from the session cookie; false when there is no session. */
+  async resumeSession() {
+    if (!session.present) return false;
+    if (!accessToken) await this.refreshSession();
+    return true;
   }
 
   expireSession() {
@@ -262,14 +294,21 @@ export class ApiClient {
     return this.post('/auth/signup', { email, password }, { auth: false });
   }
 
+  /** Opens a browser session: the access token stays here, the refresh token in its HttpOnly cookie. */
   async login(email, password) {
-    const { data } = await this.post('/auth/login', { email, password }, { auth: false });
+    const { data } = await this.post('/auth/session', { email, password }, { auth: false });
     session.save(data);
     return data;
   }
 
   async me() {
     const { data } = await this.get('/auth/me');
+    return data;
+  }
+
+  /** Changes the logged-in person's own account (`{display_name}`; null restores the default); resolves to it. */
+  async updateMe(fields) {
+    const { data } = await this.patch('/auth/me', fields);
     return data;
   }
 
@@ -289,12 +328,13 @@ export class ApiClient {
     await this.put('/auth/password', { current_password: currentPassword, new_password: newPassword });
   }
 
-  /** Revokes the login on the server, then forgets it here even if that failed. */
+  /** Ends the browser session on the server (which clears its cookies), then here even if that failed. */
   async logout() {
+    const csrf = csrfToken();
     try {
-      if (session.hasTokens) await this.post('/auth/logout');
+      if (csrf) await this.delete('/auth/session', { auth: false, headers: { 'X-CSRF-Token': csrf } });
     } catch {
-      // Nothing to do: the tokens are dropped below either way.
+      // Nothing to do: the access token is dropped below either way.
     } finally {
       session.clear();
     }
@@ -304,15 +344,7 @@ export class ApiClient {
 
   /** One page of movies plus the paging facts from X-Total-Count and Link. */
   async listMovies(query) {
-    const { data, headers } = await this.get('/movies', query, { auth: false });
-    const total = headers.get('X-Total-Count');
-    const links = parseLinkHeader(headers.get('Link'));
-    return {
-      movies: data || [],
-      total: total === null ? null : Number(total),
-      links,
-      lastPage: pageFromUrl(links.last),
-    };
+    return pageOf('movies', await this.get('/movies', query, { auth: false }));
   }
 
   /** A movie and the ETag to send back as If-Match when it is edited. */
@@ -342,19 +374,117 @@ export class ApiClient {
     await this.delete(`/movies/${encodeURIComponent(movieId)}`);
   }
 
+  /** Replaces a movie's poster with `file` (a JPEG, PNG or WebP Blob); resolves to {movie, etag}. */
+  async uploadPoster(movieId, file) {
+    const { data, headers } = await this.put(`/movies/${encodeURIComponent(movieId)}/poster`, file);
+    return { movie: data, etag: headers.get('ETag') };
+  }
+
+  /** Removes a movie's poster (the movie's ETag changes: read it again before editing). */
+  async deletePoster(movieId) {
+    await this.delete(`/movies/${encodeURIComponent(movieId)}/poster`);
+  }
+
+  // --- ratings --------------------------------------------------------------
+
+  /** The logged-in person's score (1 to 10) of a movie, or null when they have not rated it. */
+  async getMyRating(movieId) {
+    try {
+      const { data } = await this.get(`/movies/${encodeURIComponent(movieId)}/rating`);
+      return data.score;
+    } catch (error) {
+      if (error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Gives a movie `score` (1 to 10), replacing one's earlier score; resolves to the score kept. */
+  async rateMovie(movieId, score) {
+    const { data } = await this.put(`/movies/${encodeURIComponent(movieId)}/rating`, { score });
+    return data.score;
+  }
+
+  /** Takes back one's score of a movie. */
+  async clearRating(movieId) {
+    await this.delete(`/movies/${encodeURIComponent(movieId)}/rating`);
+  }
+
+  // --- reviews --------------------------------------------------------------
+
+  /** One page of a movie's reviews, newest first, with the same paging facts as movies. */
+  async listReviews(movieId, query) {
+    const path = `/movies/${encodeURIComponent(movieId)}/reviews`;
+    return pageOf('reviews', await this.get(path, query, { auth: false }));
+  }
+
+  /** `userId`'s review of a movie (`?author=` answers one at most), or null when there is none. */
+  async findReview(movieId, userId) {
+    // Without an author the query would list everyone's reviews, and the first is someone else's.
+    if (!userId) return null;
+    const { reviews } = await this.listReviews(movieId, { author: userId });
+    return reviews[0] || null;
+  }
+
+  /** A review and the ETag to send back as If-Match when it is changed or deleted. */
+  async getReview(reviewId) {
+    const { data, headers } = await this.get(`/reviews/${encodeURIComponent(reviewId)}`, undefined, { auth: false });
+    return { review: data, etag: headers.get('ETag') };
+  }
+
+  /** Writes the logged-in person's review of a movie (a second one is a 409); resolves to {review, etag}. */
+  async createReview(movieId, body) {
+    const { data, headers } = await this.post(`/movies/${encodeURIComponent(movieId)}/reviews`, { body });
+    return { review: data, etag: headers.get('ETag') };
+  }
+
+  /** Rewrites a review if it is still at `etag` (else 412); resolves to {review, etag}. */
+  async updateReview(reviewId, body, etag) {
+    const { data, headers } = await this.patch(
+      `/reviews/${encodeURIComponent(reviewId)}`,
+      { body },
+      { headers: { 'If-Match': etag } },
+    );
+    return { review: data, etag: headers.get('ETag') };
+  }
+
+  /** Deletes a review if it is still at `etag` (else 412). */
+  async deleteReview(reviewId, etag) {
+    await this.delete(`/reviews/${encodeURIComponent(reviewId)}`, { headers: { 'If-Match': etag } });
+  }
+
+  // --- watchlist ------------------------------------------------------------
+
+  /** One page of the logged-in person's watchlist, most recently added first. */
+  async listWatchlist(query) {
+    return pageOf('movies', await this.get('/me/watchlist', query));
+  }
+
+  /** Whether a movie is on the logged-in person's watchlist: the API answers 204 when it is, 404 when not. */
+  async isOnWatchlist(movieId) {
+    try {
+      await this.get(`/me/watchlist/${encodeURIComponent(movieId)}`);
+      return true;
+    } catch (error) {
+      if (error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Puts a movie on the watchlist (again is no change). */
+  async addToWatchlist(movieId) {
+    await this.put(`/me/watchlist/${encodeURIComponent(movieId)}`);
+  }
+
+  /** Takes a movie off the watchlist. */
+  async removeFromWatchlist(movieId) {
+    await this.delete(`/me/watchlist/${encodeURIComponent(movieId)}`);
+  }
+
   // --- users (admins; anyone for their own account) -----------------------------
 
   /** One page of accounts (admins only), with the same paging facts as movies. */
   async listUsers(query) {
-    const { data, headers } = await this.get('/users', query);
-    const total = headers.get('X-Total-Count');
-    const links = parseLinkHeader(headers.get('Link'));
-    return {
-      users: data || [],
-      total: total === null ? null : Number(total),
-      links,
-      lastPage: pageFromUrl(links.last),
-    };
+    return pageOf('users', await this.get('/users', query));
   }
 
   async createUser({ email, password, is_admin: isAdmin = false }) {

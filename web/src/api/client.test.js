@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { json, mockFetch, storeTokens } from '../test/fetchMock.js';
+import { CSRF, json, mockFetch, issued, revoked, storeSession, watchlisted } from '../test/fetchMock.js';
 import {
   ApiClient,
   ApiError,
@@ -10,11 +10,17 @@ import {
   UNREACHABLE_MESSAGE,
 } from './client.js';
 
-const TOKENS = { access_token: 'access-2', refresh_token: 'refresh-2', token_type: 'Bearer', expires_in: 900 };
+const EXPIRED = () => json(401, { message: 'The token has expired.', status: 401 });
+
+/** A page that has logged in: the access token in memory, the session's CSRF cookie beside it. */
+function loggedIn(access = 'access-1') {
+  storeSession();
+  session.save({ access_token: access });
+}
 
 describe('ApiClient', () => {
   it('sends the access token as a Bearer header under the /api base URL', async () => {
-    storeTokens('access-1');
+    loggedIn('access-1');
     const mock = mockFetch({ 'GET /api/auth/me': () => json(200, { id: '1' }) });
 
     await new ApiClient().me();
@@ -71,10 +77,10 @@ describe('ApiClient', () => {
   });
 
   it('refreshes exactly once on a 401 and retries with the new access token', async () => {
-    storeTokens('access-1', 'refresh-1');
+    loggedIn('access-1');
     const mock = mockFetch({
-      'GET /api/auth/me': [() => json(401, { message: 'The token has expired.', status: 401 }), () => json(200, { id: '1' })],
-      'POST /api/auth/refresh': () => json(200, TOKENS),
+      'GET /api/auth/me': [EXPIRED, () => json(200, { id: '1' })],
+      'POST /api/auth/session/refresh': issued('access-2'),
     });
 
     const me = await new ApiClient().me();
@@ -82,34 +88,37 @@ describe('ApiClient', () => {
     expect(me).toEqual({ id: '1' });
     expect(mock.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       'GET /api/auth/me',
-      'POST /api/auth/refresh',
+      'POST /api/auth/session/refresh',
       'GET /api/auth/me',
     ]);
-    expect(mock.calls[1].headers.Authorization).toBe('Bearer refresh-1');
+    // The refresh token is the HttpOnly cookie: the request carries the CSRF cookie's value, no Bearer.
+    expect(mock.calls[1].headers['X-CSRF-Token']).toBe(CSRF);
+    expect(mock.calls[1].headers.Authorization).toBeUndefined();
+    expect(mock.calls[1].body).toBeUndefined();
+    expect(mock.fetch.mock.calls[1][1].credentials).toBe('same-origin');
     expect(mock.calls[2].headers.Authorization).toBe('Bearer access-2');
     expect(session.accessToken).toBe('access-2');
-    expect(session.refreshToken).toBe('refresh-2');
   });
 
   it('does not refresh a second time when the retry is also refused', async () => {
-    storeTokens('access-1', 'refresh-1');
+    loggedIn();
     const mock = mockFetch({
       'GET /api/auth/me': () => json(401, { message: 'The token is invalid.', status: 401 }),
-      'POST /api/auth/refresh': () => json(200, TOKENS),
+      'POST /api/auth/session/refresh': issued('access-2'),
     });
 
     const error = await new ApiClient().me().catch((e) => e);
 
     expect(error.status).toBe(401);
-    expect(mock.callsTo('POST /api/auth/refresh')).toHaveLength(1);
+    expect(mock.callsTo('POST /api/auth/session/refresh')).toHaveLength(1);
     expect(mock.callsTo('GET /api/auth/me')).toHaveLength(2);
   });
 
   it('clears the session and tells listeners when the refresh is refused', async () => {
-    storeTokens('access-1', 'refresh-1');
+    loggedIn();
     const mock = mockFetch({
-      'GET /api/auth/me': () => json(401, { message: 'The token has expired.', status: 401 }),
-      'POST /api/auth/refresh': () => json(401, { message: 'The token has been revoked.', status: 401 }),
+      'GET /api/auth/me': EXPIRED,
+      'POST /api/auth/session/refresh': revoked(),
     });
     const client = new ApiClient();
     const expired = vi.fn();
@@ -120,55 +129,92 @@ describe('ApiClient', () => {
     expect(error.status).toBe(401);
     expect(mock.calls).toHaveLength(2);
     expect(session.accessToken).toBeNull();
-    expect(session.refreshToken).toBeNull();
     expect(expired).toHaveBeenCalledTimes(1);
   });
 
-  it('shares one refresh between concurrent 401s, because refresh tokens rotate', async () => {
-    storeTokens('access-1', 'refresh-1');
+  it('does not ask for a refresh without the CSRF cookie, which the API would refuse', async () => {
+    session.save({ access_token: 'access-1' });
+    const mock = mockFetch({ 'GET /api/auth/me': EXPIRED });
+
+    const error = await new ApiClient().me().catch((e) => e);
+
+    expect(error.status).toBe(401);
+    expect(mock.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/auth/me']);
+    expect(session.accessToken).toBeNull();
+  });
+
+  it('shares one refresh between concurrent 401s, because the refresh cookie rotates', async () => {
+    loggedIn();
     const mock = mockFetch({
       'GET /api/auth/me': (call) =>
-        call.headers.Authorization === 'Bearer access-2'
-          ? json(200, { id: '1' })
-          : json(401, { message: 'The token has expired.', status: 401 }),
-      'POST /api/auth/refresh': () => json(200, TOKENS),
+        call.headers.Authorization === 'Bearer access-2' ? json(200, { id: '1' }) : EXPIRED(),
+      'POST /api/auth/session/refresh': issued('access-2'),
     });
     const client = new ApiClient();
 
     await Promise.all([client.me(), client.me()]);
 
-    expect(mock.callsTo('POST /api/auth/refresh')).toHaveLength(1);
+    expect(mock.callsTo('POST /api/auth/session/refresh')).toHaveLength(1);
+  });
+
+  it('logs in with POST /api/auth/session and keeps the access token in memory, never in web storage', async () => {
+    const mock = mockFetch({ 'POST /api/auth/session': issued('access-1') });
+
+    await new ApiClient().login('a@example.com', 'password1');
+
+    expect(mock.calls[0].body).toEqual({ email: 'a@example.com', password: 'password1' });
+    expect(mock.calls[0].headers.Authorization).toBeUndefined();
+    expect(session.accessToken).toBe('access-1');
+    expect(sessionStorage.length).toBe(0);
+    expect(localStorage.length).toBe(0);
   });
 
   it('does not try to refresh a failed login', async () => {
     const mock = mockFetch({
-      'POST /api/auth/login': () => json(401, { message: 'Invalid email or password.', status: 401 }),
+      'POST /api/auth/session': () => json(401, { message: 'Invalid email or password.', status: 401 }),
     });
 
     const error = await new ApiClient().login('a@example.com', 'wrong-password').catch((e) => e);
 
     expect(error.message).toBe('Invalid email or password.');
     expect(mock.calls).toHaveLength(1);
+    expect(session.accessToken).toBeNull();
   });
 
   it('keeps the session when the refresh fails only because the network did', async () => {
-    storeTokens('access-1', 'refresh-1');
+    loggedIn();
     vi.stubGlobal(
       'fetch',
-      vi
-        .fn()
-        .mockResolvedValueOnce(json(401, { message: 'The token has expired.', status: 401 }))
-        .mockRejectedValueOnce(new TypeError('Failed to fetch')),
+      vi.fn().mockResolvedValueOnce(EXPIRED()).mockRejectedValueOnce(new TypeError('Failed to fetch')),
     );
 
     const error = await new ApiClient().me().catch((e) => e);
 
     expect(error.isNetworkError).toBe(true);
-    expect(session.refreshToken).toBe('refresh-1');
+    expect(session.accessToken).toBe('access-1');
+  });
+
+  it('resumes a browser session after a page load: the cookie buys the access token', async () => {
+    storeSession();
+    const mock = mockFetch({ 'POST /api/auth/session/refresh': issued('access-1') });
+
+    expect(session.accessToken).toBeNull();
+    expect(await new ApiClient().resumeSession()).toBe(true);
+
+    expect(mock.calls[0].headers['X-CSRF-Token']).toBe(CSRF);
+    expect(session.accessToken).toBe('access-1');
+  });
+
+  it('has no session to resume without the CSRF cookie, and asks nothing', async () => {
+    const mock = mockFetch({});
+
+    expect(await new ApiClient().resumeSession()).toBe(false);
+
+    expect(mock.calls).toHaveLength(0);
   });
 
   it('sends If-Match with the ETag when updating a movie', async () => {
-    storeTokens();
+    loggedIn();
     const mock = mockFetch({ 'PUT /api/movies/m1': () => json(200, { id: 'm1' }, { ETag: '"v2"' }) });
 
     const result = await new ApiClient().updateMovie('m1', { name: 'X', casts: ['a'], genres: ['b'] }, '"v1"');
@@ -178,14 +224,15 @@ describe('ApiClient', () => {
     expect(result.etag).toBe('"v2"');
   });
 
-  it('logs out on the server and forgets the tokens even if the server fails', async () => {
-    storeTokens();
-    const mock = mockFetch({ 'POST /api/auth/logout': () => json(500, { message: 'Boom.', status: 500 }) });
+  it('ends the browser session on the server and forgets the token even if the server fails', async () => {
+    loggedIn();
+    const mock = mockFetch({ 'DELETE /api/auth/session': () => json(500, { message: 'Boom.', status: 500 }) });
 
     await new ApiClient().logout();
 
-    expect(mock.calls[0].headers.Authorization).toBe('Bearer access-1');
-    expect(session.hasTokens).toBe(false);
+    expect(mock.calls[0].headers['X-CSRF-Token']).toBe(CSRF);
+    expect(mock.fetch.mock.calls[0][1].credentials).toBe('same-origin');
+    expect(session.accessToken).toBeNull();
   });
 
   it('reads paging facts from X-Total-Count and Link', async () => {
@@ -209,7 +256,7 @@ describe('429 Too Many Requests', () => {
   const limited = (headers) => () => json(429, { message: '10 per 1 minute', status: 429 }, headers);
 
   it('says how long to wait, from the Retry-After header', async () => {
-    mockFetch({ 'POST /api/auth/login': limited({ 'Retry-After': '42' }) });
+    mockFetch({ 'POST /api/auth/session': limited({ 'Retry-After': '42' }) });
 
     const error = await new ApiClient().login('a@example.com', 'password123').catch((e) => e);
 
@@ -231,7 +278,7 @@ describe('429 Too Many Requests', () => {
   });
 
   it('falls back to a plain sentence when Retry-After is missing', async () => {
-    mockFetch({ 'POST /api/auth/login': limited({}) });
+    mockFetch({ 'POST /api/auth/session': limited({}) });
 
     const error = await new ApiClient().login('a@example.com', 'password123').catch((e) => e);
 
@@ -240,10 +287,10 @@ describe('429 Too Many Requests', () => {
   });
 
   it('keeps the session when the refresh itself is rate limited', async () => {
-    storeTokens('access-1', 'refresh-1');
+    loggedIn();
     mockFetch({
-      'GET /api/auth/me': () => json(401, { message: 'The token has expired.', status: 401 }),
-      'POST /api/auth/refresh': limited({ 'Retry-After': '30' }),
+      'GET /api/auth/me': EXPIRED,
+      'POST /api/auth/session/refresh': limited({ 'Retry-After': '30' }),
     });
     const client = new ApiClient();
     const expired = vi.fn();
@@ -253,7 +300,7 @@ describe('429 Too Many Requests', () => {
 
     expect(error.status).toBe(429);
     expect(error.message).toBe('Too many attempts; try again in 30 seconds.');
-    expect(session.refreshToken).toBe('refresh-1');
+    expect(session.accessToken).toBe('access-1');
     expect(expired).not.toHaveBeenCalled();
   });
 
@@ -278,7 +325,7 @@ describe('429 Too Many Requests', () => {
 
 describe('account endpoints', () => {
   it('sends forgot and reset without a Bearer header', async () => {
-    storeTokens();
+    loggedIn();
     const mock = mockFetch({
       'POST /api/auth/forgot': () => json(202, { message: 'If that email has an account, a reset link is on its way.', status: 202 }),
       'POST /api/auth/reset': () => json(204),
@@ -294,7 +341,7 @@ describe('account endpoints', () => {
   });
 
   it('changes the password with PUT /api/auth/password', async () => {
-    storeTokens();
+    loggedIn();
     const mock = mockFetch({ 'PUT /api/auth/password': () => json(204) });
 
     await new ApiClient().changePassword('old password', 'new password 1');
@@ -304,7 +351,7 @@ describe('account endpoints', () => {
   });
 
   it('pages through users with the paging headers', async () => {
-    storeTokens();
+    loggedIn();
     const mock = mockFetch({
       'GET /api/users': () =>
         json(200, [{ id: 'u1' }], { 'X-Total-Count': '41', Link: '</api/users?page=3&per_page=20>; rel="last"' }),
@@ -314,6 +361,181 @@ describe('account endpoints', () => {
 
     expect(mock.calls[0].query).toEqual({ page: '1', per_page: '20' });
     expect(page).toMatchObject({ users: [{ id: 'u1' }], total: 41, lastPage: 3 });
+  });
+});
+
+describe('posters, ratings, reviews and the watchlist', () => {
+  it('uploads a poster as the raw file under its own Content-Type, with the Bearer header', async () => {
+    loggedIn();
+    const mock = mockFetch({ 'PUT /api/movies/m1/poster': () => json(200, { id: 'm1' }, { ETag: '"v2"' }) });
+    const file = new File([new Uint8Array([1, 2, 3])], 'p.webp', { type: 'image/webp' });
+
+    const result = await new ApiClient().uploadPoster('m1', file);
+
+    expect(mock.calls[0].headers['Content-Type']).toBe('image/webp');
+    expect(mock.calls[0].headers.Authorization).toBe('Bearer access-1');
+    expect(mock.calls[0].body).toBe(file);
+    expect(result).toEqual({ movie: { id: 'm1' }, etag: '"v2"' });
+  });
+
+  it("reads one's rating, and null when the API answers 404 (not rated)", async () => {
+    loggedIn();
+    mockFetch({
+      'GET /api/movies/m1/rating': () => json(200, { score: 6 }),
+      'GET /api/movies/m2/rating': () => json(404, { message: 'Not rated.', status: 404 }),
+      'GET /api/movies/m3/rating': () => json(500, { message: 'Boom.', status: 500 }),
+    });
+    const client = new ApiClient();
+
+    expect(await client.getMyRating('m1')).toBe(6);
+    expect(await client.getMyRating('m2')).toBeNull();
+    expect((await client.getMyRating('m3').catch((e) => e)).status).toBe(500);
+  });
+
+  it('rates with PUT {score} and clears with DELETE', async () => {
+    loggedIn();
+    const mock = mockFetch({
+      'PUT /api/movies/m1/rating': (call) => json(200, call.body),
+      'DELETE /api/movies/m1/rating': () => json(204),
+    });
+    const client = new ApiClient();
+
+    expect(await client.rateMovie('m1', 8)).toBe(8);
+    await client.clearRating('m1');
+
+    expect(mock.calls[0].body).toEqual({ score: 8 });
+    expect(mock.calls[1].method).toBe('DELETE');
+  });
+
+  it('sends If-Match with the review ETag on PATCH and DELETE', async () => {
+    loggedIn();
+    const mock = mockFetch({
+      'PATCH /api/reviews/r1': () => json(200, { id: 'r1', body: 'New' }, { ETag: '"r1-2"' }),
+      'DELETE /api/reviews/r1': () => json(204),
+    });
+    const client = new ApiClient();
+
+    const saved = await client.updateReview('r1', 'New', '"r1-1"');
+    await client.deleteReview('r1', '"r1-2"');
+
+    expect(saved.etag).toBe('"r1-2"');
+    expect(mock.calls[0].body).toEqual({ body: 'New' });
+    expect(mock.calls.map((call) => call.headers['If-Match'])).toEqual(['"r1-1"', '"r1-2"']);
+  });
+
+  it("finds one's review with a single GET ?author=<user id>, and null when there is none", async () => {
+    loggedIn();
+    const mine = { id: 'b', author: { id: 'u2', display_name: 'Bo' }, body: 'Yes.' };
+    const mock = mockFetch({
+      'GET /api/movies/m1/reviews': (call) =>
+        call.query.author === 'u2'
+          ? json(200, [mine], { 'X-Total-Count': '1' })
+          : json(200, [], { 'X-Total-Count': '0' }),
+    });
+    const client = new ApiClient();
+
+    expect(await client.findReview('m1', 'u2')).toEqual(mine);
+    expect(await client.findReview('m1', 'u3')).toBeNull();
+    expect(mock.calls.map((call) => call.query)).toEqual([{ author: 'u2' }, { author: 'u3' }]);
+    // Reviews are public: no Bearer header goes with them.
+    expect(mock.calls.every((call) => call.headers.Authorization === undefined)).toBe(true);
+  });
+
+  it('finds no review for nobody, without asking the API (no author would list everyone\'s)', async () => {
+    const mock = mockFetch({});
+
+    expect(await new ApiClient().findReview('m1', null)).toBeNull();
+    expect(await new ApiClient().findReview('m1', undefined)).toBeNull();
+    expect(mock.calls).toEqual([]);
+  });
+
+  it("passes on the API's refusal when looking for one's review", async () => {
+    mockFetch({ 'GET /api/movies/m9/reviews': () => json(404, { message: 'No movie has this id.', status: 404 }) });
+
+    const error = await new ApiClient().findReview('m9', 'u2').catch((e) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(404);
+    expect(error.message).toBe('No movie has this id.');
+  });
+
+  it('asks GET /api/me/watchlist/{id} whether a movie is on the watchlist: 204 true, 404 false', async () => {
+    loggedIn();
+    const mock = mockFetch({
+      'GET /api/me/watchlist/m1': watchlisted(true),
+      'GET /api/me/watchlist/m2': watchlisted(false),
+      'GET /api/me/watchlist/a%2Fb': watchlisted(true),
+    });
+    const client = new ApiClient();
+
+    expect(await client.isOnWatchlist('m1')).toBe(true);
+    expect(await client.isOnWatchlist('m2')).toBe(false);
+    expect(await client.isOnWatchlist('a/b')).toBe(true);
+    expect(mock.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'GET /api/me/watchlist/m1',
+      'GET /api/me/watchlist/m2',
+      'GET /api/me/watchlist/a%2Fb',
+    ]);
+    expect(mock.calls.every((call) => call.headers.Authorization === 'Bearer access-1')).toBe(true);
+    expect(mock.calls.every((call) => Object.keys(call.query).length === 0)).toBe(true);
+  });
+
+  it.each([
+    [401, 'Your session has expired. Please log in again.'],
+    [403, "You don't have permission to do that."],
+    [500, 'Something broke.'],
+    [503, 'The database is not answering.'],
+  ])('throws on any other answer to the watchlist question (%i)', async (status, message) => {
+    loggedIn();
+    const answer = status === 401 ? revoked() : () => json(status, { message, status });
+    mockFetch({
+      'GET /api/me/watchlist/m1': answer,
+      // A 401 tries one refresh first; this one is refused too.
+      'POST /api/auth/session/refresh': revoked(),
+    });
+
+    const error = await new ApiClient().isOnWatchlist('m1').catch((e) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(status);
+    expect(error.message).toBe(message);
+  });
+
+  it('throws when the watchlist question gets no answer at all', async () => {
+    loggedIn();
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+
+    const error = await new ApiClient().isOnWatchlist('m1').catch((e) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.isNetworkError).toBe(true);
+  });
+
+  it('puts a movie on the watchlist and takes it off, with no body', async () => {
+    loggedIn();
+    const mock = mockFetch({
+      'PUT /api/me/watchlist/m1': () => json(204),
+      'DELETE /api/me/watchlist/m1': () => json(204),
+      'GET /api/me/watchlist/m1': watchlisted(false),
+    });
+    const client = new ApiClient();
+
+    await client.addToWatchlist('m1');
+    await client.removeFromWatchlist('m1');
+    expect(await client.isOnWatchlist('m1')).toBe(false);
+
+    expect(mock.calls.map((call) => call.method)).toEqual(['PUT', 'DELETE', 'GET']);
+    expect(mock.calls[0].body).toBeUndefined();
+    expect(mock.calls[0].headers['Content-Type']).toBeUndefined();
+    expect(mock.calls.every((call) => call.headers.Authorization === 'Bearer access-1')).toBe(true);
+  });
+
+  it('changes the display name with PATCH /api/auth/me', async () => {
+    loggedIn();
+    const mock = mockFetch({ 'PATCH /api/auth/me': (call) => json(200, { id: '1', ...call.body }) });
+
+    expect(await new ApiClient().updateMe({ display_name: 'Ann' })).toEqual({ id: '1', display_name: 'Ann' });
+    expect(mock.calls[0].body).toEqual({ display_name: 'Ann' });
   });
 });
 

@@ -4,13 +4,14 @@ import api, { session } from '../api/client.js';
 const AuthContext = createContext(null);
 
 /**
- * Holds who is logged in. The tokens themselves stay in sessionStorage (owned
- * by the API client); this only keeps the /api/auth/me answer for the UI.
+ * Holds who is logged in. The access token itself stays in the API client's
+ * memory; this only keeps the /api/auth/me answer for the UI. A page load
+ * resumes the browser session from its cookie, so a reload stays logged in.
  */
 export function AuthProvider({ children }) {
   const [user, setUser] = useState(null);
-  // "checking" until /me answers, so the navbar doesn't flash Login for a valid session.
-  const [status, setStatus] = useState(() => (session.hasTokens ? 'checking' : 'anonymous'));
+  // "checking" until the API answers, so the navbar doesn't flash Login for a live session.
+  const [status, setStatus] = useState(() => (session.present ? 'checking' : 'anonymous'));
   const pending = useRef(null);
 
   const forget = useCallback(() => {
@@ -18,24 +19,25 @@ export function AuthProvider({ children }) {
     setStatus('anonymous');
   }, []);
 
-  /** Asks the API who the stored token belongs to; resolves to the user or null. */
+  /** Asks the API who is logged in (resuming the session after a page load); resolves to the user or null. */
   const verify = useCallback(() => {
-    if (!session.hasTokens) {
-      forget();
-      return Promise.resolve(null);
-    }
     if (!pending.current) {
       pending.current = api
-        .me()
+        .resumeSession()
+        .then((resumed) => (resumed ? api.me() : null))
         .then(
           (me) => {
+            if (!me) {
+              forget();
+              return null;
+            }
             setUser(me);
             setStatus('authenticated');
             return me;
           },
           (error) => {
-            // Any 4xx means the API refused this token; only network or server
-            // trouble, or a rate limit, leaves the session in place to be tried again.
+            // Any 4xx means the API refused this session; only network or server
+            // trouble, or a rate limit, leaves it in place to be tried again.
             if (error.status >= 400 && error.status < 500 && error.status !== 429) {
               session.clear();
               forget();
@@ -65,7 +67,14 @@ export function AuthProvider({ children }) {
     forget();
   }, [forget]);
 
-  /** Drops the stored tokens without asking the API: for sessions it has already ended. */
+  /** Changes the logged-in person's own account (`{display_name}`) and shows the API's answer everywhere. */
+  const updateMe = useCallback(async (fields) => {
+    const me = await api.updateMe(fields);
+    setUser(me);
+    return me;
+  }, []);
+
+  /** Drops the access token without asking the API: for sessions it has already ended. */
   const forgetSession = useCallback(() => {
     session.clear();
     forget();
@@ -78,8 +87,8 @@ export function AuthProvider({ children }) {
   }, [verify]);
 
   const value = useMemo(
-    () => ({ user, status, verify, signin, signout, forgetSession }),
-    [user, status, verify, signin, signout, forgetSession],
+    () => ({ user, status, verify, signin, signout, forgetSession, updateMe }),
+    [user, status, verify, signin, signout, forgetSession, updateMe],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,27 +1,22 @@
 import { useEffect, useState } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
-import { session } from '../api/client.js';
 import { useAuth } from './AuthProvider.jsx';
 import Loading from '../components/Loading.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
 
 /**
- * Guards a private route: the stored token is checked against /api/auth/me
+ * Guards a private route: the session is checked against /api/auth/me
  * before anything private renders, and people without a valid session are
  * sent to /login with a note of where they were going.
  */
 export default function RequireAuth({ children }) {
-  const { user, verify } = useAuth();
+  const { user, status, verify } = useAuth();
   const location = useLocation();
-  const [state, setState] = useState(() => (session.hasTokens ? 'checking' : 'denied'));
+  const [state, setState] = useState(() => (status === 'anonymous' ? 'denied' : 'checking'));
   const [error, setError] = useState(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    if (!session.hasTokens) {
-      setState('denied');
-      return undefined;
-    }
     let live = true;
     setState('checking');
     verify().then(

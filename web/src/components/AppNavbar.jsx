@@ -34,6 +34,11 @@ export default function AppNavbar() {
                 My movies
               </Nav.Link>
             )}
+            {user && (
+              <Nav.Link as={NavLink} to="/watchlist">
+                My watchlist
+              </Nav.Link>
+            )}
             {user && user.is_admin && (
               <Nav.Link as={NavLink} to="/admin/users">
                 Users

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, json, mockFetch, storeTokens } from '../test/fetchMock.js';
+import { session } from '../api/client.js';
+import { ALICE, CSRF, issued, json, mockFetch, storeSession } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 const NO_MOVIES = () => json(200, [], { 'X-Total-Count': '0' });
@@ -14,15 +15,17 @@ describe('<AppNavbar>', () => {
     const nav = screen.getByRole('navigation');
     expect(within(nav).getByRole('link', { name: 'Login' })).toHaveAttribute('href', '/login');
     expect(within(nav).getByRole('link', { name: 'Signup' })).toHaveAttribute('href', '/signup');
+    expect(within(nav).queryByRole('link', { name: 'My watchlist' })).not.toBeInTheDocument();
     await screen.findByText(/The catalogue is empty/);
   });
 
-  it("shows the person's email and a Logout that revokes, clears and goes to /login", async () => {
-    storeTokens();
+  it("shows the person's email and a Logout that ends the session, forgets it and goes to /login", async () => {
+    storeSession();
     const mock = mockFetch({
+      'POST /api/auth/session/refresh': issued(),
       'GET /api/auth/me': () => json(200, ALICE),
       'GET /api/movies': NO_MOVIES,
-      'POST /api/auth/logout': () => json(204),
+      'DELETE /api/auth/session': () => json(204),
     });
     const { user } = renderApp('/private');
 
@@ -33,25 +36,34 @@ describe('<AppNavbar>', () => {
 
     expect(await screen.findByRole('heading', { name: 'Log in' })).toBeVisible();
     expect(screen.getByTestId('location')).toHaveTextContent('/login');
-    expect(mock.callsTo('POST /api/auth/logout')[0].headers.Authorization).toBe('Bearer access-1');
-    expect(sessionStorage.length).toBe(0);
+    expect(mock.callsTo('DELETE /api/auth/session')[0].headers['X-CSRF-Token']).toBe(CSRF);
+    expect(session.accessToken).toBeNull();
     expect(screen.getByRole('link', { name: 'Login' })).toBeVisible();
   });
 
   it("links the person's email to /account and shows Users to admins only", async () => {
-    storeTokens();
-    mockFetch({ 'GET /api/auth/me': () => json(200, ALICE), 'GET /api/movies': NO_MOVIES });
+    storeSession();
+    mockFetch({
+      'POST /api/auth/session/refresh': issued(),
+      'GET /api/auth/me': () => json(200, ALICE),
+      'GET /api/movies': NO_MOVIES,
+    });
 
     renderApp('/');
 
     expect(await screen.findByTestId('current-user')).toHaveAttribute('href', '/account');
     expect(screen.getByRole('link', { name: ALICE.email })).toBeVisible();
+    expect(screen.getByRole('link', { name: 'My watchlist' })).toHaveAttribute('href', '/watchlist');
     expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
   });
 
   it('shows admins a Users link to /admin/users', async () => {
-    storeTokens();
-    mockFetch({ 'GET /api/auth/me': () => json(200, { ...ALICE, is_admin: true }), 'GET /api/movies': NO_MOVIES });
+    storeSession();
+    mockFetch({
+      'POST /api/auth/session/refresh': issued(),
+      'GET /api/auth/me': () => json(200, { ...ALICE, is_admin: true }),
+      'GET /api/movies': NO_MOVIES,
+    });
 
     renderApp('/');
 

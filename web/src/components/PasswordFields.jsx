@@ -1,7 +1,7 @@
 import Field from './Field.jsx';
-import { PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS } from '../validation.js';
+import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from '../validation.js';
 
-export const PASSWORD_HELP = `At least ${PASSWORD_MIN_CHARS} characters and at most ${PASSWORD_MAX_BYTES} bytes.`;
+export const PASSWORD_HELP = `At least ${PASSWORD_MIN_CHARS} characters and at most ${PASSWORD_MAX_CHARS}.`;
 
 /** A required password input; by default the person's current password. Other props go to <Field>. */
 export function PasswordField({ autoComplete = 'current-password', ...fieldProps }) {

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
 import Alert from 'react-bootstrap/Alert';
-import Button from 'react-bootstrap/Button';
 import Form from 'react-bootstrap/Form';
 import Modal from 'react-bootstrap/Modal';
 import EmailField from './EmailField.jsx';
 import PasswordFields, { PASSWORD_HELP } from './PasswordFields.jsx';
+import CancelButton from './CancelButton.jsx';
 import SubmitButton from './SubmitButton.jsx';
 import useApiForm, { anyMessage } from '../hooks/useApiForm.js';
 import { validateEmail, validatePassword } from '../validation.js';
@@ -60,9 +60,7 @@ export default function UserFormModal({ show, onSave, onHide }) {
           />
         </Modal.Body>
         <Modal.Footer>
-          <Button variant="outline-secondary" onClick={onHide} disabled={form.submitting}>
-            Cancel
-          </Button>
+          <CancelButton onClick={onHide} disabled={form.submitting} />
           <SubmitButton variant="primary" busy={form.submitting}>
             Create user
           </SubmitButton>

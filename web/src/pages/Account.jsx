@@ -7,12 +7,19 @@ import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import ConfirmModal from '../components/ConfirmModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
+import Field from '../components/Field.jsx';
 import Notice from '../components/Notice.jsx';
 import PasswordFields, { PasswordField } from '../components/PasswordFields.jsx';
 import SubmitButton from '../components/SubmitButton.jsx';
 import { formatDate } from '../format.js';
 import useApiForm from '../hooks/useApiForm.js';
-import { fieldError, validateConfirmation, validatePassword } from '../validation.js';
+import {
+  DISPLAY_NAME_MAX,
+  fieldError,
+  validateConfirmation,
+  validateDisplayName,
+  validatePassword,
+} from '../validation.js';
 
 export const PASSWORD_CHANGED_NOTICE = 'Password changed; your other sessions were logged out.';
 export const ACCOUNT_DELETED_NOTICE = 'Your account and all your movies were deleted.';
@@ -26,6 +33,73 @@ function passwordErrors(error) {
     current: error.status === 403 ? error.message : fieldError(error.errors, 'current_password'),
     next: fieldError(error.errors, 'new_password'),
   };
+}
+
+/** The name others see beside one's reviews (never the email): shown, changed, or back to the default. */
+function DisplayNameForm() {
+  const { user, updateMe } = useAuth();
+  const [notice, setNotice] = useState(null);
+  const form = useApiForm({
+    initial: { display_name: user.display_name },
+    validate: (values) => ({ display_name: validateDisplayName(values.display_name) }),
+    submit: async (values) => {
+      const me = await updateMe({ display_name: values.display_name.trim() });
+      form.reset({ display_name: me.display_name });
+      setNotice(`Others now see you as “${me.display_name}”.`);
+    },
+  });
+  const [restoring, setRestoring] = useState(false);
+  const [restoreError, setRestoreError] = useState(null);
+
+  async function restoreDefault() {
+    setNotice(null);
+    setRestoring(true);
+    setRestoreError(null);
+    try {
+      const me = await updateMe({ display_name: null });
+      form.reset({ display_name: me.display_name });
+      setNotice(`Back to the default name, “${me.display_name}”.`);
+    } catch (err) {
+      setRestoreError(err);
+    } finally {
+      setRestoring(false);
+    }
+  }
+
+  function handleSubmit(event) {
+    setNotice(null);
+    return form.handleSubmit(event);
+  }
+
+  return (
+    <Card className="shadow-sm mb-4">
+      <Card.Body className="p-4">
+        <h2 className="h5 mb-1">Display name</h2>
+        <p className="text-body-secondary">
+          Others see you as <strong data-testid="current-display-name">{user.display_name}</strong> beside your
+          reviews; your email is never shown to them.
+        </p>
+        <Notice notice={notice} onClose={() => setNotice(null)} testId="display-name-notice" />
+        <ErrorAlert error={form.generalError || restoreError} />
+        <Form noValidate onSubmit={handleSubmit} style={{ maxWidth: 420 }}>
+          <Field
+            id="account-display-name"
+            label="Display name"
+            autoComplete="nickname"
+            maxLength={DISPLAY_NAME_MAX}
+            help={`1 to ${DISPLAY_NAME_MAX} characters.`}
+            {...form.field('display_name')}
+          />
+          <div className="d-flex flex-wrap gap-2">
+            <SubmitButton busy={form.submitting}>Save name</SubmitButton>
+            <Button variant="outline-secondary" onClick={restoreDefault} disabled={restoring || form.submitting}>
+              Use the default name
+            </Button>
+          </div>
+        </Form>
+      </Card.Body>
+    </Card>
+  );
 }
 
 /** Change password: the current one as proof, the new one twice. */
@@ -73,7 +147,7 @@ function ChangePasswordForm() {
   );
 }
 
-/** /account: the logged-in person's own account: password change and account deletion. */
+/** /account: the logged-in person's own account: display name, password change and account deletion. */
 export default function Account() {
   const { user, forgetSession } = useAuth();
   const navigate = useNavigate();
@@ -107,6 +181,7 @@ export default function Account() {
         </p>
       </div>
 
+      <DisplayNameForm />
       <ChangePasswordForm />
 
       <Card border="danger" className="shadow-sm" as="section" aria-labelledby="danger-zone-title">

@@ -1,12 +1,18 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, json, mockFetch, storeTokens } from '../test/fetchMock.js';
+import { session } from '../api/client.js';
+import { ALICE, issued, json, mockFetch, storeSession } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 const NO_MOVIES = () => json(200, [], { 'X-Total-Count': '0' });
 
 function routes(extra = {}) {
-  return { 'GET /api/auth/me': () => json(200, ALICE), 'GET /api/movies': NO_MOVIES, ...extra };
+  return {
+    'POST /api/auth/session/refresh': issued(),
+    'GET /api/auth/me': () => json(200, ALICE),
+    'GET /api/movies': NO_MOVIES,
+    ...extra,
+  };
 }
 
 async function changePassword(user, current, next, confirmation = next) {
@@ -27,7 +33,7 @@ describe('<Account>', () => {
   });
 
   it('is reached from the email in the navbar', async () => {
-    storeTokens();
+    storeSession();
     mockFetch(routes());
     const { user } = renderApp('/private');
 
@@ -37,8 +43,67 @@ describe('<Account>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/account');
   });
 
+  it('shows the current display name and changes it, everywhere at once', async () => {
+    storeSession();
+    const mock = mockFetch(routes({ 'PATCH /api/auth/me': (call) => json(200, { ...ALICE, ...call.body }) }));
+    const { user } = renderApp('/account');
+    await screen.findByRole('heading', { name: 'Your account' });
+
+    expect(screen.getByTestId('current-display-name')).toHaveTextContent('Alice');
+    const field = screen.getByLabelText('Display name');
+    expect(field).toHaveValue('Alice');
+    await user.clear(field);
+    await user.type(field, '  Alice the Critic ');
+    await user.click(screen.getByRole('button', { name: 'Save name' }));
+
+    expect(await screen.findByTestId('display-name-notice')).toHaveTextContent('Others now see you as “Alice the Critic”.');
+    expect(mock.callsTo('PATCH /api/auth/me')[0].body).toEqual({ display_name: 'Alice the Critic' });
+    expect(screen.getByTestId('current-display-name')).toHaveTextContent('Alice the Critic');
+    expect(screen.getByLabelText('Display name')).toHaveValue('Alice the Critic');
+  });
+
+  it('checks the display name before sending it, and shows the API errors next to it', async () => {
+    storeSession();
+    const mock = mockFetch(
+      routes({
+        'PATCH /api/auth/me': () =>
+          json(400, {
+            message: 'The submitted data is not valid.',
+            status: 400,
+            errors: { display_name: ['Length must be between 1 and 50.'] },
+          }),
+      }),
+    );
+    const { user } = renderApp('/account');
+    await screen.findByRole('heading', { name: 'Your account' });
+
+    await user.clear(screen.getByLabelText('Display name'));
+    await user.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(screen.getByText('Enter the name others should see.')).toBeVisible();
+    expect(mock.callsTo('PATCH /api/auth/me')).toHaveLength(0);
+
+    await user.type(screen.getByLabelText('Display name'), 'x');
+    await user.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('Length must be between 1 and 50.')).toHaveClass('invalid-feedback');
+  });
+
+  it('goes back to the default display name with null', async () => {
+    storeSession();
+    const mock = mockFetch(
+      routes({ 'PATCH /api/auth/me': () => json(200, { ...ALICE, display_name: 'user-665f1c' }) }),
+    );
+    const { user } = renderApp('/account');
+    await screen.findByRole('heading', { name: 'Your account' });
+
+    await user.click(screen.getByRole('button', { name: 'Use the default name' }));
+
+    expect(await screen.findByTestId('display-name-notice')).toHaveTextContent('Back to the default name, “user-665f1c”.');
+    expect(mock.callsTo('PATCH /api/auth/me')[0].body).toEqual({ display_name: null });
+    expect(screen.getByLabelText('Display name')).toHaveValue('user-665f1c');
+  });
+
   it('changes the password and says the other sessions were logged out', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes({ 'PUT /api/auth/password': () => json(204) }));
     const { user } = renderApp('/account');
     await screen.findByRole('heading', { name: 'Your account' });
@@ -53,11 +118,11 @@ describe('<Account>', () => {
     expect(put.headers.Authorization).toBe('Bearer access-1');
     expect(screen.getByLabelText('Current password')).toHaveValue('');
     expect(screen.getByLabelText('New password')).toHaveValue('');
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBe('access-1');
+    expect(session.accessToken).toBe('access-1');
   });
 
   it('shows a wrong current password (403) next to that field', async () => {
-    storeTokens();
+    storeSession();
     mockFetch(
       routes({
         'PUT /api/auth/password': () => json(403, { message: 'The current password is not correct.', status: 403 }),
@@ -76,11 +141,11 @@ describe('<Account>', () => {
     );
     expect(screen.queryByTestId('password-notice')).not.toBeInTheDocument();
     // Still logged in: a 403 here is about the password, not the session.
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBe('access-1');
+    expect(session.accessToken).toBe('access-1');
   });
 
   it("shows the API's new_password errors next to the new password", async () => {
-    storeTokens();
+    storeSession();
     mockFetch(
       routes({
         'PUT /api/auth/password': () =>
@@ -101,7 +166,7 @@ describe('<Account>', () => {
   });
 
   it('checks the three fields before sending anything', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes());
     const { user } = renderApp('/account');
     await screen.findByRole('heading', { name: 'Your account' });
@@ -115,7 +180,7 @@ describe('<Account>', () => {
   });
 
   it('deletes the account after confirmation, ends the session and goes to / with a notice', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes({ [`DELETE /api/users/${ALICE.id}`]: () => json(204) }));
     const { user } = renderApp('/account');
     await screen.findByRole('heading', { name: 'Your account' });
@@ -129,12 +194,12 @@ describe('<Account>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/);
     expect(screen.getByRole('heading', { name: 'Movie catalogue' })).toBeVisible();
     await waitFor(() => expect(screen.getByRole('link', { name: 'Login' })).toBeVisible());
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBeNull();
+    expect(session.accessToken).toBeNull();
     expect(mock.callsTo(`DELETE /api/users/${ALICE.id}`)[0].headers.Authorization).toBe('Bearer access-1');
   });
 
   it('keeps the account and says why when the API refuses (last admin)', async () => {
-    storeTokens();
+    storeSession();
     const message = 'The last admin cannot be removed; make someone else an admin first.';
     mockFetch(
       routes({
@@ -151,11 +216,11 @@ describe('<Account>', () => {
 
     expect(await within(dialog).findByText(message)).toBeVisible();
     expect(screen.getByTestId('location')).toHaveTextContent('/account');
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBe('access-1');
+    expect(session.accessToken).toBe('access-1');
   });
 
   it('asks nothing of the API when the deletion is cancelled', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes());
     const { user } = renderApp('/account');
     await screen.findByRole('heading', { name: 'Your account' });

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, BOB, json, mockFetch, storeTokens } from '../test/fetchMock.js';
+import { ALICE, BOB, issued, json, mockFetch, storeSession } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 const ADMIN = { ...ALICE, is_admin: true };
@@ -12,6 +12,7 @@ function page(users, total = users.length, link) {
 
 function routes(extra = {}) {
   return {
+    'POST /api/auth/session/refresh': issued(),
     'GET /api/auth/me': () => json(200, ADMIN),
     'GET /api/users': page([BOB, ADMIN]),
     ...extra,
@@ -24,8 +25,8 @@ function row(email) {
 
 describe('<AdminUsers>', () => {
   it('tells non-admins the page is not for them and asks the API nothing', async () => {
-    storeTokens();
-    const mock = mockFetch({ 'GET /api/auth/me': () => json(200, ALICE) });
+    storeSession();
+    const mock = mockFetch({ 'POST /api/auth/session/refresh': issued(), 'GET /api/auth/me': () => json(200, ALICE) });
 
     renderApp('/admin/users');
 
@@ -35,7 +36,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('lists users with their admin rights, and the navbar links here', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes());
 
     renderApp('/admin/users');
@@ -52,7 +53,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('searches by email and pages with the Link header, keeping both in the URL', async () => {
-    storeTokens();
+    storeSession();
     const link = '</api/users?page=2&per_page=20&q=bob>; rel="next", </api/users?page=3&per_page=20&q=bob>; rel="last"';
     const mock = mockFetch(routes({ 'GET /api/users': page([BOB], 41, link) }));
     const { user } = renderApp('/admin/users');
@@ -71,7 +72,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('says when no email matches the search', async () => {
-    storeTokens();
+    storeSession();
     mockFetch(routes({ 'GET /api/users': page([]) }));
 
     renderApp('/admin/users?q=nobody');
@@ -80,7 +81,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('makes a user an admin with PATCH', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(
       routes({
         'GET /api/users': [page([BOB, ADMIN]), page([{ ...BOB, is_admin: true }, ADMIN])],
@@ -98,7 +99,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('shows the last-admin 409 and leaves the switch on', async () => {
-    storeTokens();
+    storeSession();
     mockFetch(
       routes({ [`PATCH /api/users/${ADMIN.id}`]: () => json(409, { message: LAST_ADMIN, status: 409 }) }),
     );
@@ -112,7 +113,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('lets admins give up their own rights, after which the page is closed to them', async () => {
-    storeTokens();
+    storeSession();
     const other = { ...BOB, is_admin: true };
     mockFetch(
       routes({
@@ -131,7 +132,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('deletes a user after confirmation', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(
       routes({
         'GET /api/users': [page([BOB, ADMIN]), page([ADMIN])],
@@ -152,7 +153,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('shows a refused deletion in the dialog', async () => {
-    storeTokens();
+    storeSession();
     const other = { ...BOB, is_admin: true };
     mockFetch(
       routes({
@@ -171,7 +172,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('creates a user with the admin box ticked', async () => {
-    storeTokens();
+    storeSession();
     const created = { id: 'new1', email: 'carol@example.com', is_admin: true, created_at: '2024-06-01T00:00:00Z' };
     const mock = mockFetch(
       routes({
@@ -199,7 +200,7 @@ describe('<AdminUsers>', () => {
   });
 
   it('checks the new user before sending and shows a taken email next to the field', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(
       routes({
         'POST /api/users': () =>

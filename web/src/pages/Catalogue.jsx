@@ -1,24 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Button from 'react-bootstrap/Button';
-import Card from 'react-bootstrap/Card';
 import Col from 'react-bootstrap/Col';
-import Form from 'react-bootstrap/Form';
 import Row from 'react-bootstrap/Row';
 import { Link, useLocation, useSearchParams } from 'react-router-dom';
+import CatalogueFilters, { SORTS } from '../components/CatalogueFilters.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
-import GenreBadges from '../components/GenreBadges.jsx';
+import MovieCard from '../components/MovieCard.jsx';
 import Notice from '../components/Notice.jsx';
 import PagedResults from '../components/PagedResults.jsx';
 import useMovieList from '../hooks/useMovieList.js';
+import { YEAR_MIN, wholeNumber, yearMax } from '../validation.js';
 
 export const PER_PAGE = 12;
-
-export const SORTS = [
-  { value: '-created_at', label: 'Newest first' },
-  { value: 'created_at', label: 'Oldest first' },
-  { value: 'name', label: 'Name (A–Z)' },
-  { value: '-name', label: 'Name (Z–A)' },
-];
 
 const COMMON_GENRES = [
   'Action', 'Adventure', 'Animation', 'Comedy', 'Crime', 'Documentary', 'Drama', 'Family',
@@ -26,27 +19,46 @@ const COMMON_GENRES = [
   'War', 'Western',
 ];
 
+// The filters kept in the URL besides the sort; the API answers 400 to a bad value, so they are read with care.
+const TEXT_FILTERS = ['q', 'genre', 'director'];
+const TEXT_MAX = 200;
+
 function positivePage(value) {
   const page = Number(value);
   return Number.isInteger(page) && page > 0 ? page : 1;
 }
 
-/** The public catalogue at `/`: search, genre filter, sort and pages, all kept in the URL. */
+/**
+ * The catalogue's filters as the URL has them, each one dropped when the API would refuse it:
+ * {q, genre, director, year_from, year_to, min_rating, sort}, absent ones '' or null.
+ */
+export function readFilters(params) {
+  const filters = {};
+  for (const name of TEXT_FILTERS) {
+    const value = (params.get(name) || '').trim();
+    filters[name] = value.length <= TEXT_MAX ? value : '';
+  }
+  filters.year_from = wholeNumber(params.get('year_from'), YEAR_MIN, yearMax());
+  filters.year_to = wholeNumber(params.get('year_to'), YEAR_MIN, yearMax());
+  if (filters.year_from && filters.year_to && filters.year_to < filters.year_from) filters.year_to = null;
+  const minRating = Number(params.get('min_rating'));
+  filters.min_rating = params.get('min_rating') && minRating >= 1 && minRating <= 10 ? minRating : null;
+  const sort = params.get('sort');
+  filters.sort = SORTS.some((option) => option.value === sort) ? sort : '-created_at';
+  return filters;
+}
+
+/** The public catalogue at `/`: search, filters, sort and pages, all kept in the URL. */
 export default function Catalogue() {
   const [params, setParams] = useSearchParams();
   const location = useLocation();
-  const q = params.get('q') || '';
-  const genre = params.get('genre') || '';
-  const sort = params.get('sort') || '-created_at';
+  const filters = readFilters(params);
   const page = positivePage(params.get('page'));
 
   // A notice handed over by the page before (for one: "Your account ... was deleted.").
   const [notice, setNotice] = useState(() => location.state && location.state.notice);
-  const [draft, setDraft] = useState({ q, genre });
-  // Follow the URL when it changes under us (back button, nav link).
-  useEffect(() => setDraft({ q, genre }), [q, genre]);
 
-  const { result, error, loading, reload } = useMovieList({ q, genre, sort, page, per_page: PER_PAGE });
+  const { result, error, loading, reload } = useMovieList({ ...filters, page, per_page: PER_PAGE });
 
   function apply(changes) {
     const next = new URLSearchParams(params);
@@ -66,9 +78,12 @@ export default function Catalogue() {
     return { pathname: location.pathname, search: `?${next}` };
   }
 
-  const filtered = Boolean(q || genre);
+  const filtered = Boolean(
+    filters.q || filters.genre || filters.director || filters.year_from || filters.year_to || filters.min_rating,
+  );
   const movies = result ? result.movies : [];
   const genreOptions = [...new Set([...COMMON_GENRES, ...movies.flatMap((m) => m.genres)])].sort();
+  const directorOptions = [...new Set(movies.flatMap((m) => m.directors))].sort();
 
   return (
     <>
@@ -78,59 +93,7 @@ export default function Catalogue() {
 
       <Notice notice={notice} onClose={() => setNotice(null)} />
 
-      <Form
-        role="search"
-        className="mb-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          apply({ q: draft.q.trim(), genre: draft.genre.trim() });
-        }}
-      >
-        <Row className="g-2 align-items-end">
-          <Col xs={12} md={5}>
-            <Form.Group controlId="search-q">
-              <Form.Label>Search</Form.Label>
-              <Form.Control
-                type="search"
-                placeholder="Movie name…"
-                value={draft.q}
-                onChange={(event) => setDraft({ ...draft, q: event.target.value })}
-              />
-            </Form.Group>
-          </Col>
-          <Col xs={6} md={3}>
-            <Form.Group controlId="search-genre">
-              <Form.Label>Genre</Form.Label>
-              <Form.Control
-                list="genre-options"
-                placeholder="Any genre"
-                value={draft.genre}
-                onChange={(event) => setDraft({ ...draft, genre: event.target.value })}
-              />
-              <datalist id="genre-options">
-                {genreOptions.map((name) => (
-                  <option key={name} value={name} />
-                ))}
-              </datalist>
-            </Form.Group>
-          </Col>
-          <Col xs={6} md={2}>
-            <Form.Group controlId="search-sort">
-              <Form.Label>Sort by</Form.Label>
-              <Form.Select value={sort} onChange={(event) => apply({ sort: event.target.value })}>
-                {SORTS.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
-                  </option>
-                ))}
-              </Form.Select>
-            </Form.Group>
-          </Col>
-          <Col xs={12} md={2} className="d-grid">
-            <Button type="submit">Search</Button>
-          </Col>
-        </Row>
-      </Form>
+      <CatalogueFilters filters={filters} onApply={apply} genres={genreOptions} directors={directorOptions} />
 
       <ErrorAlert error={error} onRetry={reload} />
 
@@ -144,7 +107,13 @@ export default function Catalogue() {
           filtered ? (
             <>
               <p className="mb-2">No movies match your search.</p>
-              <Button variant="outline-primary" size="sm" onClick={() => apply({ q: '', genre: '' })}>
+              <Button
+                variant="outline-primary"
+                size="sm"
+                onClick={() =>
+                  apply({ q: '', genre: '', director: '', year_from: '', year_to: '', min_rating: '' })
+                }
+              >
                 Clear filters
               </Button>
             </>
@@ -159,22 +128,10 @@ export default function Catalogue() {
         toPage={toPage}
         label="Catalogue pages"
       >
-        <Row xs={1} sm={2} lg={3} className="g-3" as="ul" role="list" aria-label="Movies" style={{ listStyle: 'none', paddingLeft: 0 }}>
+        <Row xs={1} sm={2} lg={3} className="g-3 list-unstyled" as="ul" role="list" aria-label="Movies">
           {movies.map((movie) => (
             <Col as="li" key={movie.id}>
-              <Card className="h-100 shadow-sm" data-testid="movie-card">
-                <Card.Body>
-                  <Card.Title as="h2" className="h5">
-                    <Link to={`/movies/${movie.id}`} className="stretched-link text-decoration-none">
-                      {movie.name}
-                    </Link>
-                  </Card.Title>
-                  <Card.Text className="text-body-secondary small mb-2 text-truncate">
-                    {movie.casts.join(', ')}
-                  </Card.Text>
-                  <GenreBadges genres={movie.genres} />
-                </Card.Body>
-              </Card>
+              <MovieCard movie={movie} />
             </Col>
           ))}
         </Row>

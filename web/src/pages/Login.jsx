@@ -19,7 +19,7 @@ function destination(state) {
   return '/private';
 }
 
-/** /login: trade email and password for tokens, then continue where the person was going. */
+/** /login: trade email and password for a browser session, then continue where the person was going. */
 export default function Login() {
   const { signin } = useAuth();
   const navigate = useNavigate();

@@ -1,9 +1,8 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, json, mockFetch } from '../test/fetchMock.js';
+import { session } from '../api/client.js';
+import { ALICE, issued, json, mockFetch } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
-
-const TOKENS = { access_token: 'access-1', refresh_token: 'refresh-1', token_type: 'Bearer', expires_in: 900 };
 
 async function logIn(user) {
   await user.type(screen.getByLabelText('Email'), ALICE.email);
@@ -12,9 +11,9 @@ async function logIn(user) {
 }
 
 describe('<Login>', () => {
-  it('stores the tokens in sessionStorage and lands on /private', async () => {
+  it('opens a browser session, keeps the access token in memory only and lands on /private', async () => {
     const mock = mockFetch({
-      'POST /api/auth/login': () => json(200, TOKENS),
+      'POST /api/auth/session': issued('access-1'),
       'GET /api/auth/me': () => json(200, ALICE),
       'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }),
     });
@@ -24,15 +23,17 @@ describe('<Login>', () => {
 
     expect(await screen.findByRole('heading', { name: 'My movies' })).toBeVisible();
     expect(screen.getByTestId('location')).toHaveTextContent('/private');
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBe('access-1');
-    expect(sessionStorage.getItem('movieBag.refreshToken')).toBe('refresh-1');
-    expect(mock.callsTo('POST /api/auth/login')[0].body).toEqual({ email: ALICE.email, password: 'password123' });
+    expect(session.accessToken).toBe('access-1');
+    expect(sessionStorage.length).toBe(0);
+    expect(localStorage.length).toBe(0);
+    expect(mock.callsTo('POST /api/auth/session')[0].body).toEqual({ email: ALICE.email, password: 'password123' });
+    expect(mock.callsTo('GET /api/auth/me')[0].headers.Authorization).toBe('Bearer access-1');
     expect(mock.callsTo('GET /api/movies')[0].query.added_by).toBe(ALICE.id);
   });
 
   it('returns to the private page first asked for', async () => {
     mockFetch({
-      'POST /api/auth/login': () => json(200, TOKENS),
+      'POST /api/auth/session': issued(),
       'GET /api/auth/me': () => json(200, ALICE),
       'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }),
     });
@@ -45,9 +46,9 @@ describe('<Login>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/private?page=2');
   });
 
-  it('shows the API message for wrong credentials and stores nothing', async () => {
+  it('shows the API message for wrong credentials and keeps no token', async () => {
     mockFetch({
-      'POST /api/auth/login': () => json(401, { message: 'Invalid email or password.', status: 401 }),
+      'POST /api/auth/session': () => json(401, { message: 'Invalid email or password.', status: 401 }),
     });
     const { user } = renderApp('/login');
 
@@ -55,12 +56,12 @@ describe('<Login>', () => {
 
     expect(await screen.findByText('Invalid email or password.')).toBeVisible();
     expect(screen.getByTestId('location')).toHaveTextContent('/login');
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBeNull();
+    expect(session.accessToken).toBeNull();
   });
 
   it('says so when the API is unreachable', async () => {
     mockFetch({
-      'POST /api/auth/login': () => {
+      'POST /api/auth/session': () => {
         throw new TypeError('Failed to fetch');
       },
     });
@@ -73,7 +74,7 @@ describe('<Login>', () => {
 
   it('shows a rate limit with the wait from Retry-After', async () => {
     mockFetch({
-      'POST /api/auth/login': () => json(429, { message: '10 per 1 minute', status: 429 }, { 'Retry-After': '42' }),
+      'POST /api/auth/session': () => json(429, { message: '10 per 1 minute', status: 429 }, { 'Retry-After': '42' }),
     });
     const { user } = renderApp('/login');
 

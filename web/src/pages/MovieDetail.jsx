@@ -2,7 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import Alert from 'react-bootstrap/Alert';
 import Button from 'react-bootstrap/Button';
 import Card from 'react-bootstrap/Card';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import Col from 'react-bootstrap/Col';
+import Row from 'react-bootstrap/Row';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import api from '../api/client.js';
 import { canManage, useAuth } from '../auth/AuthProvider.jsx';
 import ConfirmDeleteModal from '../components/ConfirmDeleteModal.jsx';
@@ -10,13 +12,37 @@ import ErrorAlert from '../components/ErrorAlert.jsx';
 import GenreBadges from '../components/GenreBadges.jsx';
 import Loading from '../components/Loading.jsx';
 import MovieFormModal from '../components/MovieFormModal.jsx';
-import { formatDate } from '../format.js';
+import MyRating from '../components/MyRating.jsx';
+import Poster from '../components/Poster.jsx';
+import RatingSummary from '../components/RatingSummary.jsx';
+import Reviews from '../components/Reviews.jsx';
+import WatchlistButton from '../components/WatchlistButton.jsx';
+import { formatDate, formatNames, formatRuntime } from '../format.js';
 
-/** A movie's own page at /movies/:id; its owner or an admin can edit or delete it here. */
+/** Year, runtime and directors on one line, each left out when unknown. */
+function Facts({ movie }) {
+  const facts = [
+    movie.year && <span key="year">{movie.year}</span>,
+    movie.runtime_minutes && <span key="runtime">{formatRuntime(movie.runtime_minutes)}</span>,
+    movie.directors.length > 0 && <span key="directors">Directed by {formatNames(movie.directors)}</span>,
+  ].filter(Boolean);
+  if (!facts.length) return null;
+  return (
+    <p className="text-body-secondary mb-2 d-flex flex-wrap column-gap-3" data-testid="movie-facts">
+      {facts}
+    </p>
+  );
+}
+
+/**
+ * A movie's own page at /movies/:id: its details, one's rating and watchlist toggle, its reviews;
+ * its owner or an admin can edit or delete it here.
+ */
 export default function MovieDetail() {
   const { id } = useParams();
   const { user } = useAuth();
   const navigate = useNavigate();
+  const location = useLocation();
   const [movie, setMovie] = useState(null);
   const [etag, setEtag] = useState(null);
   const [error, setError] = useState(null);
@@ -51,6 +77,11 @@ export default function MovieDetail() {
     setNotice('Movie saved.');
   }
 
+  function posterChanged(changed) {
+    setMovie(changed.movie);
+    setEtag(changed.etag);
+  }
+
   async function remove() {
     await api.deleteMovie(id);
     navigate('/private', { replace: true, state: { notice: `Deleted “${movie.name}”.` } });
@@ -83,46 +114,75 @@ export default function MovieDetail() {
       <ErrorAlert error={error} onRetry={load} />
       <Card className="shadow-sm">
         <Card.Body>
-          <div className="d-flex flex-wrap justify-content-between align-items-start gap-2 mb-3">
-            <h1 className="h3 mb-0">{movie.name}</h1>
-            {canManage(user, movie) && (
-              <div className="d-flex gap-2">
-                <Button variant="outline-primary" size="sm" onClick={() => setEditing(true)}>
-                  Edit
-                </Button>
-                <Button variant="outline-danger" size="sm" onClick={() => setDeleting(movie)}>
-                  Delete
-                </Button>
+          <Row className="g-4">
+            <Col xs={12} sm={4} lg={3}>
+              <Poster movie={movie} full lazy={false} className="detail-poster mx-auto" />
+            </Col>
+            <Col xs={12} sm={8} lg={9}>
+              <div className="d-flex flex-wrap justify-content-between align-items-start gap-2 mb-2">
+                <h1 className="h3 mb-0">{movie.name}</h1>
+                {canManage(user, movie) && (
+                  <div className="d-flex gap-2">
+                    <Button variant="outline-primary" size="sm" onClick={() => setEditing(true)}>
+                      Edit
+                    </Button>
+                    <Button variant="outline-danger" size="sm" onClick={() => setDeleting(movie)}>
+                      Delete
+                    </Button>
+                  </div>
+                )}
               </div>
-            )}
-          </div>
-          <dl className="row mb-0">
-            <dt className="col-sm-3">Cast</dt>
-            <dd className="col-sm-9">
-              <ul className="list-unstyled mb-0">
-                {movie.casts.map((name, index) => (
-                  <li key={`${index}-${name}`}>{name}</li>
-                ))}
-              </ul>
-            </dd>
-            <dt className="col-sm-3">Genres</dt>
-            <dd className="col-sm-9">
-              <GenreBadges genres={movie.genres} />
-            </dd>
-            <dt className="col-sm-3">Added</dt>
-            <dd className="col-sm-9">
-              {formatDate(movie.created_at)}
-              {mine && <span className="text-body-secondary"> by you</span>}
-            </dd>
-            {movie.updated_at && movie.updated_at !== movie.created_at && (
-              <>
-                <dt className="col-sm-3">Updated</dt>
-                <dd className="col-sm-9">{formatDate(movie.updated_at)}</dd>
-              </>
-            )}
-          </dl>
+              <Facts movie={movie} />
+              <p className="mb-3">
+                <RatingSummary rating={movie.rating} />
+              </p>
+              {movie.overview && <p className="review-body">{movie.overview}</p>}
+              <dl className="row mb-0">
+                <dt className="col-md-3">Cast</dt>
+                <dd className="col-md-9">
+                  <ul className="list-unstyled mb-0">
+                    {movie.casts.map((name, index) => (
+                      <li key={`${index}-${name}`}>{name}</li>
+                    ))}
+                  </ul>
+                </dd>
+                <dt className="col-md-3">Genres</dt>
+                <dd className="col-md-9">
+                  <GenreBadges genres={movie.genres} />
+                </dd>
+                <dt className="col-md-3">Added</dt>
+                <dd className="col-md-9">
+                  {formatDate(movie.created_at)}
+                  {mine && <span className="text-body-secondary"> by you</span>}
+                </dd>
+                {movie.updated_at && movie.updated_at !== movie.created_at && (
+                  <>
+                    <dt className="col-md-3">Updated</dt>
+                    <dd className="col-md-9">{formatDate(movie.updated_at)}</dd>
+                  </>
+                )}
+              </dl>
+              <div className="border-top mt-3 pt-3">
+                {user ? (
+                  <div className="d-flex flex-wrap align-items-start justify-content-between gap-3">
+                    <MyRating movieId={movie.id} onChange={load} />
+                    <WatchlistButton movie={movie} />
+                  </div>
+                ) : (
+                  <p className="mb-0">
+                    <Link to="/login" state={{ from: location }}>
+                      Log in
+                    </Link>{' '}
+                    to rate this movie, review it or put it on your watchlist.
+                  </p>
+                )}
+              </div>
+            </Col>
+          </Row>
         </Card.Body>
       </Card>
+
+      <Reviews movieId={movie.id} />
 
       <MovieFormModal
         show={editing}
@@ -131,6 +191,7 @@ export default function MovieDetail() {
         onSave={save}
         onHide={() => setEditing(false)}
         onReload={load}
+        onPosterChange={posterChanged}
       />
       <ConfirmDeleteModal movie={deleting} onConfirm={remove} onHide={() => setDeleting(null)} />
     </>

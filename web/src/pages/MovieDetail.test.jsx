@@ -1,22 +1,45 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, BOB, json, mockFetch, movie, storeTokens } from '../test/fetchMock.js';
+import {
+  ALICE,
+  BOB,
+  issued,
+  json,
+  mockFetch,
+  movie,
+  page,
+  posterUrl,
+  review,
+  reviewPage,
+  storeSession,
+  watchlisted,
+} from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
-const HEAT = movie();
+const HEAT = movie({
+  poster_url: posterUrl(movie().id, '6a1f0c2e9b3d4a5f8e7d6c5b4a392817'),
+  rating: { average: 8.5, count: 2 },
+});
+const ON_WATCHLIST = `GET /api/me/watchlist/${HEAT.id}`;
+const NOT_RATED = () => json(404, { message: 'You have not rated this movie.', status: 404 });
 
-function showAs(user) {
-  if (user) storeTokens();
+function showAs(user, extra = {}) {
+  if (user) storeSession();
   return mockFetch({
+    'POST /api/auth/session/refresh': issued(),
     'GET /api/auth/me': () => json(200, user),
     [`GET /api/movies/${HEAT.id}`]: () => json(200, HEAT, { ETag: '"v1"' }),
     [`DELETE /api/movies/${HEAT.id}`]: () => json(204),
-    'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }),
+    [`GET /api/movies/${HEAT.id}/reviews`]: reviewPage([]),
+    [`GET /api/movies/${HEAT.id}/rating`]: NOT_RATED,
+    [ON_WATCHLIST]: watchlisted(false),
+    'GET /api/movies': page([]),
+    ...extra,
   });
 }
 
 describe('<MovieDetail>', () => {
-  it("shows the movie's details", async () => {
+  it("shows the movie's details: poster, year, runtime, directors, overview and rating", async () => {
     showAs(null);
 
     renderApp(`/movies/${HEAT.id}`);
@@ -24,6 +47,37 @@ describe('<MovieDetail>', () => {
     expect(await screen.findByRole('heading', { name: 'Heat' })).toBeVisible();
     expect(screen.getByText('Robert De Niro')).toBeVisible();
     expect(screen.getByText('Thriller')).toBeVisible();
+    const poster = screen.getByRole('img', { name: 'Poster of Heat' });
+    const full = `http://localhost/api/movies/${HEAT.id}/poster?v=6a1f0c2e9b3d4a5f8e7d6c5b4a392817`;
+    expect(poster).toHaveAttribute('src', `${full}&size=thumb`);
+    expect(poster).toHaveAttribute('srcset', `${full}&size=thumb 1x, ${full} 2x`);
+    expect(screen.getByTestId('movie-facts')).toHaveTextContent('19952 h 50 minDirected by Michael Mann');
+    expect(screen.getByText('A thief and the detective on his trail.')).toBeVisible();
+    expect(screen.getByTestId('rating-summary')).toHaveTextContent('Average rating 8.5/10 · 2 ratings');
+  });
+
+  it('shows a placeholder for a movie without a poster, and no ratings yet', async () => {
+    showAs(null, { [`GET /api/movies/${HEAT.id}`]: () => json(200, movie(), { ETag: '"v1"' }) });
+
+    renderApp(`/movies/${HEAT.id}`);
+
+    expect(await screen.findByRole('img', { name: 'No poster for Heat' })).toHaveTextContent('No poster');
+    expect(screen.getByTestId('rating-summary')).toHaveTextContent('No ratings yet');
+  });
+
+  it('asks a visitor to log in to rate, review or keep the movie, and asks the API nothing private', async () => {
+    const mock = showAs(null);
+
+    renderApp(`/movies/${HEAT.id}`);
+
+    expect(await screen.findByText(/to rate this movie, review it or put it on your watchlist/)).toBeVisible();
+    expect(screen.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
+    expect(screen.queryByRole('group', { name: 'Your rating' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Watchlist' })).not.toBeInTheDocument();
+    expect(mock.callsTo(`GET /api/movies/${HEAT.id}/rating`)).toHaveLength(0);
+    expect(mock.callsTo(ON_WATCHLIST)).toHaveLength(0);
+    expect(mock.callsTo(`GET /api/movies/${HEAT.id}/reviews`).some((call) => 'author' in call.query)).toBe(false);
+    expect(mock.calls.every((call) => call.headers.Authorization === undefined)).toBe(true);
   });
 
   it.each([
@@ -68,5 +122,206 @@ describe('<MovieDetail>', () => {
     renderApp('/movies/nope');
 
     expect(await screen.findByText('Movie not found')).toBeVisible();
+  });
+});
+
+describe('<MovieDetail> rating', () => {
+  it("shows the person's score as ten labelled radios in a fieldset", async () => {
+    showAs(BOB, { [`GET /api/movies/${HEAT.id}/rating`]: () => json(200, { score: 7 }) });
+
+    renderApp(`/movies/${HEAT.id}`);
+
+    const group = await screen.findByRole('group', { name: 'Your rating' });
+    expect(within(group).getAllByRole('radio')).toHaveLength(10);
+    expect(within(group).getByRole('radio', { name: '7 stars' })).toBeChecked();
+    expect(within(group).getByRole('radio', { name: '1 star' })).not.toBeChecked();
+    expect(screen.getByTestId('my-score')).toHaveTextContent('7/10');
+  });
+
+  it('rates with a click, reads the new average, and re-rates with the arrow keys', async () => {
+    const mock = showAs(BOB, {
+      [`PUT /api/movies/${HEAT.id}/rating`]: (call) => json(200, { score: call.body.score }),
+      [`GET /api/movies/${HEAT.id}`]: [
+        () => json(200, HEAT, { ETag: '"v1"' }),
+        () => json(200, { ...HEAT, rating: { average: 8.7, count: 3 } }, { ETag: '"v1"' }),
+      ],
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const group = await screen.findByRole('group', { name: 'Your rating' });
+
+    await user.click(within(group).getByText('9 stars'));
+
+    expect(await screen.findByText('Saved your rating: 9 out of 10.')).toHaveAttribute('role', 'status');
+    expect(mock.callsTo(`PUT /api/movies/${HEAT.id}/rating`)[0].body).toEqual({ score: 9 });
+    await waitFor(() => expect(screen.getByTestId('rating-summary')).toHaveTextContent('8.7/10 · 3 ratings'));
+
+    await user.keyboard('{ArrowLeft}');
+
+    expect(await screen.findByText('Saved your rating: 8 out of 10.')).toBeVisible();
+    expect(within(group).getByRole('radio', { name: '8 stars' })).toBeChecked();
+    expect(within(group).getByRole('radio', { name: '8 stars' })).toHaveFocus();
+    expect(mock.callsTo(`PUT /api/movies/${HEAT.id}/rating`).map((call) => call.body.score)).toEqual([9, 8]);
+  });
+
+  it('clears the rating and keeps the keyboard in the stars', async () => {
+    const mock = showAs(BOB, {
+      [`GET /api/movies/${HEAT.id}/rating`]: () => json(200, { score: 4 }),
+      [`DELETE /api/movies/${HEAT.id}/rating`]: () => json(204),
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const group = await screen.findByRole('group', { name: 'Your rating' });
+
+    await user.click(within(group).getByRole('button', { name: 'Clear my rating' }));
+
+    expect(await screen.findByText('Your rating was cleared.')).toBeVisible();
+    expect(within(group).getAllByRole('radio').some((radio) => radio.checked)).toBe(false);
+    expect(within(group).getByRole('radio', { name: '1 star' })).toHaveFocus();
+    expect(within(group).getByRole('button', { name: 'Clear my rating' })).toBeDisabled();
+    expect(mock.callsTo(`DELETE /api/movies/${HEAT.id}/rating`)).toHaveLength(1);
+  });
+
+  it("shows the score the API kept when a rating is refused", async () => {
+    showAs(BOB, {
+      [`GET /api/movies/${HEAT.id}/rating`]: [() => json(200, { score: 3 }), () => json(200, { score: 3 })],
+      [`PUT /api/movies/${HEAT.id}/rating`]: () => json(404, { message: 'Movie not found.', status: 404 }),
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const group = await screen.findByRole('group', { name: 'Your rating' });
+
+    await user.click(within(group).getByText('6 stars'));
+
+    expect(await screen.findByText('Movie not found.')).toBeVisible();
+    await waitFor(() => expect(within(group).getByRole('radio', { name: '3 stars' })).toBeChecked());
+  });
+});
+
+describe('<MovieDetail> watchlist', () => {
+  it('toggles the movie on and off the watchlist with aria-pressed', async () => {
+    const mock = showAs(BOB, {
+      [`PUT /api/me/watchlist/${HEAT.id}`]: () => json(204),
+      [`DELETE /api/me/watchlist/${HEAT.id}`]: () => json(204),
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const toggle = await screen.findByRole('button', { name: 'Watchlist' });
+    await waitFor(() => expect(toggle).toHaveAttribute('aria-pressed', 'false'));
+
+    await user.click(toggle);
+
+    await waitFor(() => expect(toggle).toHaveAttribute('aria-pressed', 'true'));
+    expect(screen.getByText('Added “Heat” to your watchlist.')).toHaveAttribute('role', 'status');
+    expect(mock.callsTo(`PUT /api/me/watchlist/${HEAT.id}`)).toHaveLength(1);
+
+    await user.click(toggle);
+
+    await waitFor(() => expect(toggle).toHaveAttribute('aria-pressed', 'false'));
+    expect(mock.callsTo(`DELETE /api/me/watchlist/${HEAT.id}`)).toHaveLength(1);
+  });
+
+  it('asks the API once whether the movie is on the watchlist (204: it is), never reading the list', async () => {
+    const mock = showAs(BOB, { [ON_WATCHLIST]: watchlisted(true) });
+
+    renderApp(`/movies/${HEAT.id}`);
+
+    const toggle = await screen.findByRole('button', { name: 'Watchlist' });
+    await waitFor(() => expect(toggle).toHaveAttribute('aria-pressed', 'true'));
+    const asked = mock.callsTo(ON_WATCHLIST);
+    expect(asked).toHaveLength(1);
+    expect(asked[0].query).toEqual({});
+    expect(asked[0].headers.Authorization).toBe('Bearer access-1');
+    expect(mock.callsTo('GET /api/me/watchlist')).toHaveLength(0);
+  });
+
+  it("shows the API's error when it cannot say whether the movie is on the watchlist", async () => {
+    showAs(BOB, { [ON_WATCHLIST]: () => json(503, { message: 'The database is not answering.', status: 503 }) });
+
+    renderApp(`/movies/${HEAT.id}`);
+
+    expect(await screen.findByText('The database is not answering.')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Watchlist' })).not.toHaveAttribute('aria-pressed');
+  });
+});
+
+describe('<MovieDetail> poster', () => {
+  async function openEditor(user) {
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    return screen.findByRole('dialog');
+  }
+
+  it('uploads the chosen file as it is, under its own type, and shows the new poster', async () => {
+    const withPoster = { ...HEAT, updated_at: '2024-06-01T10:00:00Z' };
+    const mock = showAs(ALICE, {
+      [`GET /api/movies/${HEAT.id}`]: () => json(200, movie(), { ETag: '"v1"' }),
+      [`PUT /api/movies/${HEAT.id}/poster`]: () => json(200, withPoster, { ETag: '"v2"' }),
+      [`PUT /api/movies/${HEAT.id}`]: (call) => json(200, { ...withPoster, ...call.body }, { ETag: '"v3"' }),
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const dialog = await openEditor(user);
+    const file = new File([new Uint8Array([137, 80, 78, 71])], 'heat.png', { type: 'image/png' });
+    const input = within(dialog).getByLabelText('Upload a new poster');
+    expect(input).toHaveAttribute('accept', 'image/jpeg,image/png,image/webp');
+
+    await user.upload(input, file);
+
+    expect(await within(dialog).findByText('Poster uploaded.')).toBeVisible();
+    const put = mock.callsTo(`PUT /api/movies/${HEAT.id}/poster`)[0];
+    expect(put.headers['Content-Type']).toBe('image/png');
+    expect(put.body).toBe(file);
+    expect(within(dialog).getByRole('img', { name: 'Poster of Heat' })).toBeVisible();
+    // The poster changed the movie's ETag: a save afterwards sends the new one.
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(mock.callsTo(`PUT /api/movies/${HEAT.id}`)).toHaveLength(1));
+    expect(mock.callsTo(`PUT /api/movies/${HEAT.id}`)[0].headers['If-Match']).toBe('"v2"');
+  });
+
+  it('replaces a poster: the new poster_url (a new version) shows at once, in the dialog and on the page', async () => {
+    const replaced = { ...HEAT, poster_url: posterUrl(HEAT.id, 'b7e23ec29af22b0b4e41da31e868d572') };
+    showAs(ALICE, { [`PUT /api/movies/${HEAT.id}/poster`]: () => json(200, replaced, { ETag: '"v2"' }) });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const before = `${HEAT.poster_url}&size=thumb`;
+    expect(await screen.findByRole('img', { name: 'Poster of Heat' })).toHaveAttribute('src', before);
+    const dialog = await openEditor(user);
+    expect(within(dialog).getByRole('img', { name: 'Poster of Heat' })).toHaveAttribute('src', before);
+
+    await user.upload(within(dialog).getByLabelText('Upload a new poster'), new File(['x'], 'b.png', { type: 'image/png' }));
+
+    expect(await within(dialog).findByText('Poster uploaded.')).toBeVisible();
+    const after = `http://localhost/api/movies/${HEAT.id}/poster?v=b7e23ec29af22b0b4e41da31e868d572&size=thumb`;
+    expect(within(dialog).getByRole('img', { name: 'Poster of Heat' })).toHaveAttribute('src', after);
+    const onPage = screen.getAllByRole('img', { name: 'Poster of Heat', hidden: true }).filter((img) => !dialog.contains(img));
+    expect(onPage.map((img) => img.getAttribute('src'))).toEqual([after]);
+  });
+
+  it.each([
+    [415, 'A poster is sent as image/jpeg, image/png, image/webp.'],
+    [400, 'The body is not an image of type image/png.'],
+    [413, 'The request body is too large (the limit is 5 MiB).'],
+  ])("shows the API's message for a %i", async (status, message) => {
+    showAs(ALICE, { [`PUT /api/movies/${HEAT.id}/poster`]: () => json(status, { message, status }) });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const dialog = await openEditor(user);
+
+    await user.upload(within(dialog).getByLabelText('Upload a new poster'), new File(['x'], 'a.png', { type: 'image/png' }));
+
+    expect(await within(dialog).findByText(message)).toBeVisible();
+  });
+
+  it('removes the poster and reads the movie again for its new ETag', async () => {
+    const mock = showAs(ALICE, {
+      [`GET /api/movies/${HEAT.id}`]: [
+        () => json(200, HEAT, { ETag: '"v1"' }),
+        () => json(200, movie(), { ETag: '"v2"' }),
+      ],
+      [`DELETE /api/movies/${HEAT.id}/poster`]: () => json(204),
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const dialog = await openEditor(user);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Remove poster' }));
+
+    expect(await within(dialog).findByText('Poster removed.')).toBeVisible();
+    expect(within(dialog).getByRole('img', { name: 'No poster for Heat' })).toBeVisible();
+    expect(within(dialog).queryByRole('button', { name: 'Remove poster' })).not.toBeInTheDocument();
+    expect(within(dialog).getByLabelText('Upload a new poster')).toHaveFocus();
+    expect(mock.callsTo(`DELETE /api/movies/${HEAT.id}/poster`)).toHaveLength(1);
   });
 });

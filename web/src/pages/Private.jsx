@@ -156,6 +156,7 @@ export default function Private() {
         onSave={update}
         onHide={() => setEditing(null)}
         onReload={() => editing && openEditor(editing.movie.id)}
+        onPosterChange={setEditing}
       />
       <ConfirmDeleteModal movie={deleting} onConfirm={remove} onHide={() => setDeleting(null)} />
     </>

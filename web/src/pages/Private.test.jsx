@@ -1,12 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, json, mockFetch, movie, storeTokens } from '../test/fetchMock.js';
+import { ALICE, issued, json, mockFetch, movie, storeSession } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 const HEAT = movie();
 
 function routes(extra = {}) {
   return {
+    'POST /api/auth/session/refresh': issued(),
     'GET /api/auth/me': () => json(200, ALICE),
     'GET /api/movies': () => json(200, [HEAT], { 'X-Total-Count': '1' }),
     [`GET /api/movies/${HEAT.id}`]: () => json(200, HEAT, { ETag: '"v1"' }),
@@ -16,7 +17,7 @@ function routes(extra = {}) {
 
 describe('<Private>', () => {
   it("lists the person's own movies", async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes());
 
     renderApp('/private');
@@ -26,8 +27,8 @@ describe('<Private>', () => {
     expect(mock.callsTo('GET /api/movies')[0].query).toMatchObject({ added_by: ALICE.id });
   });
 
-  it('adds a movie, sending casts and genres as lists', async () => {
-    storeTokens();
+  it('adds a movie, sending casts, genres and directors as lists and the numbers as numbers', async () => {
+    storeSession();
     const mock = mockFetch(
       routes({ 'POST /api/movies': (call) => json(201, movie({ id: 'new1', ...call.body })) }),
     );
@@ -37,21 +38,29 @@ describe('<Private>', () => {
     await user.click(screen.getByRole('button', { name: '+ Add movie' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText('Name'), 'Ronin');
+    await user.type(within(dialog).getByLabelText('Year'), '1998');
+    await user.type(within(dialog).getByLabelText('Runtime (minutes)'), '122');
+    await user.type(within(dialog).getByLabelText('Directors'), 'John Frankenheimer');
     await user.type(within(dialog).getByLabelText('Cast'), 'Robert De Niro,  Jean Reno, ');
     await user.type(within(dialog).getByLabelText('Genres'), 'Action');
+    await user.type(within(dialog).getByLabelText('Overview'), '  A heist in Paris.  ');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     expect(await screen.findByTestId('notice')).toHaveTextContent('Added “Ronin”.');
     expect(mock.callsTo('POST /api/movies')[0].body).toEqual({
       name: 'Ronin',
+      year: 1998,
+      runtime_minutes: 122,
+      directors: ['John Frankenheimer'],
       casts: ['Robert De Niro', 'Jean Reno'],
       genres: ['Action'],
+      overview: 'A heist in Paris.',
     });
     expect(mock.callsTo('POST /api/movies')[0].headers.Authorization).toBe('Bearer access-1');
   });
 
   it('checks the movie form before sending it', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(routes());
     const { user } = renderApp('/private');
     await screen.findByTestId('my-movie-row');
@@ -66,8 +75,39 @@ describe('<Private>', () => {
     expect(mock.callsTo('POST /api/movies')).toHaveLength(0);
   });
 
+  it('checks the year and the runtime before sending them', async () => {
+    storeSession();
+    const mock = mockFetch(routes());
+    const { user } = renderApp('/private');
+    await screen.findByTestId('my-movie-row');
+
+    await user.click(screen.getByRole('button', { name: '+ Add movie' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('Name'), 'Ronin');
+    await user.type(within(dialog).getByLabelText('Year'), '1700');
+    await user.type(within(dialog).getByLabelText('Runtime (minutes)'), '0');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(within(dialog).getByText(/^Enter a year from 1878 to \d{4}\.$/)).toBeVisible();
+    expect(within(dialog).getByLabelText('Year')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog).getByText('Enter the runtime in whole minutes, from 1 to 1000.')).toBeVisible();
+    expect(mock.callsTo('POST /api/movies')).toHaveLength(0);
+  });
+
+  it('shows no poster part when adding: a poster needs the movie first', async () => {
+    storeSession();
+    mockFetch(routes());
+    const { user } = renderApp('/private');
+    await screen.findByTestId('my-movie-row');
+
+    await user.click(screen.getByRole('button', { name: '+ Add movie' }));
+    const dialog = await screen.findByRole('dialog');
+
+    expect(within(dialog).queryByLabelText('Upload a new poster')).not.toBeInTheDocument();
+  });
+
   it('shows a duplicate name (409) next to the name field', async () => {
-    storeTokens();
+    storeSession();
     mockFetch(
       routes({
         'POST /api/movies': () =>
@@ -89,7 +129,7 @@ describe('<Private>', () => {
   });
 
   it('edits with If-Match set to the ETag loaded for editing', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(
       routes({
         [`PUT /api/movies/${HEAT.id}`]: (call) => json(200, { ...HEAT, ...call.body }, { ETag: '"v2"' }),
@@ -101,6 +141,8 @@ describe('<Private>', () => {
     await user.click(screen.getByRole('button', { name: 'Edit Heat' }));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByLabelText('Cast')).toHaveValue('Al Pacino, Robert De Niro');
+    expect(within(dialog).getByLabelText('Year')).toHaveValue(1995);
+    expect(within(dialog).getByLabelText('Directors')).toHaveValue('Michael Mann');
     await user.clear(within(dialog).getByLabelText('Name'));
     await user.type(within(dialog).getByLabelText('Name'), 'Heat (1995)');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
@@ -108,11 +150,19 @@ describe('<Private>', () => {
     expect(await screen.findByTestId('notice')).toHaveTextContent('Saved “Heat (1995)”.');
     const put = mock.callsTo(`PUT /api/movies/${HEAT.id}`)[0];
     expect(put.headers['If-Match']).toBe('"v1"');
-    expect(put.body).toEqual({ name: 'Heat (1995)', casts: HEAT.casts, genres: HEAT.genres });
+    expect(put.body).toEqual({
+      name: 'Heat (1995)',
+      year: 1995,
+      runtime_minutes: 170,
+      directors: ['Michael Mann'],
+      casts: HEAT.casts,
+      genres: HEAT.genres,
+      overview: HEAT.overview,
+    });
   });
 
   it('explains a stale edit (412) and reloads the latest version on request', async () => {
-    storeTokens();
+    storeSession();
     const changed = { ...HEAT, name: 'Heat (director’s cut)' };
     mockFetch(
       routes({
@@ -141,7 +191,7 @@ describe('<Private>', () => {
   });
 
   it('deletes a movie after confirmation', async () => {
-    storeTokens();
+    storeSession();
     const mock = mockFetch(
       routes({
         'GET /api/movies': [

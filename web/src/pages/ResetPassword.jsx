@@ -1,7 +1,8 @@
+import { useEffect, useState } from 'react';
 import Alert from 'react-bootstrap/Alert';
 import Form from 'react-bootstrap/Form';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import api, { session } from '../api/client.js';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import AuthCard from '../components/AuthCard.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
@@ -29,12 +30,15 @@ function AskAgain({ children }) {
   );
 }
 
-/** /reset-password?token=...: choose a new password with the emailed token, then log in. */
-export default function ResetPassword() {
-  const [params] = useSearchParams();
-  const token = (params.get('token') || '').trim();
+/** The token of a reset link's fragment, `#token=...` (empty when there is none). */
+function tokenFrom(hash) {
+  return (new URLSearchParams(hash.replace(/^#/, '')).get('token') || '').trim();
+}
+
+/** The new password, twice, sent with `token`; a token the API refuses asks for a new link. */
+function ResetForm({ token }) {
   const navigate = useNavigate();
-  const { forgetSession } = useAuth();
+  const { user, forgetSession } = useAuth();
   const form = useApiForm({
     initial: { password: '', confirm: '' },
     validate: (values) => ({
@@ -44,44 +48,60 @@ export default function ResetPassword() {
     submit: async (values) => {
       await api.resetPassword(token, values.password);
       // The API has ended every session of the account, this tab's included.
-      if (session.hasTokens) forgetSession();
+      if (user) forgetSession();
       navigate('/login', { replace: true, state: { notice: RESET_DONE_NOTICE } });
     },
     navigatesAway: true,
   });
 
   const badToken = tokenProblem(form.error);
+  if (badToken) return <AskAgain>{badToken}</AskAgain>;
+  return (
+    <>
+      <ErrorAlert error={form.generalError} />
+      <Form noValidate onSubmit={form.handleSubmit} aria-label="Choose a new password">
+        <PasswordFields
+          form={form}
+          id="reset-password"
+          confirmId="reset-confirm"
+          confirmName="confirm"
+          autoFocus
+        />
+        <div className="d-grid">
+          <SubmitButton busy={form.submitting}>Change password</SubmitButton>
+        </div>
+      </Form>
+    </>
+  );
+}
+
+/**
+ * /reset-password#token=...: choose a new password with the emailed token, then log in.
+ * The token rides in the fragment, which browsers never send to a server; the page keeps
+ * it in state and takes it out of the address bar (and so out of the history) at once.
+ */
+export default function ResetPassword() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [token, setToken] = useState(() => tokenFrom(location.hash));
+
+  useEffect(() => {
+    if (!location.hash) return;
+    // A link opened on this very page changes only the fragment: it brings its own token.
+    const fromLink = tokenFrom(location.hash);
+    if (fromLink) setToken(fromLink);
+    navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: location.state });
+  }, [location, navigate]);
 
   return (
-    <AuthCard
-      title="Choose a new password"
-      footer={
-        <Link to="/login">Back to log in</Link>
-      }
-    >
-      {!token ? (
+    <AuthCard title="Choose a new password" footer={<Link to="/login">Back to log in</Link>}>
+      {token ? (
+        <ResetForm key={token} token={token} />
+      ) : (
         <AskAgain>
           This page needs the link from your password reset email, but this address has no reset token in it.
           Open the link from the email again (all of it), or ask for a new one.
         </AskAgain>
-      ) : badToken ? (
-        <AskAgain>{badToken}</AskAgain>
-      ) : (
-        <>
-          <ErrorAlert error={form.generalError} />
-          <Form noValidate onSubmit={form.handleSubmit} aria-label="Choose a new password">
-            <PasswordFields
-              form={form}
-              id="reset-password"
-              confirmId="reset-confirm"
-              confirmName="confirm"
-              autoFocus
-            />
-            <div className="d-grid">
-              <SubmitButton busy={form.submitting}>Change password</SubmitButton>
-            </div>
-          </Form>
-        </>
       )}
     </AuthCard>
   );

@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, json, mockFetch, storeTokens } from '../test/fetchMock.js';
+import { session } from '../api/client.js';
+import { ALICE, issued, json, mockFetch, storeSession } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 async function choose(user, password, confirmation = password) {
@@ -12,9 +13,9 @@ async function choose(user, password, confirmation = password) {
 const badToken = (message) => () => json(400, { message, status: 400 });
 
 describe('<ResetPassword>', () => {
-  it('sends the token from the URL with the new password, then goes to /login with a notice', async () => {
+  it('sends the token from the URL fragment with the new password, then goes to /login with a notice', async () => {
     const mock = mockFetch({ 'POST /api/auth/reset': () => json(204) });
-    const { user } = renderApp('/reset-password?token=tok-123');
+    const { user } = renderApp('/reset-password#token=tok-123');
 
     await choose(user, 'a brand new password');
 
@@ -25,9 +26,30 @@ describe('<ResetPassword>', () => {
     expect(mock.calls[0].body).toEqual({ reset_token: 'tok-123', password: 'a brand new password' });
   });
 
+  it('takes the token out of the address bar at once, and still has it', async () => {
+    const mock = mockFetch({ 'POST /api/auth/reset': () => json(204) });
+    const { user } = renderApp('/reset-password?from=email#token=tok-123');
+
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/reset-password\?from=email$/));
+    expect(screen.getByTestId('location-hash')).toBeEmptyDOMElement();
+    await choose(user, 'a brand new password');
+
+    await screen.findByTestId('login-notice');
+    expect(mock.calls[0].body.reset_token).toBe('tok-123');
+  });
+
+  it('does not take a token from the query string, which would reach the server', async () => {
+    const mock = mockFetch({});
+
+    renderApp('/reset-password?token=tok-123');
+
+    expect(await screen.findByTestId('reset-token-problem')).toHaveTextContent('has no reset token');
+    expect(mock.calls).toHaveLength(0);
+  });
+
   it('checks the password like signup does, and that both copies match', async () => {
     const mock = mockFetch({});
-    const { user } = renderApp('/reset-password?token=tok-123');
+    const { user } = renderApp('/reset-password#token=tok-123');
 
     await choose(user, 'short', 'shorter');
 
@@ -37,13 +59,15 @@ describe('<ResetPassword>', () => {
     expect(mock.calls).toHaveLength(0);
   });
 
-  it('counts the 72-byte limit in UTF-8 bytes', async () => {
+  it('refuses a new password of more than 256 characters', async () => {
     const mock = mockFetch({});
-    const { user } = renderApp('/reset-password?token=tok-123');
+    const { user } = renderApp('/reset-password#token=tok-123');
 
-    await choose(user, 'é'.repeat(37));
+    await user.click(screen.getByLabelText('New password'));
+    await user.paste('a'.repeat(257));
+    await user.click(screen.getByRole('button', { name: 'Change password' }));
 
-    expect(await screen.findByText(/Use at most 72 bytes/)).toBeVisible();
+    expect(await screen.findByText('Use at most 256 characters.')).toBeVisible();
     expect(mock.calls).toHaveLength(0);
   });
 
@@ -53,7 +77,7 @@ describe('<ResetPassword>', () => {
     'This reset token was already used; ask for a new one.',
   ])('shows "%s" with a way to ask for a new link', async (message) => {
     mockFetch({ 'POST /api/auth/reset': badToken(message) });
-    const { user } = renderApp('/reset-password?token=tok-123');
+    const { user } = renderApp('/reset-password#token=tok-123');
 
     await choose(user, 'a brand new password');
 
@@ -71,7 +95,7 @@ describe('<ResetPassword>', () => {
           errors: { password: ['Password is too common.'] },
         }),
     });
-    const { user } = renderApp('/reset-password?token=tok-123');
+    const { user } = renderApp('/reset-password#token=tok-123');
 
     await choose(user, 'password1234');
 
@@ -92,15 +116,19 @@ describe('<ResetPassword>', () => {
   });
 
   it('drops a session this tab still held, since the reset ended them all', async () => {
-    storeTokens();
-    mockFetch({ 'GET /api/auth/me': () => json(200, ALICE), 'POST /api/auth/reset': () => json(204) });
-    const { user } = renderApp('/reset-password?token=tok-123');
+    storeSession();
+    mockFetch({
+      'POST /api/auth/session/refresh': issued(),
+      'GET /api/auth/me': () => json(200, ALICE),
+      'POST /api/auth/reset': () => json(204),
+    });
+    const { user } = renderApp('/reset-password#token=tok-123');
     expect(await screen.findByTestId('current-user')).toHaveTextContent(ALICE.email);
 
     await choose(user, 'a brand new password');
 
     await screen.findByTestId('login-notice');
     await waitFor(() => expect(screen.queryByTestId('current-user')).not.toBeInTheDocument());
-    expect(sessionStorage.getItem('movieBag.accessToken')).toBeNull();
+    expect(session.accessToken).toBeNull();
   });
 });

@@ -34,25 +34,30 @@ describe('<Signup>', () => {
     expect(screen.queryByText(/Enter a valid email address/)).not.toBeInTheDocument();
   });
 
-  it('counts the password limit in UTF-8 bytes, not characters', async () => {
+  it('refuses a password of more than 256 characters', async () => {
     const mock = mockFetch({});
     const { user } = renderApp('/signup');
 
-    // 37 characters, 74 bytes: short enough in characters, too long for bcrypt.
-    await fill(user, 'me@example.com', 'é'.repeat(37));
+    await user.type(screen.getByLabelText('Email'), 'me@example.com');
+    await user.click(screen.getByLabelText('Password'));
+    await user.paste('a'.repeat(257));
+    await user.click(screen.getByRole('button', { name: 'Sign up' }));
 
-    expect(await screen.findByText(/Use at most 72 bytes/)).toBeVisible();
+    expect(await screen.findByText('Use at most 256 characters.')).toBeVisible();
     expect(mock.calls).toHaveLength(0);
   });
 
-  it('accepts a 72-byte password', async () => {
+  it('counts characters, not bytes: 256 emoji (1,024 bytes) are a good password', async () => {
     const mock = mockFetch({ 'POST /api/auth/signup': () => json(201, { id: 'u1' }) });
     const { user } = renderApp('/signup');
 
-    await fill(user, 'me@example.com', 'é'.repeat(36));
+    await user.type(screen.getByLabelText('Email'), 'me@example.com');
+    await user.click(screen.getByLabelText('Password'));
+    await user.paste('🎬'.repeat(256));
+    await user.click(screen.getByRole('button', { name: 'Sign up' }));
 
     await waitFor(() => expect(mock.calls).toHaveLength(1));
-    expect(mock.calls[0].body).toEqual({ email: 'me@example.com', password: 'é'.repeat(36) });
+    expect(mock.calls[0].body).toEqual({ email: 'me@example.com', password: '🎬'.repeat(256) });
   });
 
   it('shows a taken email (409) next to the email field', async () => {

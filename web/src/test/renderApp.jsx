@@ -3,10 +3,15 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter, useLocation } from 'react-router-dom';
 import App from '../App.jsx';
 
-/** Shows the router's current path so tests can assert redirects. */
+/** Shows the router's current path (and, apart, its fragment) so tests can assert redirects. */
 function LocationProbe() {
   const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
+  return (
+    <>
+      <output data-testid="location">{`${location.pathname}${location.search}`}</output>
+      <output data-testid="location-hash">{location.hash}</output>
+    </>
+  );
 }
 
 /** Renders the whole client at `path` in memory, with a user-event session. */

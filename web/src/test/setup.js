@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { session } from '../api/client.js';
 
 afterEach(() => {
   cleanup();
-  sessionStorage.clear();
+  // What a page load starts from: no access token in memory, no session cookie.
+  session.clear();
+  document.cookie = 'movie_bag_csrf=; max-age=0; path=/';
 });

@@ -1,15 +1,25 @@
-"""Flask CLI commands that work on the database."""
+"""Flask CLI commands: `flask --app app load-demo` and `flask --app app create-admin EMAIL`."""
 
 import click
 from marshmallow import ValidationError
 
 from database.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_PASSWORD, load_demo_catalogue
+from database.migrations import SCHEMA_VERSION, DuplicateValues, migrate
 from database.models import User
-from resources.schemas import credentials_schema
+from resources.schemas import signup_schema
 
 
 def register_commands(app):
-    """Attach the database commands to `flask`."""
+    """Attach the commands to `flask`."""
+
+    @app.cli.command("migrate")
+    def migrate_database():
+        """Bring the configured database up to this code: indexes and new fields' defaults (idempotent)."""
+        try:
+            changed = migrate()
+        except DuplicateValues as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Database at schema version {SCHEMA_VERSION}: every index built, {changed} documents given new fields' defaults.")
 
     @app.cli.command("load-demo")
     def load_demo():
@@ -23,15 +33,13 @@ def register_commands(app):
         """Make EMAIL an admin, creating the account (password prompted, never an argument)."""
         user = User.find_by_email(email)
         if user is not None:
-            user.update(set__is_admin=True)
+            user.grant_admin()
             click.echo(f"{user.email} is now an admin.")
             return
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            data = credentials_schema.load({"email": email, "password": password})
+            data = signup_schema.load({"email": email, "password": password})
         except ValidationError as error:
             raise click.ClickException(" ".join(m for ms in error.messages.values() for m in ms)) from None
-        user = User(email=data["email"], is_admin=True)
-        user.set_password(data["password"])
-        user.save()
+        user = User.create(data["email"], data["password"], is_admin=True)
         click.echo(f"Created admin {user.email}.")

@@ -1,0 +1,123 @@
+"""The database's shape: its indexes and the defaults of fields added since, built before anything is served.
+
+MongoEngine would build a collection's indexes lazily, on its first use, and mark it ready before the
+build finishes; a unique index that fails to build then (say, on racing duplicate first writes) is
+missing for good, and uniqueness with it. So no document creates indexes by itself
+(`auto_create_index: False`): `migrate()` builds them, once, before the first request. It is
+idempotent, and `make migrate` (flask --app app migrate) runs it against any database. Development and
+the embedded database migrate at start-up; production refuses to serve a database that needs it.
+"""
+
+from mongoengine.connection import get_db
+from pymongo.errors import DuplicateKeyError, OperationFailure
+
+from database.models import Movie, PasswordReset, Rating, Review, Session, User, WatchlistEntry, utcnow
+
+# 1: accounts, movies, sessions and resets; 2: the catalogue's fields, ratings, reviews and watchlists.
+SCHEMA_VERSION = 2
+DOCUMENTS = (User, Movie, Session, PasswordReset, Rating, Review, WatchlistEntry)
+META = "movie_bag_meta"
+# Fields added since version 1, and the value a movie stored before them takes.
+MOVIE_DEFAULTS = {
+    "directors": [],
+    "overview": "",
+    "poster": None,
+    "rating_sum": 0,
+    "rating_count": 0,
+    "rating_average": None,
+    "rated": False,
+}
+
+
+class NeedsMigration(RuntimeError):
+    """The database is older than this code: run `make migrate`."""
+
+
+class DuplicateValues(RuntimeError):
+    """A unique index cannot be built: the collection holds duplicates, named in the message."""
+
+
+def schema_version():
+    """The version the database was last migrated to (0 for a database never migrated)."""
+    row = get_db()[META].find_one({"_id": "schema"})
+    return row["version"] if row else 0
+
+
+def expected_indexes(document):
+    """The key patterns the document declares, as lists of (field, direction)."""
+    return [[tuple(pair) for pair in spec["fields"]] for spec in document._meta["index_specs"]]
+
+
+def missing_indexes():
+    """'collection: keys' for every declared index the database does not have."""
+    missing = []
+    for document in DOCUMENTS:
+        collection = document._get_collection()
+        present = [list(index["key"].items()) for index in collection.list_indexes()]
+        for keys in expected_indexes(document):
+            if keys not in present:
+                missing.append(f"{collection.name}: {', '.join(f'{field} {direction}' for field, direction in keys)}")
+    return missing
+
+
+def pending():
+    """Why the database needs `make migrate`, as sentences (none when it does not)."""
+    reasons = []
+    version = schema_version()
+    if version < SCHEMA_VERSION:
+        reasons.append(f"its schema is at version {version}, this code needs {SCHEMA_VERSION}")
+    reasons += [f"the index {index} is missing" for index in missing_indexes()]
+    return reasons
+
+
+def duplicates(document, spec, limit=5):
+    """Sample values that more than one document of the collection holds under a unique index's keys."""
+    fields = [field for field, _ in spec["fields"]]
+    group = {"_id": {field.replace(".", "_"): f"${field}" for field in fields}, "count": {"$sum": 1}}
+    pipeline = [{"$group": group}, {"$match": {"count": {"$gt": 1}}}, {"$limit": limit}]
+    return [row["_id"] for row in document._get_collection().aggregate(pipeline)]
+
+
+def build_indexes():
+    """Build every declared index; DuplicateValues naming the values when a unique one cannot be."""
+    for document in DOCUMENTS:
+        try:
+            document.ensure_indexes()
+        except (DuplicateKeyError, OperationFailure) as error:
+            found = [
+                f"{document._get_collection_name()} {[field for field, _ in spec['fields']]}: {duplicates(document, spec)}"
+                for spec in document._meta["index_specs"]
+                if spec.get("unique") and duplicates(document, spec)
+            ]
+            if not found:
+                raise
+            raise DuplicateValues(
+                "A unique index cannot be built: these values are held more than once (remove or rename "
+                "the duplicates, then run `make migrate` again): " + "; ".join(found)
+            ) from error
+
+
+def fill_defaults():
+    """Give documents stored before a field existed that field's default: how many were changed."""
+    movies = Movie._get_collection()
+    changed = 0
+    for field, default in MOVIE_DEFAULTS.items():
+        changed += movies.update_many({field: {"$exists": False}}, {"$set": {field: default}}).modified_count
+    return changed
+
+
+def migrate():
+    """Bring the database up to this code (idempotent): defaults first, then the indexes, then the version."""
+    changed = fill_defaults()
+    build_indexes()
+    get_db()[META].update_one(
+        {"_id": "schema"}, {"$set": {"version": SCHEMA_VERSION, "migrated_at": utcnow()}}, upsert=True
+    )
+    return changed
+
+
+def require_migrated():
+    """Raise NeedsMigration, saying why, unless the database is at this code's schema with every index."""
+    reasons = pending()
+    if reasons:
+        raise NeedsMigration("The database needs `make migrate` (flask --app app migrate): " + "; ".join(reasons) + ".")

@@ -1,0 +1,187 @@
+"""Each operation's whole contract, declared once on its Resource method.
+
+    @operation("getMovie", "Read a movie", tag="Movies", responses={200: Reply("The movie.", movie_schema, ("ETag",))}, errors=[404])
+    def get(self, movie_id): ...
+
+The declaration is both what runs and what is documented: it applies the rate limits and the token
+check it names, rejects a query string its schema does not describe, loads the query and the JSON
+body through their schemas (passed to the method as `args` and `data`), and resources/openapi.py
+builds the OpenAPI document from it. A method without one cannot be documented, so the app refuses it.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import current_app, request
+from flask_jwt_extended import jwt_required
+
+from database.db import ensure_ready
+from resources.schemas import empty_query_schema
+
+ACCESS = "access"  # an access token as `Authorization: Bearer`
+REFRESH = "refresh"  # a refresh token as `Authorization: Bearer`
+BROWSER = "browser"  # the browser session's refresh cookie, with its CSRF value in X-CSRF-Token
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer of an operation: what it means, its JSON body schema, the headers it always carries.
+
+    content replaces the JSON body for answers of other media types ({media type: JSON Schema}).
+    """
+
+    description: str
+    schema: object = None
+    headers: tuple = ()
+    content: dict = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A request body that is a file, not JSON: its media types and its size limit.
+
+    The method reads it itself (request.get_data()); the limit replaces the JSON limit for the request.
+    """
+
+    media_types: tuple
+    max_bytes: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What an operation takes and answers; see operation()."""
+
+    operation_id: str
+    summary: str
+    description: str
+    tag: str
+    responses: dict
+    errors: tuple = ()
+    body: object = None
+    query: object = None
+    auth: str = None
+    if_match: bool = False
+    limits: tuple = field(default=(), compare=False)
+    database: bool = True
+    # Whether the operation needs the database migrated (indexes built) first: all but the probes.
+    schema: bool = True
+
+    @property
+    def implied_errors(self):
+        """Statuses that follow from what the operation takes, rather than from what it does.
+
+        Every operation may answer 400 (an unknown query parameter), 414 and 431 (a request line or a
+        header over the limit) and 500 (a bug); a JSON body adds 413 and 415, a token 401, a rate limit
+        429, a database read 503 (also when every password hashing turn stays taken).
+        """
+        statuses = {400, 414, 431, 500}
+        if self.body is not None:
+            statuses |= {413, 415}
+        if self.auth:
+            statuses.add(401)
+        if self.limits:
+            statuses.add(429)
+        if self.database:
+            statuses.add(503)
+        return statuses
+
+    @property
+    def declared_statuses(self):
+        """The statuses the method itself answers with: each must be seen in the tests."""
+        return set(self.responses) | set(self.errors)
+
+    @property
+    def statuses(self):
+        """Every status the operation can answer with."""
+        return self.declared_statuses | self.implied_errors
+
+
+def operation(
+    operation_id,
+    summary,
+    *,
+    tag,
+    responses,
+    description=None,
+    errors=(),
+    body=None,
+    query=None,
+    auth=None,
+    if_match=False,
+    limits=(),
+    database=True,
+    schema=True,
+):
+    """Declare a Resource method's contract, and apply what it declares.
+
+    responses: {status: Reply} for the answers the method returns; errors: the error statuses it
+    raises itself (404, 403, 409, ...). body and query are marshmallow schema instances; auth is
+    ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the browser session's cookie); if_match documents the If-Match header the method
+    reads; limits are rate-limit decorators from resources/limits.py.
+    """
+    op = Operation(
+        operation_id=operation_id,
+        summary=summary,
+        description=description or summary + ".",
+        tag=tag,
+        responses=dict(responses),
+        errors=tuple(errors),
+        body=body,
+        query=query,
+        auth=auth,
+        if_match=if_match,
+        limits=tuple(limits),
+        database=database,
+        schema=schema,
+    )
+
+    def decorate(method):
+        @wraps(method)
+        def run(*args, **kwargs):
+            if op.database and op.schema:
+                # A database that is not yet at this code's schema (indexes built) is a 503 until it is.
+                ensure_ready(current_app)
+            loaded = (query or empty_query_schema).load(request.args.to_dict())
+            if query is not None:
+                kwargs["args"] = loaded
+            if body is not None and not isinstance(body, Upload):
+                kwargs["data"] = body.load(request.get_json())
+            return method(*args, **kwargs)
+
+        endpoint = run
+        # Limits wrap the method, then the token check wraps them: on an operation with a token, a
+        # limit counts requests whose token is good, and its key may be their account.
+        for limit in reversed(op.limits):
+            endpoint = limit(endpoint)
+        if auth:
+            endpoint = jwt_required(refresh=auth != ACCESS, locations=["cookies"] if auth == BROWSER else ["headers"])(endpoint)
+        endpoint.operation = op
+        return endpoint
+
+    return decorate
+
+
+class UndeclaredOperation(LookupError):
+    """A route answers a method that has no declaration: it could not be documented."""
+
+
+def operation_of(view, method):
+    """The Operation declared for this Flask view function and HTTP method (lower case), or None."""
+    handler = getattr(getattr(view, "view_class", None), method, view)
+    return getattr(handler, "operation", None)
+
+
+def upload_limit(view, method):
+    """The size limit of the file an operation takes, or None (a JSON body, or no declaration)."""
+    op = operation_of(view, method)
+    return op.body.max_bytes if op is not None and isinstance(op.body, Upload) else None
+
+
+def declaration(view, method):
+    """The Operation declared for this Flask view function and HTTP method (lower case)."""
+    op = operation_of(view, method)
+    if op is None:
+        raise UndeclaredOperation(f"{method.upper()} of the view {view.__name__!r} has no @operation declaration")
+    return op

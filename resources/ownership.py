@@ -1,0 +1,58 @@
+"""Writes that only a document's owner (or an admin) may make, guarded by If-Match against lost updates.
+
+Movies and reviews work alike: their answers carry an ETag, "<id>-<version>"; a write sent with
+If-Match happens only at one of the versions it names, and the version check, the owner check and the
+write are one conditional database write (database/models.py, OwnedDocument).
+"""
+
+import re
+
+from flask import request
+from werkzeug.exceptions import Forbidden, NotFound, PreconditionFailed
+from werkzeug.http import quote_etag
+
+from resources.tokens import current_user, current_user_id
+
+VERSION = re.compile(r"[0-9]{1,15}")
+
+
+def etag(row):
+    """The entity tag of this version of a movie or review row."""
+    return f"{row['_id']}-{row['version']}"
+
+
+def tagged(schema, row, status=200, headers=None):
+    """One document dumped by schema, with its ETag."""
+    return schema.dump(row), status, {"ETag": quote_etag(etag(row)), **(headers or {})}
+
+
+def if_match_versions(doc_id):
+    """The versions an If-Match header lets this write happen at; None when it allows any."""
+    if not request.if_match or request.if_match.star_tag:
+        return None
+    prefix = f"{doc_id}-"
+    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
+    # Any other tag (empty, another document's, digits MongoDB cannot hold) matches no version.
+    return [int(version) for version in tags if VERSION.fullmatch(version)]
+
+
+def write_owned(document_class, doc_id, write, what, forbidden, if_match=True):
+    """Run write(owner=..., versions=...) on the document, as its owner or else as an admin.
+
+    The owner's write is tried first, conditioned on the owner field, so it needs only the token's
+    user id; the user is read only when that matches nothing, to see whether an admin may write anyway.
+    Returns what write returned; raises 404 ("No <what> has this id."), 403 (forbidden) or 412, in
+    that order, when no write happened.
+    """
+    versions = if_match_versions(doc_id) if if_match else None
+    result = write(owner=current_user_id(), versions=versions)
+    if not result and current_user.is_admin:
+        result = write(owner=None, versions=versions)
+    if result:
+        return result
+    row = document_class.read(doc_id)
+    if row is None:
+        raise NotFound(f"No {what} has this id.")
+    if not (current_user.is_admin or row[document_class.owner_field] == current_user.id):
+        raise Forbidden(forbidden)
+    raise PreconditionFailed() if versions is not None else NotFound(f"No {what} has this id.")

@@ -1,0 +1,104 @@
+"""Reviews: anyone reads them; one per person and movie, changed only by its author or an admin."""
+
+from flask import Response, url_for
+from flask_restful import Resource
+from werkzeug.exceptions import NotFound
+
+from database.models import Review, with_authors
+from resources.contract import ACCESS, Reply, operation
+from resources.movie import read_or_404 as movie_or_404
+from resources.ownership import tagged, write_owned
+from resources.pagination import page_headers, page_reply
+from resources.schemas import ReviewQuerySchema, review_input_schema, review_patch_schema, review_schema, reviews_schema
+from resources.tokens import require_account
+
+TAG = "Reviews"
+NOT_YOURS = "Only the person who wrote this review, or an admin, may change it."
+review_query_schema = ReviewQuerySchema()
+
+
+def read_or_404(review_id):
+    """The review's row with its author, or a 404."""
+    review = Review.read(review_id)
+    if review is None:
+        raise NotFound("No review has this id.")
+    return with_authors([review])[0]
+
+
+class MovieReviewListResource(Resource):
+    """The reviews of one movie."""
+
+    @operation(
+        "listReviews",
+        "A movie's reviews, newest first",
+        description="Paginated like the catalogue; author narrows it to one person's review (so a client "
+        "finds its user's own).",
+        tag=TAG,
+        responses={200: page_reply("One page of reviews.", reviews_schema)},
+        errors=[404],
+        query=review_query_schema,
+    )
+    def get(self, movie_id, args):
+        """Paginated like movies; 404 for an unknown movie."""
+        movie_or_404(movie_id)
+        reviews, total = Review.page(movie_id, args["page"], args["per_page"], args.get("author"))
+        return reviews_schema.dump(reviews), 200, page_headers(args["page"], args["per_page"], total)
+
+    @operation(
+        "createReview",
+        "Review a movie",
+        description="One review per person and movie: a second one is a 409 (change the first instead).",
+        tag=TAG,
+        responses={201: Reply("Created; Location is the new review.", review_schema, ("ETag", "Location"))},
+        errors=[404, 409],
+        body=review_input_schema,
+        auth=ACCESS,
+    )
+    def post(self, movie_id, data):
+        """404 for an unknown movie."""
+        review = Review.create(movie_id, require_account(), data["body"])
+        if review is None:
+            raise NotFound("No movie has this id.")
+        [review] = with_authors([review])
+        return tagged(review_schema, review, 201, {"Location": url_for("reviewresource", review_id=review["_id"])})
+
+
+class ReviewResource(Resource):
+    """One review."""
+
+    @operation("getReview", "Read a review", tag=TAG, responses={200: Reply("The review.", review_schema, ("ETag",))}, errors=[404])
+    def get(self, review_id):
+        """Anyone may."""
+        return tagged(review_schema, read_or_404(review_id))
+
+    @operation(
+        "updateReview",
+        "Change a review",
+        description="Its author or an admin may. Send the ETag last read as If-Match and the write happens "
+        "only if nobody changed the review since (else 412).",
+        tag=TAG,
+        responses={200: Reply("The review as stored now.", review_schema, ("ETag",))},
+        errors=[403, 404, 412],
+        body=review_patch_schema,
+        auth=ACCESS,
+        if_match=True,
+    )
+    def patch(self, review_id, data):
+        """Change the body."""
+        review = write_owned(Review, review_id, lambda **where: Review.update_where(review_id, data, **where), "review", NOT_YOURS)
+        return tagged(review_schema, with_authors([review])[0])
+
+    @operation(
+        "deleteReview",
+        "Remove a review",
+        description="Its author or an admin may; with If-Match, only if nobody changed it since (else 412).",
+        tag=TAG,
+        responses={204: Reply("Deleted.")},
+        errors=[403, 404, 412],
+        auth=ACCESS,
+        if_match=True,
+    )
+    def delete(self, review_id):
+        """Remove it."""
+        write_owned(Review, review_id, lambda **where: Review.delete_where(review_id, **where), "review", NOT_YOURS)
+        return Response(status=204)

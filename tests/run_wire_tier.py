@@ -1,0 +1,93 @@
+"""The wire tier: the live-server suites against the production configuration on a real wire protocol.
+
+`make test-wire` runs this. It starts a MongoDB wire-protocol server on a loopback port (SecantusDB
+from the dev packages, an in-memory WiredTiger store) unless MONGODB_TEST_URI names a MongoDB to use
+instead (a local mongod, a replica set, Atlas: only the databases the tier creates are dropped), then
+runs the suites with MOVIE_BAG_WIRE_URI set, which makes every live server of them the production
+configuration: gunicorn with 3 workers, FLASK_CONFIG=production, a migrated database of its own,
+sessions and rate-limit counters in MongoDB (tests/live_server.py). Expected failures on SecantusDB,
+where it is not MongoDB, are listed at the end with their reasons (pytest -rxX).
+"""
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.live_server import ROOT, free_port  # noqa: E402
+
+SUITES = [
+    "tests/test_wire.py",
+    "tests/test_live_server.py",
+    "tests/test_torture_concurrency.py",
+    "tests/test_torture_hostile.py",
+    "tests/test_catalogue.py",
+]
+
+
+@contextlib.contextmanager
+def secantusdb():
+    """A SecantusDB server on a free loopback port, in memory; its URI."""
+    from pymongo import MongoClient
+
+    port = free_port()
+    work = tempfile.mkdtemp(prefix="movie-bag-secantus-")
+    command = [str(Path(sys.executable).with_name("secantusd-py")), "--host", "127.0.0.1", "--port", str(port), "--storage-path", work, "--log-level", "WARNING"]
+    log = open(Path(work) / "server.log", "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with MongoClient(uri, serverSelectionTimeoutMS=500) as client:
+                    client.admin.command("ping")
+                break
+            except Exception:  # noqa: BLE001 - not up yet, whatever the reason
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"SecantusDB did not start: {(Path(work) / 'server.log').read_text()[-2000:]}") from None
+                time.sleep(0.2)
+        yield uri
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    """Run the tier; pytest's exit code."""
+    external = os.environ.get("MONGODB_TEST_URI")
+    with contextlib.nullcontext(external) if external else secantusdb() as uri:
+        label = "MONGODB_TEST_URI" if external else "SecantusDB (a MongoDB wire-protocol server, in memory)"
+        print(f"wire tier: the live suites in the production configuration, on {label}", flush=True)
+        env = {**os.environ, "MOVIE_BAG_WIRE_URI": uri, "MOVIE_BAG_WIRE_SERVER": "mongodb" if external else "secantusdb", "PIPENV_DONT_LOAD_ENV": "1"}
+        command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--no-cov", "-m", "live", "-rxX", *SUITES]
+        returncode = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+        print(EXPECTED_FAILURES if not external else "wire tier: on a real MongoDB no test is expected to fail.", flush=True)
+        return returncode
+
+
+# What SecantusDB 0.7.0b3 does differently from MongoDB, and what the tier does about it. Tests it would
+# fail are marked xfail(strict) with the reason, and pytest's -rxX lines above list them; none is now.
+EXPECTED_FAILURES = """wire tier: expected failures on SecantusDB: none. Its known gaps, and why none shows:
+  - A BSON regular expression on an indexed field matches nothing: the app's substring searches (q on
+    names, q on emails) send the equivalent $regex operator form, which MongoDB documents as the same
+    query and SecantusDB answers rightly (database/models.py, contains()).
+  - Text indexes are refused: the app declares none.
+  Everything else the suites use (unique and TTL indexes, findAndModify, aggregation, GridFS, sessions
+  and rate-limit counters shared by three workers) behaves as on MongoDB here."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

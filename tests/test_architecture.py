@@ -1,0 +1,82 @@
+"""The layers: resources reach the database only through database/, and only database/embedded.py
+touches mongomock's internals (and only when there is no MONGODB_URI)."""
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRIVATE_DATA_ACCESS = re.compile(r"_get_collection|_from_son|\b_data\b|SimpleNamespace")
+# mongomock's private names: its collections' internals and its client's shared store.
+MONGOMOCK_INTERNAL = re.compile(r"mongomock[\w.]*\._\w+|\._(insert|update|find_and_modify|delete|iter_documents|store)\b|_store=")
+EMBEDDED = ROOT / "database" / "embedded.py"
+
+
+def python_files(*folders):
+    """Every Python file of the project in these folders (or at the top level)."""
+    for folder in folders:
+        yield from sorted((ROOT / folder).glob("*.py"))
+
+
+def imported_modules(path):
+    """The modules a file imports."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_resources_never_touch_a_collection_or_a_documents_internals():
+    offending = [f"{path.name}:{n}" for path in python_files("resources") for n, line in enumerate(path.read_text().splitlines(), 1) if PRIVATE_DATA_ACCESS.search(line)]
+    assert offending == []
+
+
+def test_no_file_but_the_embedded_database_names_a_mongomock_internal():
+    files = [*python_files(".", "database", "resources", "tests", "bench")]
+    offending = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in files
+        if path != EMBEDDED and path.name != "test_architecture.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if MONGOMOCK_INTERNAL.search(line)
+    ]
+    assert offending == []
+    assert MONGOMOCK_INTERNAL.search(EMBEDDED.read_text()), "the pattern finds what embedded.py does"
+
+
+def test_database_imports_nothing_from_resources_or_the_web_layer():
+    for path in python_files("database"):
+        layers = {module.split(".")[0] for module in imported_modules(path)}
+        assert not layers & {"resources", "web", "cli", "app"}, path.name
+
+
+def test_raw_pymongo_is_used_only_inside_database():
+    for path in [*python_files(".", "resources")]:
+        assert not any(module == "pymongo" or module.startswith("pymongo.") and module != "pymongo.errors" for module in imported_modules(path)), path.name
+
+
+def test_extensions_are_made_in_one_module():
+    constructors = re.compile(r"\b(Bcrypt|JWTManager|Limiter|Mail|CORS)\(")
+    makers = {path.name for path in python_files(".", "resources", "database") if constructors.search(path.read_text())}
+    assert makers == {"extensions.py"}
+
+
+def test_the_factory_is_about_sixty_lines():
+    assert len((ROOT / "app.py").read_text().splitlines()) <= 60
+
+
+@pytest.mark.parametrize("uri", ["", "mongodb://127.0.0.1:9/movie-bag"])
+def test_mongomock_is_imported_only_for_the_embedded_database(uri):
+    probe = "import sys; from app import create_app; create_app('development'); print('mongomock' in sys.modules, 'database.embedded' in sys.modules)"
+    env = {**os.environ, "MONGODB_URI": uri, "MONGODB_SETTINGS": "", "DEMO_DATA": "0", "RATELIMIT_STORAGE_URI": "memory://", "PIPENV_DONT_LOAD_ENV": "1"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    expected = "True True" if not uri else "False False"
+    assert result.stdout.split("\n")[-2] == expected

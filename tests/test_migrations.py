@@ -1,0 +1,78 @@
+"""The database's shape: indexes built before serving, defaults filled, production refusing an old database."""
+
+import mongomock
+import pytest
+from mongoengine.connection import get_db
+
+from app import create_app
+from database.migrations import SCHEMA_VERSION, DuplicateValues, NeedsMigration, migrate, pending
+from database.models import Movie
+
+SECRET = "a-migrations-test-secret-that-is-long-enough-01"
+
+
+def test_a_started_app_has_every_index_and_the_current_schema(app):
+    assert pending() == []
+    indexes = {tuple(index["key"].items()) for index in Movie._get_collection().list_indexes()}
+    assert (("name", 1),) in indexes and (("rated", -1), ("rating_average", -1), ("_id", -1)) in indexes
+
+
+def test_no_document_builds_its_indexes_by_itself():
+    from database.migrations import DOCUMENTS
+
+    assert all(document._meta["auto_create_index"] is False for document in DOCUMENTS)
+
+
+def test_migrate_fills_the_defaults_of_old_movies_once(app, make_user):
+    owner = make_user()
+    get_db().movies.insert_one({"name": "Old", "casts": ["A"], "genres": ["B"], "added_by": owner.id, "version": 1})
+    assert migrate() == 7
+    assert migrate() == 0
+    old = get_db().movies.find_one({"name": "Old"})
+    assert (old["directors"], old["overview"], old["rated"], old["rating_sum"]) == ([], "", False, 0)
+
+
+def test_pending_says_what_is_missing(app):
+    get_db().movie_bag_meta.delete_many({})
+    Movie._get_collection().drop_index("name_1")
+    reasons = pending()
+    assert f"its schema is at version 0, this code needs {SCHEMA_VERSION}" in reasons
+    assert "the index movies: name 1 is missing" in reasons
+
+
+def test_a_unique_index_over_duplicates_names_them(app):
+    Movie._get_collection().drop_index("name_1")
+    get_db().movies.insert_many([{"name": "Twice", "casts": [], "genres": []}, {"name": "Twice", "casts": [], "genres": []}])
+    with pytest.raises(DuplicateValues, match="movies \\['name'\\]: \\[\\{'name': 'Twice'\\}\\]"):
+        migrate()
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    """A production configuration (run on mongomock below)."""
+    monkeypatch.setenv("JWT_SECRET_KEY", SECRET)
+    monkeypatch.setenv("MONGODB_URI", "mongodb://db.invalid:27017/movie-bag")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+
+
+def test_production_refuses_to_start_on_a_database_that_needs_migrate(production_env):
+    with pytest.raises(NeedsMigration, match="needs `make migrate`"):
+        create_app("production", mongo_client_class=mongomock.MongoClient)
+
+
+def test_production_answers_503_until_migrated_when_the_check_came_late(production_env):
+    app = create_app("production", mongo_client_class=mongomock.MongoClient, prepare_database=False)
+    client = app.test_client()
+    not_ready = client.get("/api/ready")
+    assert (not_ready.status_code, not_ready.headers["Retry-After"]) == (503, "30")
+    assert "make migrate" in not_ready.json["message"]
+    assert client.get("/api/movies").status_code == 503
+    with app.app_context():
+        migrate()
+    assert client.get("/api/ready").json == {"status": "ready"}
+    assert client.get("/api/movies").status_code == 200
+
+
+def test_the_migrate_command_reports_what_it_did(app):
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0 and f"schema version {SCHEMA_VERSION}" in result.output

@@ -1,0 +1,31 @@
+/**
+ * A movie's poster: the thumbnail (at most 300 px wide), or with `full` the whole image on
+ * high-density screens; a "No poster" placeholder of the same shape when it has none.
+ */
+export default function Poster({ movie, full = false, lazy = true, className = '' }) {
+  if (!movie.poster_url) {
+    return (
+      <div
+        className={`poster poster-placeholder ${className}`.trim()}
+        role="img"
+        aria-label={`No poster for ${movie.name}`}
+      >
+        <span aria-hidden="true">No poster</span>
+      </div>
+    );
+  }
+  // poster_url already carries a query string (the poster's version).
+  const thumb = `${movie.poster_url}&size=thumb`;
+  return (
+    <img
+      className={`poster ${className}`.trim()}
+      src={thumb}
+      srcSet={full ? `${thumb} 1x, ${movie.poster_url} 2x` : undefined}
+      alt={`Poster of ${movie.name}`}
+      width="300"
+      height="450"
+      loading={lazy ? 'lazy' : 'eager'}
+      decoding="async"
+    />
+  );
+}

@@ -1,0 +1,166 @@
+import { useEffect, useState } from 'react';
+import Alert from 'react-bootstrap/Alert';
+import { useLocation, useSearchParams } from 'react-router-dom';
+import api from '../api/client.js';
+import { useAuth } from '../auth/AuthProvider.jsx';
+import ErrorAlert from './ErrorAlert.jsx';
+import Loading from './Loading.jsx';
+import ManagedReview from './ManagedReview.jsx';
+import Notice from './Notice.jsx';
+import PagedResults from './PagedResults.jsx';
+import ReviewForm from './ReviewForm.jsx';
+import ReviewItem from './ReviewItem.jsx';
+import useOwnReview from '../hooks/useOwnReview.js';
+import usePagedList from '../hooks/usePagedList.js';
+
+export const PER_PAGE = 5;
+export const ALREADY_REVIEWED_NOTICE =
+  'You had already reviewed this movie (in another tab, perhaps): that review is shown here; change it instead.';
+
+const listReviews = ({ movieId, ...query }) => api.listReviews(movieId, query);
+
+function positivePage(value) {
+  const page = Number(value);
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
+
+/**
+ * The form to write one's review when one has none; one's review, to change or delete, when it
+ * is not on the page of the list being shown (where it has its own Edit and Delete).
+ */
+function MyReview({ movieId, own, shown, onChanged, onConflict }) {
+  async function create(body) {
+    try {
+      await api.createReview(movieId, body);
+    } catch (err) {
+      if (err.status !== 409) throw err;
+      onConflict();
+      return;
+    }
+    onChanged('Your review was posted.', { created: true });
+  }
+
+  if (own.loading && !own.review) return <Loading label="Looking for your review…" />;
+  if (own.error) return <ErrorAlert error={own.error} onRetry={own.reload} />;
+  if (shown) return null;
+  return (
+    <div className="mb-4">
+      {own.review ? (
+        <>
+          <h3 className="h6">Your review</h3>
+          <ManagedReview review={own.review} mine onChanged={onChanged} />
+        </>
+      ) : (
+        <ReviewForm id="review-new" label="Write your review" submitLabel="Post review" onSave={create} />
+      )}
+    </div>
+  );
+}
+
+/**
+ * A movie's reviews, newest first, paged like the catalogue (the page is `?page=` in the URL).
+ * Logged in, one writes one's own review here and changes or deletes it; admins may also
+ * change or delete anyone's.
+ */
+export default function Reviews({ movieId }) {
+  const { user } = useAuth();
+  const location = useLocation();
+  const [params, setParams] = useSearchParams();
+  const page = positivePage(params.get('page'));
+  const { result, error, loading, reload } = usePagedList(listReviews, { movieId, page, per_page: PER_PAGE });
+  const own = useOwnReview(movieId, user && user.id);
+  const [notice, setNotice] = useState(null);
+  const [conflict, setConflict] = useState(false);
+
+  function paramsForPage(n) {
+    const next = new URLSearchParams(params);
+    if (n > 1) next.set('page', String(n));
+    else next.delete('page');
+    return next;
+  }
+
+  function toPage(n) {
+    const next = paramsForPage(n).toString();
+    return { pathname: location.pathname, search: next ? `?${next}` : '' };
+  }
+
+  const reviews = result ? result.reviews : [];
+  const emptyLaterPage = Boolean(result && reviews.length === 0 && page > 1 && !loading);
+  // A later page emptied by a deletion (or an old link): show the page before instead.
+  useEffect(() => {
+    if (!emptyLaterPage) return;
+    const previous = new URLSearchParams(params);
+    if (page > 2) previous.set('page', String(page - 1));
+    else previous.delete('page');
+    setParams(previous, { replace: true });
+  }, [emptyLaterPage, page, params, setParams]);
+
+  function changed(message, { created = false } = {}) {
+    setNotice(message);
+    setConflict(false);
+    own.reload();
+    // Newest first: a new review heads page 1.
+    if (created && page > 1) setParams(paramsForPage(1));
+    else reload();
+  }
+
+  function conflicted() {
+    setNotice(null);
+    setConflict(true);
+    own.reload();
+    reload();
+  }
+
+  return (
+    <section aria-labelledby="reviews-title" className="mt-4">
+      <h2 id="reviews-title" className="h4 mb-3">
+        Reviews{' '}
+        {result && result.total !== null && <span className="text-body-secondary fs-6">({result.total})</span>}
+      </h2>
+      <Notice notice={notice} onClose={() => setNotice(null)} testId="review-notice" />
+      {conflict && (
+        <Alert variant="warning" dismissible onClose={() => setConflict(false)}>
+          {ALREADY_REVIEWED_NOTICE}
+        </Alert>
+      )}
+      {user && (
+        <MyReview
+          movieId={movieId}
+          own={own}
+          shown={Boolean(own.review && reviews.some((review) => review.id === own.review.id))}
+          onChanged={changed}
+          onConflict={conflicted}
+        />
+      )}
+      <ErrorAlert error={error} onRetry={reload} />
+      <PagedResults
+        result={result}
+        items={reviews}
+        error={error}
+        loading={loading}
+        loadingLabel="Loading reviews…"
+        empty={<p className="mb-0">No reviews yet.{user && !own.review ? ' Be the first to write one.' : ''}</p>}
+        page={page}
+        perPage={PER_PAGE}
+        toPage={toPage}
+        label="Review pages"
+        noun="reviews"
+      >
+        <ul className="list-unstyled d-grid gap-3 mb-0" role="list" aria-label="Reviews">
+          {reviews.map((review) => {
+            const mine = Boolean(user && review.author.id === user.id);
+            return (
+              <li key={review.id}>
+                {mine || (user && user.is_admin) ? (
+                  <ManagedReview review={review} mine={mine} onChanged={changed} />
+                ) : (
+                  <ReviewItem review={review} mine={mine} />
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </PagedResults>
+    </section>
+  );
+}
