@@ -393,11 +393,14 @@ def compare(name, size, servers, run):
     for kind, base in servers.items():
         run(kind, base, WARM_UP_SECONDS)
         row[kind] = run(kind, base)
-        if 0 < row[kind]["requests"] < MIN_REQUESTS:
+        if row[kind]["requests"] < MIN_REQUESTS:
             # A slow row (a list of 10,000 movies on the embedded database) is a handful of requests in
-            # the usual run: run it long enough for MIN_REQUESTS, at most MAX_SECONDS.
-            seconds = min(MAX_SECONDS, math.ceil(row[kind]["duration_s"] * MIN_REQUESTS / row[kind]["requests"]))
+            # the usual run, or none: run it long enough for MIN_REQUESTS, at most MAX_SECONDS.
+            done = row[kind]["requests"]
+            seconds = MAX_SECONDS if done == 0 else min(MAX_SECONDS, math.ceil(row[kind]["duration_s"] * MIN_REQUESTS / done))
             row[kind] = run(kind, base, seconds)
+            if row[kind]["requests"] == 0:
+                raise RuntimeError(f"{name} at {size} movies: no request of {kind} completed in {seconds} s")
         row[kind]["peak_rss_mib"] = peak_rss_mib(base.pid)
     row["ratio"] = round(row["app"]["rps"] / row["ceiling"]["rps"], 2)
     row["overhead_ms"] = round(row["app"]["mean_ms"] - row["ceiling"]["mean_ms"], 2)
