@@ -173,7 +173,13 @@ def database_connections(pid, db_port):
 def test_no_database_client_is_opened_before_gunicorn_forks():
     db_port = urllib.parse.urlsplit(WIRE_URI).port
     with live_server() as base:
-        workers = [int(pid) for pid in Path(f"/proc/{base.pid}/task/{base.pid}/children").read_text().split()]
+        def children():
+            return [int(pid) for pid in Path(f"/proc/{base.pid}/task/{base.pid}/children").read_text().split()]
+
+        # The first worker up answers the health check; the others may still be starting.
+        deadline = time.monotonic() + 30
+        while len(workers := children()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(workers) == 3
         # Which worker accepts a connection is the kernel's choice: ask until each has served one
         # (and so opened its own client), for at most 30 s.
