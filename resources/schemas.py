@@ -7,6 +7,7 @@ the OpenAPI document can rely on it. An optional request field declares no `defa
 TypeScript would type it as always present): its description says what leaving it out means.
 """
 
+import re
 from datetime import datetime, timezone
 
 import mongoengine
@@ -30,24 +31,26 @@ POSTER_SIZES = ("full", "thumb")
 # --- fields ------------------------------------------------------------------------------------
 
 STORED_EMAIL = mongoengine.EmailField(max_length=254)
+EXPLICIT_OFFSET = re.compile(r"(Z|[+-]\d\d:\d\d)$")
 
 class Text(fields.String):
     """A string with no NUL character: no name, genre or search term has a use for one."""
 
     default_error_messages = {"nul": "Must not contain NUL characters."}
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in value:
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if isinstance(value, str) and "\x00" in value:
             raise self.make_error("nul")
-        return value
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class TrimmedString(Text):
     """A string with surrounding white space removed before it is validated."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class NormalizedEmail(fields.Email):
@@ -57,32 +60,32 @@ class NormalizedEmail(fields.Email):
     marshmallow's Email about non-ASCII): what the schema accepts, the server accepts.
     """
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, str):
             value = User.normalize_email(value)
-        value = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            STORED_EMAIL.validate(value)
-        except mongoengine.ValidationError:
-            raise self.make_error("invalid") from None
-        return value
+            try:
+                STORED_EMAIL.validate(value)
+            except mongoengine.ValidationError:
+                raise self.make_error("invalid") from None
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class UTCDateTime(fields.DateTime):
     """ISO 8601 with an explicit UTC offset for the naive UTC datetimes MongoDB returns."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        text = super().serialize(attr, obj, accessor, **kwargs)
+        if isinstance(text, str) and not EXPLICIT_OFFSET.search(text):
+            text += "+00:00"  # what isoformat() writes for the same time made aware in UTC
+        return text
 
 
 class ObjectIdString(fields.String):
     """An id of a stored document, given as its 24 hex digits."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not ObjectId.is_valid(value):
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        value = super().deserialize(value, attr, data, **kwargs)
+        if isinstance(value, str) and not ObjectId.is_valid(value):
             raise ValidationError("Not a valid id.")
         return value
 

@@ -80,3 +80,21 @@ def test_mongomock_is_imported_only_for_the_embedded_database(uri):
     assert result.returncode == 0, result.stderr
     expected = "True True" if not uri else "False False"
     assert result.stdout.split("\n")[-2] == expected
+
+
+def test_no_class_outside_the_embedded_database_extends_a_librarys_private_method():
+    """`super()._name(...)` is the mark of overriding a base class's private method."""
+    offending = []
+    for path in python_files(".", "database", "resources"):
+        if path == EMBEDDED:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "id", None) == "super"
+            ):
+                offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offending == []
