@@ -373,7 +373,9 @@ describe('the film diary in a real browser against a live API', () => {
     await page.getByLabel('Write your review').fill('Seen again: still the light.');
     await page.getByRole('button', { name: 'Post review' }).click();
     await page.getByTestId('review-notice').filter({ hasText: 'Your review was posted.' }).waitFor();
+    // The list reloads after the notice shows: wait until the new review heads it.
     const mine = page.getByTestId('review').first();
+    await mine.getByText('Seen again: still the light.').waitFor();
     assert.equal(await mine.getByTestId('review-author').innerText(), name);
     assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(CRITIC.email));
     // Others see the same name.
