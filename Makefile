@@ -18,7 +18,7 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run test create-admin load-demo migrate deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
+.PHONY: run test lint create-admin load-demo migrate deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
 
 # waitress (server.py): requests are read whole before a thread sees them; production runs gunicorn
 # behind nginx (docker-compose.yml).
@@ -26,6 +26,7 @@ run: deps web-build
 	$(PIPENV) run python server.py
 
 test: dev-deps
+	$(MAKE) lint
 	$(MAKE) test-python
 	$(MAKE) test-wire
 	$(MAKE) test-postman
@@ -62,6 +63,11 @@ $(PIPENV):
 deps: .venv/.synced
 
 dev-deps: .venv/.synced-dev
+
+# ruff (pinned in the Pipfile, configured in pyproject.toml): lint and format; either failing fails `make test`.
+lint: dev-deps
+	$(PIPENV) run ruff check .
+	$(PIPENV) run ruff format --check .
 
 # Tests never read the developer's .env: they set what they need themselves. The contract tools the
 # Python suite drives (Spectral, openapi-typescript, tsc) come from the root package.json.

@@ -25,7 +25,9 @@ def register_commands(app):
     def load_demo():
         """Load the demo user and catalogue into the configured database."""
         added = load_demo_catalogue()
-        click.echo(f"Added {added} demo movies; demo logins: {DEMO_EMAIL} / {DEMO_PASSWORD}, admin {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}")
+        click.echo(
+            f"Added {added} demo movies; demo logins: {DEMO_EMAIL} / {DEMO_PASSWORD}, admin {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}"
+        )
 
     @app.cli.command("create-admin")
     @click.argument("email")

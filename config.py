@@ -214,8 +214,7 @@ def production_config():
     secret = env("JWT_SECRET_KEY")
     if secret is None or len(secret.encode()) < MIN_SECRET_BYTES:
         raise ConfigError(
-            f"JWT_SECRET_KEY must be set to a secret of at least {MIN_SECRET_BYTES} bytes: every worker "
-            "and machine signs with it."
+            f"JWT_SECRET_KEY must be set to a secret of at least {MIN_SECRET_BYTES} bytes: every worker and machine signs with it."
         )
     # The hosts people reach the API at (PUBLIC_URL's), and loopback for health checks on the machine.
     config["TRUSTED_HOSTS"] = config["TRUSTED_HOSTS"] or [urlsplit(config["PUBLIC_URL"]).hostname, "localhost", "127.0.0.1"]

@@ -11,6 +11,7 @@ A request either server refuses before the app sees it (a header too large, a ma
 a body over the limit however it is framed) still gets the envelope `{"message", "status"}`.
 """
 
+import contextlib
 import json
 import uuid
 
@@ -91,14 +92,13 @@ class JsonErrorWorker(ThreadWorker):
         body, headers = envelope(status)
         head = f"HTTP/1.1 {status} {REASONS[status]}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
         head += f"Content-Length: {len(body)}\r\n\r\n"
-        try:
+        with contextlib.suppress(OSError):  # the client is gone already
             write_nonblock(client, head.encode("latin-1") + body)
-        except OSError:
-            pass  # the client is gone already
         return None
 
 
 # --- waitress (make run) ---------------------------------------------------------------------------
+
 
 def waitress_classes(config):
     """waitress' channel and error task, answering what waitress refuses itself in the envelope."""

@@ -5,11 +5,10 @@ a hand-written dict. It runs under the same gunicorn.conf.py as the app (`gunico
 on its own database, so the difference between the two is what the app's layers cost.
 """
 
+import hashlib
 import json
 import re
-from datetime import datetime, timezone
-
-import hashlib
+from datetime import UTC
 
 import bcrypt
 import gridfs
@@ -21,15 +20,24 @@ from pymongo import ReturnDocument
 from config import load_config
 from database.db import init_db
 from database.migrations import migrate
-from database.models import Movie, utcnow
+from database.models import utcnow
 from resources.images import poster_versions
 
 # The ceiling authenticates no one: every movie it creates belongs to this one, and a rating or review
 # belongs to the user whose id is the bearer token (the bench's loader sends the ids it got at signup).
 OWNER = ObjectId("000000000000000000000001")
 PUBLIC_URL = ""  # set from the config in create_ceiling
-MOVIE_DEFAULTS = {"year": None, "runtime_minutes": None, "directors": [], "overview": "", "poster": None,
-                  "rating_sum": 0, "rating_count": 0, "rating_average": None, "rated": False}
+MOVIE_DEFAULTS = {
+    "year": None,
+    "runtime_minutes": None,
+    "directors": [],
+    "overview": "",
+    "poster": None,
+    "rating_sum": 0,
+    "rating_count": 0,
+    "rating_average": None,
+    "rated": False,
+}
 # A login answer as long as the app's (two HS256 JWTs of about this size), the user's id at the end.
 TOKEN_LENGTH = 348
 
@@ -42,7 +50,7 @@ def login_body(user_id):
 
 def iso(value):
     """A naive UTC datetime as the app writes it."""
-    return value.replace(tzinfo=timezone.utc).isoformat()
+    return value.replace(tzinfo=UTC).isoformat()
 
 
 def movie_dict(doc):
@@ -133,7 +141,11 @@ def create_ceiling():
             query["name"] = {"$regex": re.escape(request.args["q"]), "$options": "i"}
         if "genre" in request.args:
             query["genres"] = request.args["genre"]
-        order = [("rated", -1), ("rating_average", -1), ("_id", -1)] if request.args.get("sort") == "-rating" else [("created_at", -1), ("_id", -1)]
+        order = (
+            [("rated", -1), ("rating_average", -1), ("_id", -1)]
+            if request.args.get("sort") == "-rating"
+            else [("created_at", -1), ("_id", -1)]
+        )
         total = movies.count_documents(query)
         cursor = movies.find(query).sort(order).skip((page - 1) * per_page).limit(per_page)
         return respond([movie_dict(doc) for doc in cursor], 200, {"X-Total-Count": str(total)})
@@ -166,7 +178,9 @@ def create_ceiling():
     def rate(movie_id):
         score, key = request.get_json()["score"], ObjectId(movie_id)
         ratings.insert_one({"user": caller(), "movie": key, "score": score, "updated_at": utcnow()})
-        after = movies.find_one_and_update({"_id": key}, {"$inc": {"rating_sum": score, "rating_count": 1}}, return_document=ReturnDocument.AFTER)
+        after = movies.find_one_and_update(
+            {"_id": key}, {"$inc": {"rating_sum": score, "rating_count": 1}}, return_document=ReturnDocument.AFTER
+        )
         average = round(after["rating_sum"] / after["rating_count"], 1)
         movies.update_one({"_id": key}, {"$set": {"rating_average": average, "rated": True}})
         return respond({"score": score})
@@ -174,8 +188,14 @@ def create_ceiling():
     @app.post("/api/movies/<movie_id>/reviews")
     def review(movie_id):
         now = utcnow()
-        doc = {"movie": ObjectId(movie_id), "author": caller(), "body": request.get_json()["body"],
-               "created_at": now, "updated_at": now, "version": 1}
+        doc = {
+            "movie": ObjectId(movie_id),
+            "author": caller(),
+            "body": request.get_json()["body"],
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
         reviews.insert_one(doc)
         return respond(review_dict(doc, {}), 201)
 
@@ -187,7 +207,10 @@ def create_ceiling():
         query = {"movie": key}
         total = reviews.count_documents(query)
         rows = list(reviews.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page).limit(per_page))
-        names = {row["_id"]: row.get("display_name") for row in users.find({"_id": {"$in": list({r["author"] for r in rows})}}, {"display_name": 1})}
+        names = {
+            row["_id"]: row.get("display_name")
+            for row in users.find({"_id": {"$in": list({r["author"] for r in rows})}}, {"display_name": 1})
+        }
         return respond([review_dict(row, names) for row in rows], 200, {"X-Total-Count": str(total)})
 
     @app.put("/api/movies/<movie_id>/poster")
@@ -200,7 +223,9 @@ def create_ceiling():
             "content_type": request.mimetype,
             "etag": hashlib.sha256(full).hexdigest()[:32],
         }
-        doc = movies.find_one_and_update({"_id": key}, {"$set": {"poster": poster}, "$inc": {"version": 1}}, return_document=ReturnDocument.AFTER)
+        doc = movies.find_one_and_update(
+            {"_id": key}, {"$set": {"poster": poster}, "$inc": {"version": 1}}, return_document=ReturnDocument.AFTER
+        )
         return respond(movie_dict(doc))
 
     @app.get("/api/movies/<movie_id>/poster")

@@ -26,7 +26,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import bcrypt
@@ -130,7 +130,9 @@ def load_extras(base, token, ids):
         assert status == 201, (status, body)
         status, tokens = client.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
         assert status == 200, (status, tokens)
-        status, body = client.call("POST", f"/api/movies/{ids[0]}/reviews", {"body": f"Review {n}: " + "a fine film. " * 20}, tokens["access_token"])
+        status, body = client.call(
+            "POST", f"/api/movies/{ids[0]}/reviews", {"body": f"Review {n}: " + "a fine film. " * 20}, tokens["access_token"]
+        )
         assert status == 201, (status, body)
 
     in_parallel(base, review, list(range(REVIEWERS)))
@@ -163,8 +165,20 @@ def peak_rss_mib(pid):
 def run_wrk(base, mode, token, items, duration, connections):
     """One bounded wrk run; returns its summary as a dict."""
     command = [
-        "wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-        "-s", str(SCRIPT), base, "--", mode, token or "-", f"{time.time_ns() % 10**12:x}", *items,
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(SCRIPT),
+        base,
+        "--",
+        mode,
+        token or "-",
+        f"{time.time_ns() % 10**12:x}",
+        *items,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=duration + 60).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
@@ -264,7 +278,9 @@ def baseline_checkout(revision):
 
     Returns live_server's keyword arguments for serving it, and a label for the report.
     """
-    sha = subprocess.run(["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     tree = WORK / f"baseline-{sha[:12]}"
     python = tree / ".venv" / "bin" / "python"
     if not python.exists():
@@ -272,7 +288,13 @@ def baseline_checkout(revision):
         tree.mkdir(parents=True)
         archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-        env = {**os.environ, "PIPENV_VENV_IN_PROJECT": "1", "PIPENV_IGNORE_VIRTUALENVS": "1", "PIPENV_YES": "1", "PIPENV_DONT_LOAD_ENV": "1"}
+        env = {
+            **os.environ,
+            "PIPENV_VENV_IN_PROJECT": "1",
+            "PIPENV_IGNORE_VIRTUALENVS": "1",
+            "PIPENV_YES": "1",
+            "PIPENV_DONT_LOAD_ENV": "1",
+        }
         subprocess.run([str(ROOT / ".tools" / "bin" / "pipenv"), "sync", "--python", sys.executable], cwd=tree, env=env, check=True)
     # Before the factory was named in gunicorn.conf.py, the app was the module attribute app:app.
     args = () if "wsgi_app" in (tree / "gunicorn.conf.py").read_text() else ("app:app",)
@@ -323,9 +345,7 @@ def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None)
                 "POST /api/auth/login",
                 size,
                 servers,
-                lambda kind, base, seconds=max(2 * duration, 10): run_wrk(
-                    base, "login", None, [EMAIL, PASSWORD], seconds, 1
-                ),
+                lambda kind, base: run_wrk(base, "login", None, [EMAIL, PASSWORD], max(2 * duration, 10), 1),
             )
         )
         rows[-1]["bare_bcrypt_ms"] = bare_ms
@@ -380,8 +400,7 @@ def format_flood(row):
         if kind in row:
             r = row[kind]
             floods = ", ".join(
-                f"{flood} {r[flood]['p99_ms']} ms ({r[flood]['p99_ratio']}x, {r[flood]['logins_ok_per_s']} logins/s)"
-                for flood, _ in FLOODS
+                f"{flood} {r[flood]['p99_ms']} ms ({r[flood]['p99_ratio']}x, {r[flood]['logins_ok_per_s']} logins/s)" for flood, _ in FLOODS
             )
             parts.append(f"{kind}: p99 idle {r['idle_p99_ms']} ms, {floods}")
     return "  ".join(parts)
@@ -426,6 +445,7 @@ def format_row(row, with_baseline=False):
 WARM_UP_SECONDS = 1
 MIN_REQUESTS = 40
 MAX_SECONDS = 45
+
 
 def header(with_baseline):
     """The stdout table's header."""
@@ -504,15 +524,15 @@ def targets(report):
         elif row["endpoint"].endswith("/login"):
             limit = 1.15 * row["bare_bcrypt_ms"]
             ok = row["app"]["p50_ms"] <= limit
-            verdicts.append(
-                (ok, f"login p50 {row['app']['p50_ms']} ms <= {limit:.1f} ms (1.15x one bcrypt verify) at {row['size']}")
-            )
+            verdicts.append((ok, f"login p50 {row['app']['p50_ms']} ms <= {limit:.1f} ms (1.15x one bcrypt verify) at {row['size']}"))
         else:
             ok = row["ratio"] >= 0.7
             verdicts.append((ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x ceiling (>= 0.7)"))
             if "baseline_ratio" in row:
                 ok = row["ratio"] >= 0.9 * row["baseline_ratio"]
-                verdicts.append((ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x against {row['baseline_ratio']}x before (>= 90% of it)"))
+                verdicts.append(
+                    (ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x against {row['baseline_ratio']}x before (>= 90% of it)")
+                )
     return verdicts
 
 
@@ -526,8 +546,8 @@ def chart(report, path):
     names = list(dict.fromkeys(row["endpoint"] for row in report["rows"] if row["endpoint"] != FLOOD_ROW))
     figure, axes = plt.subplots(1, 2, figsize=(13, 5.5), sharex=True)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for axis, key in zip(axes, ("p50_ms", "p99_ms")):
-        for colour, name in zip(colours, names):
+    for axis, key in zip(axes, ("p50_ms", "p99_ms"), strict=False):
+        for colour, name in zip(colours, names, strict=False):
             rows = [row for row in report["rows"] if row["endpoint"] == name]
             sizes = [row["size"] for row in rows]
             axis.plot(sizes, [row["app"][key] for row in rows], "o-", color=colour, label=name)
@@ -571,7 +591,7 @@ def main():
     rounds = env_int("BCRYPT_LOG_ROUNDS", 12)
     uri = bench_uri()
     baseline, baseline_label = baseline_checkout(env("BENCH_BASELINE")) if env("BENCH_BASELINE") else (None, None)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stamp = now.strftime("%Y%m%d%H%M%S")
     report = {
         "date": now.strftime("%Y-%m-%d %H:%M UTC"),

@@ -55,38 +55,118 @@ DEMO_MOVIES = [
 
 # name: (year, runtime in minutes, directors, one-line overview)
 DEMO_DETAILS = {
-    "The Shawshank Redemption": (1994, 142, ["Frank Darabont"], "Two imprisoned men bond over the years, finding solace and redemption through acts of common decency."),
-    "The Godfather": (1972, 175, ["Francis Ford Coppola"], "The aging patriarch of a crime dynasty hands control to his reluctant youngest son."),
+    "The Shawshank Redemption": (
+        1994,
+        142,
+        ["Frank Darabont"],
+        "Two imprisoned men bond over the years, finding solace and redemption through acts of common decency.",
+    ),
+    "The Godfather": (
+        1972,
+        175,
+        ["Francis Ford Coppola"],
+        "The aging patriarch of a crime dynasty hands control to his reluctant youngest son.",
+    ),
     "The Dark Knight": (2008, 152, ["Christopher Nolan"], "Batman faces the Joker, a criminal mastermind who plunges Gotham into anarchy."),
-    "Pulp Fiction": (1994, 154, ["Quentin Tarantino"], "Two hitmen, a boxer and a pair of diner bandits cross paths in tales of violence and redemption."),
+    "Pulp Fiction": (
+        1994,
+        154,
+        ["Quentin Tarantino"],
+        "Two hitmen, a boxer and a pair of diner bandits cross paths in tales of violence and redemption.",
+    ),
     "Forrest Gump": (1994, 142, ["Robert Zemeckis"], "A kind man with a low IQ finds himself at the heart of decades of American history."),
     "Inception": (2010, 148, ["Christopher Nolan"], "A thief who steals secrets through dreams is asked to plant an idea instead."),
-    "Fight Club": (1999, 139, ["David Fincher"], "An insomniac office worker and a soap maker start an underground fight club that grows out of hand."),
-    "The Matrix": (1999, 136, ["Lana Wachowski", "Lilly Wachowski"], "A hacker learns his world is a simulation and joins the rebellion against its makers."),
+    "Fight Club": (
+        1999,
+        139,
+        ["David Fincher"],
+        "An insomniac office worker and a soap maker start an underground fight club that grows out of hand.",
+    ),
+    "The Matrix": (
+        1999,
+        136,
+        ["Lana Wachowski", "Lilly Wachowski"],
+        "A hacker learns his world is a simulation and joins the rebellion against its makers.",
+    ),
     "Goodfellas": (1990, 146, ["Martin Scorsese"], "The rise and fall of Henry Hill and his friends in the mob."),
     "Interstellar": (2014, 169, ["Christopher Nolan"], "Explorers travel through a wormhole in search of a new home for humanity."),
     "Seven Samurai": (1954, 207, ["Akira Kurosawa"], "A poor village hires seven masterless samurai to defend it against bandits."),
-    "Spirited Away": (2001, 125, ["Hayao Miyazaki"], "A girl wanders into a world of spirits and works in a bathhouse to free her parents."),
+    "Spirited Away": (
+        2001,
+        125,
+        ["Hayao Miyazaki"],
+        "A girl wanders into a world of spirits and works in a bathhouse to free her parents.",
+    ),
     "Parasite": (2019, 132, ["Bong Joon-ho"], "A poor family schemes its way into the employ of a wealthy household."),
-    "The Silence of the Lambs": (1991, 118, ["Jonathan Demme"], "An FBI trainee asks an imprisoned cannibal for help in catching another killer."),
-    "Saving Private Ryan": (1998, 169, ["Steven Spielberg"], "After the Normandy landings, a squad goes behind enemy lines to bring a paratrooper home."),
+    "The Silence of the Lambs": (
+        1991,
+        118,
+        ["Jonathan Demme"],
+        "An FBI trainee asks an imprisoned cannibal for help in catching another killer.",
+    ),
+    "Saving Private Ryan": (
+        1998,
+        169,
+        ["Steven Spielberg"],
+        "After the Normandy landings, a squad goes behind enemy lines to bring a paratrooper home.",
+    ),
     "The Green Mile": (1999, 189, ["Frank Darabont"], "A death row guard discovers that one of his prisoners has a mysterious gift."),
     "Se7en": (1995, 127, ["David Fincher"], "Two detectives hunt a killer who takes the seven deadly sins as his motives."),
-    "City of God": (2002, 130, ["Fernando Meirelles", "Kátia Lund"], "Two boys grow up in a violent Rio de Janeiro favela and take different paths."),
-    "Life Is Beautiful": (1997, 116, ["Roberto Benigni"], "A Jewish father uses humour and imagination to shield his son in a concentration camp."),
+    "City of God": (
+        2002,
+        130,
+        ["Fernando Meirelles", "Kátia Lund"],
+        "Two boys grow up in a violent Rio de Janeiro favela and take different paths.",
+    ),
+    "Life Is Beautiful": (
+        1997,
+        116,
+        ["Roberto Benigni"],
+        "A Jewish father uses humour and imagination to shield his son in a concentration camp.",
+    ),
     "Back to the Future": (1985, 116, ["Robert Zemeckis"], "A teenager is sent thirty years into the past in a time-travelling car."),
     "Gladiator": (2000, 155, ["Ridley Scott"], "A betrayed Roman general becomes a gladiator and seeks revenge on the emperor."),
-    "The Lion King": (1994, 88, ["Roger Allers", "Rob Minkoff"], "A lion prince flees his kingdom after his father's murder and returns to reclaim it."),
+    "The Lion King": (
+        1994,
+        88,
+        ["Roger Allers", "Rob Minkoff"],
+        "A lion prince flees his kingdom after his father's murder and returns to reclaim it.",
+    ),
     "Alien": (1979, 117, ["Ridley Scott"], "The crew of a commercial spaceship is hunted by a deadly creature."),
     "Amélie": (2001, 122, ["Jean-Pierre Jeunet"], "A shy Parisian waitress sets out to change the lives of those around her."),
-    "Casablanca": (1942, 102, ["Michael Curtiz"], "A nightclub owner in wartime Morocco must choose between love and helping his former lover escape."),
+    "Casablanca": (
+        1942,
+        102,
+        ["Michael Curtiz"],
+        "A nightclub owner in wartime Morocco must choose between love and helping his former lover escape.",
+    ),
     "Whiplash": (2014, 106, ["Damien Chazelle"], "A young drummer is pushed to his limits by a ruthless music teacher."),
-    "The Prestige": (2006, 130, ["Christopher Nolan"], "Two rival stage magicians wage an escalating battle to create the ultimate illusion."),
-    "Mad Max: Fury Road": (2015, 120, ["George Miller"], "In a desert wasteland, a warrior and a drifter flee a tyrant with his captive wives."),
+    "The Prestige": (
+        2006,
+        130,
+        ["Christopher Nolan"],
+        "Two rival stage magicians wage an escalating battle to create the ultimate illusion.",
+    ),
+    "Mad Max: Fury Road": (
+        2015,
+        120,
+        ["George Miller"],
+        "In a desert wasteland, a warrior and a drifter flee a tyrant with his captive wives.",
+    ),
     "Toy Story": (1995, 81, ["John Lasseter"], "A cowboy doll feels threatened when a spaceman action figure becomes the favourite toy."),
     "Pan's Labyrinth": (2006, 118, ["Guillermo del Toro"], "In Francoist Spain, a girl escapes into an eerie fantasy world."),
-    "Arrival": (2016, 116, ["Denis Villeneuve"], "A linguist races to understand the language of visitors who have landed around the world."),
-    "Oldboy": (2003, 120, ["Park Chan-wook"], "A man held captive for fifteen years without a reason is released and hunts for his captor."),
+    "Arrival": (
+        2016,
+        116,
+        ["Denis Villeneuve"],
+        "A linguist races to understand the language of visitors who have landed around the world.",
+    ),
+    "Oldboy": (
+        2003,
+        120,
+        ["Park Chan-wook"],
+        "A man held captive for fifteen years without a reason is released and hunts for his captor.",
+    ),
 }
 # (movie, score by the demo user, score by the demo admin, review by the demo user or None)
 DEMO_OPINIONS = [
@@ -109,7 +189,9 @@ def title_card(name, year, size):
     card = Image.new("RGB", size, background)
     draw = ImageDraw.Draw(card)
     scale = size[0] / POSTER_SIZE[0]
-    draw.rectangle([12 * scale, 12 * scale, size[0] - 12 * scale, size[1] - 12 * scale], outline=(240, 230, 210), width=max(1, round(3 * scale)))
+    draw.rectangle(
+        [12 * scale, 12 * scale, size[0] - 12 * scale, size[1] - 12 * scale], outline=(240, 230, 210), width=max(1, round(3 * scale))
+    )
     title_font, year_font = ImageFont.load_default(round(40 * scale)), ImageFont.load_default(round(28 * scale))
     lines = textwrap.wrap(name, width=14) or [name]
     top = size[1] * 0.32
@@ -140,7 +222,15 @@ def load_demo_catalogue():
         if name in existing:
             continue
         year, runtime, directors, overview = DEMO_DETAILS[name]
-        fields = {"name": name, "casts": casts, "genres": genres, "year": year, "runtime_minutes": runtime, "directors": directors, "overview": overview}
+        fields = {
+            "name": name,
+            "casts": casts,
+            "genres": genres,
+            "year": year,
+            "runtime_minutes": runtime,
+            "directors": directors,
+            "overview": overview,
+        }
         movie = Movie.create(fields, user.id)
         poster = posters.store(movie["_id"], title_card(name, year, POSTER_SIZE), title_card(name, year, THUMB_SIZE), "image/png")
         Movie.set_poster(movie["_id"], poster)

@@ -15,10 +15,7 @@ from bson import ObjectId
 from mongomock.filtering import filter_applies
 from mongomock.store import ServerStore
 
-WARNING = (
-    "MONGODB_URI is not set: using the embedded in-memory database; "
-    "data is NOT persisted and is lost when the server stops."
-)
+WARNING = "MONGODB_URI is not set: using the embedded in-memory database; data is NOT persisted and is lost when the server stops."
 
 # mongomock checks a unique index after storing the new document and rolls back on a clash, so two
 # threads inserting the same name can both see the clash and both roll back: no movie, only 409s.

@@ -110,9 +110,7 @@ def migrate():
     """Bring the database up to this code (idempotent): defaults first, then the indexes, then the version."""
     changed = fill_defaults()
     build_indexes()
-    get_db()[META].update_one(
-        {"_id": "schema"}, {"$set": {"version": SCHEMA_VERSION, "migrated_at": utcnow()}}, upsert=True
-    )
+    get_db()[META].update_one({"_id": "schema"}, {"$set": {"version": SCHEMA_VERSION, "migrated_at": utcnow()}}, upsert=True)
     return changed
 
 

@@ -12,7 +12,7 @@ import re
 import secrets
 import unicodedata
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bson import ObjectId
 from flask import current_app
@@ -42,7 +42,7 @@ _dummy_hashes = {}
 
 def utcnow():
     """Now in UTC, naive and cut to milliseconds as MongoDB stores it."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 

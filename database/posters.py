@@ -52,4 +52,3 @@ def delete_files(movie_id, keep=None):
     for row in get_db()[f"{BUCKET}.files"].find({"metadata.movie_id": movie_id}, {"_id": 1}):
         if row["_id"] not in (keep or ()):
             bucket.delete(row["_id"])
-

@@ -14,11 +14,11 @@ from resources.contract import ACCESS, BROWSER, REFRESH, Reply, operation
 from resources.mail import send_email
 from resources.schemas import (
     access_token_schema,
-    me_patch_schema,
     account_created_schema,
     change_password_schema,
     forgot_password_schema,
     login_schema,
+    me_patch_schema,
     notice_schema,
     reset_password_schema,
     signup_schema,
@@ -273,7 +273,11 @@ class BrowserSessionResource(Resource):
         "beside the readable cookie movie_bag_csrf whose value those requests repeat as X-CSRF-Token. "
         "Limited as login.",
         tag=TAG,
-        responses={200: Reply("Logged in: the access token, and the session's cookies.", access_token_schema, (*NO_STORE_HEADERS, *BROWSER_COOKIES))},
+        responses={
+            200: Reply(
+                "Logged in: the access token, and the session's cookies.", access_token_schema, (*NO_STORE_HEADERS, *BROWSER_COOKIES)
+            )
+        },
         errors=[401],
         body=login_schema,
         limits=limits.LOGIN,
@@ -306,7 +310,13 @@ class BrowserSessionRefreshResource(Resource):
         "X-CSRF-Token. The answer carries a new access token and rotates the cookie, with the same "
         "grace window and reuse detection as refreshToken. A page that reloads calls this to stay logged in.",
         tag=TAG,
-        responses={200: Reply("A new access token; the cookie now holds the session's next refresh token.", access_token_schema, (*NO_STORE_HEADERS, *BROWSER_COOKIES))},
+        responses={
+            200: Reply(
+                "A new access token; the cookie now holds the session's next refresh token.",
+                access_token_schema,
+                (*NO_STORE_HEADERS, *BROWSER_COOKIES),
+            )
+        },
         auth=BROWSER,
         limits=[limits.REFRESH],
     )
@@ -318,4 +328,3 @@ class BrowserSessionRefreshResource(Resource):
             unset_refresh_cookies(response)
             return response
         return browser_answer(current_user.id, session)
-

@@ -8,11 +8,18 @@ import uuid
 
 from flask import Request, current_app, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import (
+    BadRequest,
+    RequestEntityTooLarge,
+    RequestHeaderFieldsTooLarge,
+    RequestURITooLarge,
+    SecurityError,
+    UnsupportedMediaType,
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
 
 from resources.contract import upload_limit
-from werkzeug.exceptions import BadRequest, SecurityError, RequestEntityTooLarge, RequestHeaderFieldsTooLarge, RequestURITooLarge, UnsupportedMediaType
 
 # The longest request line and header field any server in front of the app lets through: gunicorn's
 # limits, and nginx's 8 KiB buffers. The app applies them too, so that every arrangement agrees.

@@ -1,8 +1,7 @@
 """Liveness of the API and its database, for load balancers and docker healthchecks."""
 
-from flask_restful import Resource
-
 from flask import current_app
+from flask_restful import Resource
 
 from database.db import ensure_ready, ping
 from resources.contract import Reply, operation

@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from flask_mailman import EmailMessage
@@ -27,7 +27,7 @@ class OutboxEmailBackend(BaseEmailBackend):
         folder = current_app.config["MAIL_FILE_PATH"]
         os.makedirs(folder, exist_ok=True)
         for message in email_messages:
-            name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+            name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
             with open(os.path.join(folder, name), "wb") as file:
                 file.write(message.message().as_bytes())
             logger.warning("email not sent (no MAIL_SERVER configured): written to %s", os.path.join(folder, name))
@@ -56,7 +56,7 @@ def _send(app, message):
 def send_email(to, subject, body):
     """Send in the background so the request's timing never depends on the mail server."""
     message = EmailMessage(subject=subject, body=body, to=[to])
-    app = current_app._get_current_object()  # noqa: SLF001 - Flask's documented way to pass the app to a thread
+    app = current_app._get_current_object()
     thread = threading.Thread(target=_send, args=(app, message), daemon=True)
     thread.start()
     return thread

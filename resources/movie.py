@@ -112,7 +112,9 @@ class MovieResource(Resource):
         """Read a movie."""
         return tagged(movie_schema, read_or_404(movie_id))
 
-    @update_operation("replaceMovie", "Replace a movie", movie_input_schema, "Every field a client writes is replaced: one left out takes its default.")
+    @update_operation(
+        "replaceMovie", "Replace a movie", movie_input_schema, "Every field a client writes is replaced: one left out takes its default."
+    )
     def put(self, movie_id, data):
         """Replace every field a client writes; those not sent go back to their defaults."""
         return update_movie(movie_id, {**Movie.DEFAULTS, **data})

@@ -40,7 +40,10 @@ def configure_logging(log_format):
     root = logging.getLogger("movie_bag")
     handler = logging.StreamHandler()
     if log_format == "json":
-        formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s", rename_fields={"asctime": "time", "levelname": "level", "name": "logger"})
+        formatter = JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
         # ISO 8601 in UTC, to the millisecond: 2026-12-02T04:33:16.064Z.
         formatter.converter = time.gmtime
         formatter.default_time_format = "%Y-%m-%dT%H:%M:%S"

@@ -77,7 +77,9 @@ HEADERS = {
     "X-RateLimit-Limit": header("Requests allowed in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),
-    "Cache-Control": header("`no-store` on an answer that carries a token (never cached); `public, no-cache` on a poster (kept, revalidated)."),
+    "Cache-Control": header(
+        "`no-store` on an answer that carries a token (never cached); `public, no-cache` on a poster (kept, revalidated)."
+    ),
     "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
     "Set-Cookie": header(
         "The browser session's cookies: movie_bag_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/auth/session) "
@@ -184,7 +186,11 @@ def operation_object(op):
         document["parameters"] = parameters
     if isinstance(op.body, Upload):
         binary = {"schema": {"type": "string", "format": "binary"}}
-        document["requestBody"] = {"required": True, "description": op.body.description, "content": {media: binary for media in op.body.media_types}}
+        document["requestBody"] = {
+            "required": True,
+            "description": op.body.description,
+            "content": {media: binary for media in op.body.media_types},
+        }
     elif op.body is not None:
         document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
     if op.auth:
@@ -293,4 +299,3 @@ class OpenApiResource(Resource):
         if "openapi_spec" not in current_app.extensions:
             current_app.extensions["openapi_spec"] = build_spec(current_app)
         return current_app.extensions["openapi_spec"], 200
-

@@ -31,8 +31,7 @@ class MovieReviewListResource(Resource):
     @operation(
         "listReviews",
         "A movie's reviews, newest first",
-        description="Paginated like the catalogue; author narrows it to one person's review (so a client "
-        "finds its user's own).",
+        description="Paginated like the catalogue; author narrows it to one person's review (so a client finds its user's own).",
         tag=TAG,
         responses={200: page_reply("One page of reviews.", reviews_schema)},
         errors=[404],

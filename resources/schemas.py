@@ -8,7 +8,7 @@ TypeScript would type it as always present): its description says what leaving i
 """
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import mongoengine
 from bson import ObjectId
@@ -32,6 +32,7 @@ POSTER_SIZES = ("full", "thumb")
 
 STORED_EMAIL = mongoengine.EmailField(max_length=254)
 EXPLICIT_OFFSET = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+
 
 class Text(fields.String):
     """A string with no NUL character: no name, genre or search term has a use for one."""
@@ -128,13 +129,15 @@ def display_name():
     return TrimmedString(
         allow_none=True,
         validate=validate.Length(min=1, max=50),
-        metadata={"description": "Shown beside one's reviews: 1 to 50 characters (trimmed). Left out: `user-` and the last 6 characters of the account's id."},
+        metadata={
+            "description": "Shown beside one's reviews: 1 to 50 characters (trimmed). Left out: `user-` and the last 6 characters of the account's id."
+        },
     )
 
 
 def validate_year(year):
     """A year the cinema has had, or will have within ten years."""
-    last = datetime.now(timezone.utc).year + 10
+    last = datetime.now(UTC).year + 10
     if not FIRST_FILM_YEAR <= year <= last:
         raise ValidationError(f"Must be between {FIRST_FILM_YEAR} and {last}.")
 
@@ -145,11 +148,12 @@ def year_field(description, allow_none=False, strict=False):
         strict=strict,
         allow_none=allow_none,
         validate=validate_year,
-        metadata={"description": description, "minimum": FIRST_FILM_YEAR, "maximum": datetime.now(timezone.utc).year + 10},
+        metadata={"description": description, "minimum": FIRST_FILM_YEAR, "maximum": datetime.now(UTC).year + 10},
     )
 
 
 # --- what clients send --------------------------------------------------------------------------
+
 
 class SignupSchema(Schema):
     """A new account's email and password, and its public name if it wants one."""
@@ -235,7 +239,9 @@ class MovieInputSchema(Schema):
     )
     casts = names(100, "cast members")
     genres = names(20, "genres")
-    year = year_field(f"The release year, {FIRST_FILM_YEAR} to ten years from now, or null (unknown, as when left out).", allow_none=True, strict=True)
+    year = year_field(
+        f"The release year, {FIRST_FILM_YEAR} to ten years from now, or null (unknown, as when left out).", allow_none=True, strict=True
+    )
     runtime_minutes = fields.Integer(
         strict=True,
         allow_none=True,
@@ -311,7 +317,9 @@ class PosterQuerySchema(Schema):
     )
     v = Text(
         validate=validate.Length(min=1, max=64),
-        metadata={"description": "The poster's version, as poster_url carries it: the answer to a URL with the current version may be kept for good."},
+        metadata={
+            "description": "The poster's version, as poster_url carries it: the answer to a URL with the current version may be kept for good."
+        },
     )
 
 
@@ -322,6 +330,7 @@ class ReviewQuerySchema(PageQuerySchema):
 
 
 # --- what the server answers ---------------------------------------------------------------------
+
 
 class ErrorSchema(Schema):
     """The one envelope every error answers with."""
@@ -384,7 +393,9 @@ class TokenSchema(Schema):
 class AccessTokenSchema(Schema):
     """The answer to a browser login or refresh: the refresh token is in its HttpOnly cookie instead."""
 
-    access_token = fields.String(required=True, metadata={"description": "Keep it in memory; send it as `Authorization: Bearer <access_token>`."})
+    access_token = fields.String(
+        required=True, metadata={"description": "Keep it in memory; send it as `Authorization: Bearer <access_token>`."}
+    )
     token_type = fields.String(required=True, metadata={"enum": ["Bearer"]})
     expires_in = fields.Integer(required=True, metadata={"description": "Seconds until the access token expires."})
 

@@ -235,7 +235,9 @@ def behind_nginx(upstream_url, log_path):
         "}\n"
     )
     log = open(log_path, "ab")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [nginx, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base_url = ServerURL(f"http://127.0.0.1:{port}")
     base_url.pid = process.pid
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live_server import ROOT, live_server  # noqa: E402
+from tests.live_server import ROOT, live_server
 
 COLLECTION = ROOT / "postman" / "movie-bag.postman_collection.json"
 ENVIRONMENT = ROOT / "postman" / "local.postman_environment.json"
@@ -23,13 +23,23 @@ ITERATIONS = 2
 def newman_command(base_url, report):
     """The newman invocation, from the version package-lock.json pins."""
     return [
-        "npx", "--no-install", "newman", "run", str(COLLECTION),
-        "--environment", str(ENVIRONMENT),
-        "--env-var", f"baseUrl={base_url}",
-        "--iteration-count", str(ITERATIONS),
-        "--reporters", "cli,json",
-        "--reporter-json-export", str(report),
-        "--color", "off",
+        "npx",
+        "--no-install",
+        "newman",
+        "run",
+        str(COLLECTION),
+        "--environment",
+        str(ENVIRONMENT),
+        "--env-var",
+        f"baseUrl={base_url}",
+        "--iteration-count",
+        str(ITERATIONS),
+        "--reporters",
+        "cli,json",
+        "--reporter-json-export",
+        str(report),
+        "--color",
+        "off",
         "--no-insecure-file-read",
     ]
 

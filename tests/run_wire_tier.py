@@ -21,7 +21,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live_server import ROOT, free_port  # noqa: E402
+from tests.live_server import ROOT, free_port
 
 # The tier takes about 2 minutes; a hung database server must not hold CI for its whole time limit.
 TIER_SECONDS = 20 * 60
@@ -41,7 +41,17 @@ def secantusdb():
 
     port = free_port()
     work = tempfile.mkdtemp(prefix="movie-bag-secantus-")
-    command = [str(Path(sys.executable).with_name("secantusd-py")), "--host", "127.0.0.1", "--port", str(port), "--storage-path", work, "--log-level", "WARNING"]
+    command = [
+        str(Path(sys.executable).with_name("secantusd-py")),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        work,
+        "--log-level",
+        "WARNING",
+    ]
     log = open(Path(work) / "server.log", "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
@@ -52,7 +62,7 @@ def secantusdb():
                 with MongoClient(uri, serverSelectionTimeoutMS=500) as client:
                     client.admin.command("ping")
                 break
-            except Exception:  # noqa: BLE001 - not up yet, whatever the reason
+            except Exception:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"SecantusDB did not start: {(Path(work) / 'server.log').read_text()[-2000:]}") from None
                 time.sleep(0.2)
@@ -73,7 +83,12 @@ def main():
     with contextlib.nullcontext(external) if external else secantusdb() as uri:
         label = "MONGODB_TEST_URI" if external else "SecantusDB (a MongoDB wire-protocol server, in memory)"
         print(f"wire tier: the live suites in the production configuration, on {label}", flush=True)
-        env = {**os.environ, "MOVIE_BAG_WIRE_URI": uri, "MOVIE_BAG_WIRE_SERVER": "mongodb" if external else "secantusdb", "PIPENV_DONT_LOAD_ENV": "1"}
+        env = {
+            **os.environ,
+            "MOVIE_BAG_WIRE_URI": uri,
+            "MOVIE_BAG_WIRE_SERVER": "mongodb" if external else "secantusdb",
+            "PIPENV_DONT_LOAD_ENV": "1",
+        }
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--no-cov", "-m", "live", "-rxX", *SUITES]
         try:
             returncode = subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=TIER_SECONDS).returncode

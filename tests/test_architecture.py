@@ -34,7 +34,12 @@ def imported_modules(path):
 
 
 def test_resources_never_touch_a_collection_or_a_documents_internals():
-    offending = [f"{path.name}:{n}" for path in python_files("resources") for n, line in enumerate(path.read_text().splitlines(), 1) if PRIVATE_DATA_ACCESS.search(line)]
+    offending = [
+        f"{path.name}:{n}"
+        for path in python_files("resources")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if PRIVATE_DATA_ACCESS.search(line)
+    ]
     assert offending == []
 
 
@@ -59,7 +64,9 @@ def test_database_imports_nothing_from_resources_or_the_web_layer():
 
 def test_raw_pymongo_is_used_only_inside_database():
     for path in [*python_files(".", "resources")]:
-        assert not any(module == "pymongo" or module.startswith("pymongo.") and module != "pymongo.errors" for module in imported_modules(path)), path.name
+        assert not any(
+            module == "pymongo" or (module.startswith("pymongo.") and module != "pymongo.errors") for module in imported_modules(path)
+        ), path.name
 
 
 def test_extensions_are_made_in_one_module():
@@ -75,7 +82,14 @@ def test_the_factory_is_about_sixty_lines():
 @pytest.mark.parametrize("uri", ["", "mongodb://127.0.0.1:9/movie-bag"])
 def test_mongomock_is_imported_only_for_the_embedded_database(uri):
     probe = "import sys; from app import create_app; create_app('development'); print('mongomock' in sys.modules, 'database.embedded' in sys.modules)"
-    env = {**os.environ, "MONGODB_URI": uri, "MONGODB_SETTINGS": "", "DEMO_DATA": "0", "RATELIMIT_STORAGE_URI": "memory://", "PIPENV_DONT_LOAD_ENV": "1"}
+    env = {
+        **os.environ,
+        "MONGODB_URI": uri,
+        "MONGODB_SETTINGS": "",
+        "DEMO_DATA": "0",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PIPENV_DONT_LOAD_ENV": "1",
+    }
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     expected = "True True" if not uri else "False False"

@@ -194,7 +194,15 @@ def test_tampered_token_is_401(client, make_user, login):
 def test_token_signed_with_another_key_is_401(client, make_user):
     user = make_user()
     token = pyjwt.encode(
-        {"sub": str(user.id), "type": "access", "fresh": False, "jti": "x", "iat": int(time.time()), "nbf": int(time.time()), "exp": int(time.time()) + 60},
+        {
+            "sub": str(user.id),
+            "type": "access",
+            "fresh": False,
+            "jti": "x",
+            "iat": int(time.time()),
+            "nbf": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
         "some-other-secret-that-is-long-enough-32b",
         algorithm="HS256",
     )

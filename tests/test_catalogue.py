@@ -4,7 +4,7 @@ import io
 import itertools
 import re
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import mongomock
 import pytest
@@ -16,7 +16,7 @@ from PIL import Image
 from database.models import Movie, Rating, Review, User, WatchlistEntry
 from tests.live_server import live_server
 
-THIS_YEAR = datetime.now(timezone.utc).year
+THIS_YEAR = datetime.now(UTC).year
 BODY = {"name": "Heat", "casts": ["Al Pacino"], "genres": ["Crime"]}
 FULL = {**BODY, "year": 1995, "runtime_minutes": 170, "directors": ["Michael Mann"], "overview": "A thief and a cop."}
 
@@ -53,17 +53,27 @@ NAMES = itertools.count(1)
 
 # --- movies: the new fields ------------------------------------------------------------------------
 
+
 def test_a_movie_answers_every_new_field_with_its_default(client, headers):
     created = client.post("/api/movies", json=BODY, headers=headers).json
     assert {k: created[k] for k in ("year", "runtime_minutes", "directors", "overview", "poster_url", "rating")} == {
-        "year": None, "runtime_minutes": None, "directors": [], "overview": "", "poster_url": None,
+        "year": None,
+        "runtime_minutes": None,
+        "directors": [],
+        "overview": "",
+        "poster_url": None,
         "rating": {"average": None, "count": 0},
     }
 
 
 def test_a_movie_keeps_the_fields_it_was_given(client, movie):
     read = client.get(f"/api/movies/{movie['id']}").json
-    assert (read["year"], read["runtime_minutes"], read["directors"], read["overview"]) == (1995, 170, ["Michael Mann"], "A thief and a cop.")
+    assert (read["year"], read["runtime_minutes"], read["directors"], read["overview"]) == (
+        1995,
+        170,
+        ["Michael Mann"],
+        "A thief and a cop.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -92,7 +102,9 @@ def test_bad_new_fields_are_a_400_naming_them(client, headers, changes, field):
     assert Movie.objects.count() == 0
 
 
-@pytest.mark.parametrize("changes", [{"year": 1878}, {"year": THIS_YEAR + 10}, {"year": None}, {"runtime_minutes": 1000}, {"overview": "x" * 2000}])
+@pytest.mark.parametrize(
+    "changes", [{"year": 1878}, {"year": THIS_YEAR + 10}, {"year": None}, {"runtime_minutes": 1000}, {"overview": "x" * 2000}]
+)
 def test_new_fields_at_their_bounds_are_accepted(client, headers, changes):
     assert client.post("/api/movies", json={**BODY, **changes}, headers=headers).status_code == 201
 
@@ -109,6 +121,7 @@ def test_patch_keeps_the_fields_it_is_not_sent(client, headers, movie):
 
 # --- filters and sorts -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def shelf(client, headers, make_user, auth_headers):
     """Five movies: years 1972, 1995, 1995, 2010 and unknown; rated 9, 7, unrated, 3 and 5 by two people."""
@@ -120,8 +133,8 @@ def shelf(client, headers, make_user, auth_headers):
         add(client, headers),
     ]
     second = auth_headers(make_user())
-    for movie, scores in zip(movies, [(9, 9), (6, 8), (), (3, 3), (5,)]):
-        for who, score in zip((headers, second), scores):
+    for movie, scores in zip(movies, [(9, 9), (6, 8), (), (3, 3), (5,)], strict=False):
+        for who, score in zip((headers, second), scores, strict=False):
             assert client.put(f"/api/movies/{movie['id']}/rating", json={"score": score}, headers=who).status_code == 200
     return movies
 
@@ -160,7 +173,19 @@ def test_list_sorts_by_year_and_by_rating_with_unrated_last(client, shelf, sort,
 
 @pytest.mark.parametrize(
     "query",
-    ["year=abc", "year=1800", "year_from=3000", "year_to=-5", "year_from=2000&year_to=1990", "min_rating=0", "min_rating=11", "min_rating=x", "director=", "sort=rating_average", "sort=+rating"],
+    [
+        "year=abc",
+        "year=1800",
+        "year_from=3000",
+        "year_to=-5",
+        "year_from=2000&year_to=1990",
+        "min_rating=0",
+        "min_rating=11",
+        "min_rating=x",
+        "director=",
+        "sort=rating_average",
+        "sort=+rating",
+    ],
 )
 def test_bad_filter_values_are_a_400(client, query):
     response = client.get(f"/api/movies?{query}")
@@ -173,6 +198,7 @@ def test_the_shown_average_is_rounded_to_one_decimal(client, shelf):
 
 
 # --- posters -------------------------------------------------------------------------------------------
+
 
 def image_bytes(kind="JPEG", size=(600, 900), mode="RGB", gps=False):
     """An image file of this kind, optionally with an EXIF GPS position and a camera model."""
@@ -285,7 +311,10 @@ def test_a_new_poster_replaces_the_old_one_and_its_files(client, headers, movie)
     put_poster(client, movie, headers, image_bytes("JPEG"), "image/jpeg")
     put_poster(client, movie, headers, image_bytes("PNG"), "image/png")
     assert client.get(f"/api/movies/{movie['id']}/poster").mimetype == "image/png"
-    assert get_db()["posters.files"].count_documents({}) == 2 and get_db()["posters.chunks"].count_documents({"files_id": {"$nin": list(get_db()["posters.files"].distinct("_id"))}}) == 0
+    assert (
+        get_db()["posters.files"].count_documents({}) == 2
+        and get_db()["posters.chunks"].count_documents({"files_id": {"$nin": list(get_db()["posters.files"].distinct("_id"))}}) == 0
+    )
 
 
 def test_only_the_owner_or_an_admin_changes_a_poster(client, movie, make_user, auth_headers):
@@ -319,6 +348,7 @@ def test_a_movie_without_a_poster_has_none_to_serve(client, movie):
 
 
 # --- people's names --------------------------------------------------------------------------------------
+
 
 def test_a_display_name_defaults_to_user_and_six_characters_of_the_id(client, owner, headers):
     me = client.get("/api/auth/me", headers=headers).json
@@ -359,6 +389,7 @@ def test_a_review_shows_its_authors_name_never_the_email(client, headers, movie)
 
 # --- ratings ------------------------------------------------------------------------------------------------
 
+
 def test_rating_a_movie_and_replacing_the_score(client, headers, movie):
     url = f"/api/movies/{movie['id']}/rating"
     assert client.get(url, headers=headers).status_code == 404
@@ -395,6 +426,7 @@ def test_the_average_follows_several_people(client, movie, make_user, auth_heade
 
 
 # --- reviews ------------------------------------------------------------------------------------------------
+
 
 def review(client, movie, headers, body="Tense and long."):
     """Write a review through the API; its answer."""
@@ -479,6 +511,7 @@ def test_an_unknown_review_is_a_404(client, headers, review_id):
 
 # --- watchlist ----------------------------------------------------------------------------------------------
 
+
 def test_a_watchlist_lists_its_movies_most_recent_first(client, headers):
     movies = [add(client, headers) for _ in range(3)]
     for movie in (movies[1], movies[0], movies[2]):
@@ -513,6 +546,7 @@ def test_a_watchlist_is_private_and_unknown_movies_are_a_404(client, headers, mo
 
 
 # --- cascades and integrity --------------------------------------------------------------------------------
+
 
 def leftovers():
     """What no movie or user stands behind any more: ratings, reviews, watchlist entries, poster files and chunks."""
@@ -618,16 +652,20 @@ def test_a_list_page_costs_the_same_queries_whatever_its_size(client, headers, m
 
 # --- ratings stay exact under concurrency ------------------------------------------------------------------
 
+
 @pytest.mark.live
 def test_thirty_two_people_rating_one_movie_at_once_leave_an_exact_rating():
     with live_server(env={"RATELIMIT_ENABLED": "0"}) as base:
+
         def signup(n):
             body = {"email": f"rater{n}@example.com", "password": "a-rater-password"}
             requests.post(f"{base}/api/auth/signup", json=body, timeout=30)
             return requests.post(f"{base}/api/auth/login", json=body, timeout=30).json()["access_token"]
 
         tokens = [signup(n) for n in range(32)]
-        movie = requests.post(f"{base}/api/movies", json={**BODY, "name": "Rated"}, headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=30).json()
+        movie = requests.post(
+            f"{base}/api/movies", json={**BODY, "name": "Rated"}, headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=30
+        ).json()
         ledger, start = {}, threading.Barrier(32)
 
         def rate(n):
@@ -639,7 +677,10 @@ def test_thirty_two_people_rating_one_movie_at_once_leave_an_exact_rating():
                     assert requests.delete(f"{base}/api/movies/{movie['id']}/rating", headers=headers, timeout=30).status_code == 204
                     ledger.pop(n, None)
                     continue
-                assert requests.put(f"{base}/api/movies/{movie['id']}/rating", json={"score": score}, headers=headers, timeout=30).status_code == 200
+                assert (
+                    requests.put(f"{base}/api/movies/{movie['id']}/rating", json={"score": score}, headers=headers, timeout=30).status_code
+                    == 200
+                )
                 ledger[n] = score
 
         threads = [threading.Thread(target=rate, args=(n,)) for n in range(32)]
@@ -648,7 +689,9 @@ def test_thirty_two_people_rating_one_movie_at_once_leave_an_exact_rating():
         for thread in threads:
             thread.join()
         rating = requests.get(f"{base}/api/movies/{movie['id']}", timeout=30).json()["rating"]
-        scores = [requests.get(f"{base}/api/movies/{movie['id']}/rating", headers={"Authorization": f"Bearer {t}"}, timeout=30) for t in tokens]
+        scores = [
+            requests.get(f"{base}/api/movies/{movie['id']}/rating", headers={"Authorization": f"Bearer {t}"}, timeout=30) for t in tokens
+        ]
         stored = [s.json()["score"] for s in scores if s.status_code == 200]
     assert sorted(stored) == sorted(ledger.values())
     assert rating == {"average": round(sum(stored) / len(stored), 1), "count": len(stored)}

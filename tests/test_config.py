@@ -13,8 +13,20 @@ GOOD_SECRET = "a-production-secret-that-is-long-enough-0123456789"
 @pytest.fixture
 def clean_env(monkeypatch):
     """No configuration from the developer's shell or .env leaks into these tests."""
-    for name in ("JWT_SECRET_KEY", "MONGODB_URI", "MONGODB_SETTINGS", "FLASK_CONFIG", "JWT_ACCESS_TOKEN_EXPIRES", "PUBLIC_URL", "TRUSTED_HOSTS", "HSTS_SECONDS",
-                 "JWT_REFRESH_TOKEN_EXPIRES", "BCRYPT_LOG_ROUNDS", "CORS_ORIGINS", "DEMO_DATA"):
+    for name in (
+        "JWT_SECRET_KEY",
+        "MONGODB_URI",
+        "MONGODB_SETTINGS",
+        "FLASK_CONFIG",
+        "JWT_ACCESS_TOKEN_EXPIRES",
+        "PUBLIC_URL",
+        "TRUSTED_HOSTS",
+        "HSTS_SECONDS",
+        "JWT_REFRESH_TOKEN_EXPIRES",
+        "BCRYPT_LOG_ROUNDS",
+        "CORS_ORIGINS",
+        "DEMO_DATA",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -98,7 +110,14 @@ def test_development_without_a_key_signs_with_one_made_at_start(clean_env):
     assert first == second and len(first) >= 48
     assert first not in (Path(__file__).resolve().parent.parent / "config.py").read_text()
     probe = "from config import load_config; print(load_config('development')['JWT_SECRET_KEY'])"
-    other = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"}, cwd=Path(__file__).resolve().parent.parent)
+    other = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert other.stdout.strip() not in ("", first)
 
 

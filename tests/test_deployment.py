@@ -27,7 +27,11 @@ def test_nginx_serves_the_committed_config():
     assert (ROOT / source).resolve() == ROOT / "deploy" / "nginx" / "movie-bag.conf.template"
     assert target.startswith("/etc/nginx/templates/")
     placeholders = set(re.findall(r"\$\{(\w+)\}", (ROOT / source).read_text()))
-    assert placeholders == {"API_UPSTREAM", "NGINX_PORT"} == set(re.findall(r"\w+", SERVICES["nginx"]["environment"]["NGINX_ENVSUBST_FILTER"])) - {"API_UPSTREAM|NGINX_PORT"} | placeholders
+    assert (
+        placeholders
+        == {"API_UPSTREAM", "NGINX_PORT"}
+        == set(re.findall(r"\w+", SERVICES["nginx"]["environment"]["NGINX_ENVSUBST_FILTER"])) - {"API_UPSTREAM|NGINX_PORT"} | placeholders
+    )
 
 
 def test_the_database_is_migrated_before_the_api_starts():

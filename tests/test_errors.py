@@ -125,6 +125,7 @@ def test_request_id_is_generated_when_absent_or_unsafe(any_client):
 
 def test_mongoengine_validation_error_is_400(any_app, any_client, monkeypatch):
     """A document rule the schema does not know about still answers 400, not 500."""
+
     @any_app.post("/api/_strict")
     @jwt_required(optional=True)
     def strict():

@@ -58,14 +58,25 @@ def run(command, **options):
 
 # --- Python ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def python_client(document, tmp_path_factory):
     """The package openapi-python-client generates from the live document, imported."""
     out = tmp_path_factory.mktemp("python-client")
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}  # its ruff post-hooks
     code, output = run(
-        [str(BIN / "openapi-python-client"), "generate", "--path", str(document), "--meta", "none",
-         "--output-path", str(out / "movie_bag_client"), "--config", str(CLIENTS / "openapi-python-client.yaml")],
+        [
+            str(BIN / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(document),
+            "--meta",
+            "none",
+            "--output-path",
+            str(out / "movie_bag_client"),
+            "--config",
+            str(CLIENTS / "openapi-python-client.yaml"),
+        ],
         env=env,
     )
     sys.path.insert(0, str(out))
@@ -161,6 +172,7 @@ def test_the_whole_flow_through_the_generated_python_client(server, clients):
 
 # --- TypeScript -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def typescript_client(document):
     """tests/clients/flow.ts beside the types openapi-typescript generates, with its default options."""
@@ -195,12 +207,26 @@ def test_the_whole_flow_through_the_generated_typescript_client(server, typescri
 
 # --- Spectral -------------------------------------------------------------------------------------
 
+
 def spectral(path, tmp_path):
     """Spectral's findings on a document, with the committed ruleset (spectral:oas, unchanged)."""
     report = tmp_path / "spectral.json"
     code, output = run(
-        ["npx", "--no-install", "spectral", "lint", "--ruleset", str(ROOT / ".spectral.yaml"),
-         "--fail-severity", "hint", "--format", "json", "--output", str(report), str(path)]
+        [
+            "npx",
+            "--no-install",
+            "spectral",
+            "lint",
+            "--ruleset",
+            str(ROOT / ".spectral.yaml"),
+            "--fail-severity",
+            "hint",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+            str(path),
+        ]
     )
     assert report.exists(), output
     return code, json.loads(report.read_text() or "[]")

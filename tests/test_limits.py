@@ -86,6 +86,10 @@ def test_limits_trust_forwarded_addresses_only_when_configured():
     app = create_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_SIGNUP="1 per minute", PROXY_FIX_X_FOR=1)
     with app.app_context():
         client = app.test_client()
-        first = client.post("/api/auth/signup", json={"email": "p1@example.com", "password": DEFAULT_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.1"})
-        other = client.post("/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.2"})
+        first = client.post(
+            "/api/auth/signup", json={"email": "p1@example.com", "password": DEFAULT_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.1"}
+        )
+        other = client.post(
+            "/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.2"}
+        )
         assert (first.status_code, other.status_code) == (201, 201)

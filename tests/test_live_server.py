@@ -33,7 +33,9 @@ def test_signup_login_create_and_read_over_gunicorn():
         status, _, _ = request(f"{base}/api/auth/signup", "POST", {"email": "live@example.com", "password": "live-password"})
         assert status == 201
         _, _, tokens = request(f"{base}/api/auth/login", "POST", {"email": "live@example.com", "password": "live-password"})
-        status, headers, movie = request(f"{base}/api/movies", "POST", {"name": "Live", "casts": ["A"], "genres": ["B"]}, tokens["access_token"])
+        status, headers, movie = request(
+            f"{base}/api/movies", "POST", {"name": "Live", "casts": ["A"], "genres": ["B"]}, tokens["access_token"]
+        )
         assert status == 201
         assert headers["Location"] == f"/api/movies/{movie['id']}"
         status, headers, movies = request(f"{base}/api/movies")
@@ -53,7 +55,7 @@ def test_production_style_errors_over_gunicorn():
 
 def test_longest_valid_movie_search_fits_in_the_request_line():
     """q, genre and cast at 200 four-byte characters each are valid: not a 414 from gunicorn."""
-    longest = "\U0001F3AC" * 200
+    longest = "\U0001f3ac" * 200
     query = urllib.parse.urlencode({"q": longest, "genre": longest, "cast": longest, "sort": "-created_at", "per_page": 100})
     with live_server() as base:
         status, headers, movies = request(f"{base}/api/movies?{query}")

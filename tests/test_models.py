@@ -112,7 +112,14 @@ def test_update_to_a_taken_name_names_the_field(make_movie):
 def test_new_movie_was_updated_when_created(make_movie):
     """Even when the two default timestamps straddle a millisecond, a new movie's are equal."""
     created = datetime(2026, 1, 1, 12, 0, 0, 1000)
-    movie = Movie(name="Clock", casts=["a"], genres=["b"], added_by=make_movie().added_by.id, created_at=created, updated_at=created + timedelta(milliseconds=1))
+    movie = Movie(
+        name="Clock",
+        casts=["a"],
+        genres=["b"],
+        added_by=make_movie().added_by.id,
+        created_at=created,
+        updated_at=created + timedelta(milliseconds=1),
+    )
     movie.save()
     stored = Movie.objects.get(id=movie.id)
     assert stored.updated_at == stored.created_at == created

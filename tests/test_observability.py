@@ -3,7 +3,7 @@
 import io
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -38,13 +38,19 @@ def test_a_request_is_one_json_line_with_its_route_status_and_user(make_user, lo
         client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}", "X-Request-ID": "probe-1"})
     line = next(json.loads(text) for text in lines() if '"probe-1"' in text)
     assert {k: line[k] for k in ("level", "logger", "method", "route", "status", "user_id", "client", "request_id")} == {
-        "level": "INFO", "logger": "movie_bag.requests", "method": "GET", "route": "/api/auth/me",
-        "status": 200, "user_id": str(user.id), "client": "127.0.0.1", "request_id": "probe-1",
+        "level": "INFO",
+        "logger": "movie_bag.requests",
+        "method": "GET",
+        "route": "/api/auth/me",
+        "status": 200,
+        "user_id": str(user.id),
+        "client": "127.0.0.1",
+        "request_id": "probe-1",
     }
     assert line["duration_ms"] >= 0
     logged_at = datetime.strptime(line["time"], "%Y-%m-%dT%H:%M:%S.%f%z")  # ISO 8601, UTC ("Z")
     assert logged_at.utcoffset() == timedelta(0)
-    assert abs(datetime.now(timezone.utc) - logged_at) < timedelta(minutes=5)
+    assert abs(datetime.now(UTC) - logged_at) < timedelta(minutes=5)
     text = "\n".join(lines())
     assert tokens["access_token"] not in text and tokens["refresh_token"] not in text and "a-long-password" not in text
 
@@ -89,7 +95,14 @@ def test_metrics_need_the_token(metrics_client, header):
 def test_a_scrape_shows_the_request_by_route_and_status(metrics_client):
     def count():
         text = metrics_client.get("/metrics", headers={"Authorization": "Bearer a-metrics-token"}).get_data(as_text=True)
-        line = next((l for l in text.splitlines() if l.startswith("movie_bag_http_requests_total{") and 'route="/api/movies/<movie_id>"' in l and 'status="404"' in l), None)
+        line = next(
+            (
+                line
+                for line in text.splitlines()
+                if line.startswith("movie_bag_http_requests_total{") and 'route="/api/movies/<movie_id>"' in line and 'status="404"' in line
+            ),
+            None,
+        )
         return float(line.rsplit(" ", 1)[1]) if line else 0.0
 
     before = count()

@@ -8,19 +8,53 @@ from flask_restful import Resource
 from resources import openapi
 from resources.contract import Reply, UndeclaredOperation, operation
 from resources.schemas import PASSWORD_MAX_CHARS, MovieInputSchema, MovieQuerySchema, MovieSchema, signup_schema
-
 from tests.conftest import DEFAULT_PASSWORD
 
 PLACEHOLDER = re.compile(r"\{[^}]+\}")
 OPERATION_IDS = {
-    "listMovies", "createMovie", "getMovie", "replaceMovie", "updateMovie", "deleteMovie",
-    "signup", "login", "refreshToken", "logout", "getMe", "changePassword", "forgotPassword", "resetPassword",
-    "listUsers", "createUser", "getUser", "updateUser", "deleteUser",
-    "getHealth", "getReady", "getOpenApiDocument", "getApiDocs", "getApiDocsFile",
-    "createBrowserSession", "refreshBrowserSession", "deleteBrowserSession", "updateMe",
-    "getMoviePoster", "putMoviePoster", "deleteMoviePoster", "getMyRating", "rateMovie", "deleteMyRating",
-    "listReviews", "createReview", "getReview", "updateReview", "deleteReview",
-    "listWatchlist", "isOnWatchlist", "addToWatchlist", "removeFromWatchlist",
+    "listMovies",
+    "createMovie",
+    "getMovie",
+    "replaceMovie",
+    "updateMovie",
+    "deleteMovie",
+    "signup",
+    "login",
+    "refreshToken",
+    "logout",
+    "getMe",
+    "changePassword",
+    "forgotPassword",
+    "resetPassword",
+    "listUsers",
+    "createUser",
+    "getUser",
+    "updateUser",
+    "deleteUser",
+    "getHealth",
+    "getReady",
+    "getOpenApiDocument",
+    "getApiDocs",
+    "getApiDocsFile",
+    "createBrowserSession",
+    "refreshBrowserSession",
+    "deleteBrowserSession",
+    "updateMe",
+    "getMoviePoster",
+    "putMoviePoster",
+    "deleteMoviePoster",
+    "getMyRating",
+    "rateMovie",
+    "deleteMyRating",
+    "listReviews",
+    "createReview",
+    "getReview",
+    "updateReview",
+    "deleteReview",
+    "listWatchlist",
+    "isOnWatchlist",
+    "addToWatchlist",
+    "removeFromWatchlist",
 }
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE")
 # Fields an answer schema may leave out, with the reason they are sometimes absent.
@@ -121,7 +155,15 @@ def test_every_operation_documents_the_400_for_an_unknown_query_parameter(spec):
 
 def test_rate_limited_operations_document_429_and_the_rate_limit_headers(spec):
     limited = {op["operationId"] for op in operations(spec) if "429" in op["responses"]}
-    assert limited == {"signup", "login", "refreshToken", "forgotPassword", "changePassword", "createBrowserSession", "refreshBrowserSession"}
+    assert limited == {
+        "signup",
+        "login",
+        "refreshToken",
+        "forgotPassword",
+        "changePassword",
+        "createBrowserSession",
+        "refreshBrowserSession",
+    }
     for op in operations(spec):
         if op["operationId"] in limited:
             assert "Retry-After" in op["responses"]["429"]["headers"]
@@ -200,7 +242,13 @@ def ids(make_user, make_movie):
     admin = make_user(is_admin=True)
     movie = make_movie(added_by=admin)
     review = Review.create(movie.id, admin.id, "A review.")
-    return {"{user_id}": str(admin.id), "{movie_id}": str(movie.id), "{review_id}": str(review["_id"]), "{filename}": "swagger-ui.css", "admin": admin}
+    return {
+        "{user_id}": str(admin.id),
+        "{movie_id}": str(movie.id),
+        "{review_id}": str(review["_id"]),
+        "{filename}": "swagger-ui.css",
+        "admin": admin,
+    }
 
 
 def test_exactly_the_operations_that_answer_401_without_a_token_declare_bearer(client, spec, ids):

@@ -20,7 +20,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         """Store the message as delivered."""
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"

@@ -88,9 +88,8 @@ def test_a_full_line_refuses_at_once_and_takes_the_next_when_there_is_room(one_t
             threads[-1].start()
             wait_until(lambda n=n: waiting() == n + 1)
         started = time.monotonic()
-        with pytest.raises(HashingBusy):
-            with hashing_turn():
-                pass
+        with pytest.raises(HashingBusy), hashing_turn():
+            pass
         assert time.monotonic() - started < 1  # refused at once, not after the 30 s wait
     release.set()
     for thread in [holder, *threads]:

@@ -26,10 +26,7 @@ TIME_LIMIT = 300
 # a wall of 429s after ten requests; tests/test_limits.py proves the limits themselves.
 FUZZ_SERVER_ENV = {
     "DEMO_DATA": "1",
-    **{
-        f"RATELIMIT_{name}": "100000 per minute"
-        for name in ("LOGIN", "LOGIN_ACCOUNT", "SIGNUP", "FORGOT", "REFRESH")
-    },
+    **{f"RATELIMIT_{name}": "100000 per minute" for name in ("LOGIN", "LOGIN_ACCOUNT", "SIGNUP", "FORGOT", "REFRESH")},
 }
 
 
@@ -60,12 +57,18 @@ def run_schemathesis(base_url, report):
         "--no-color",
         "run",
         f"{base_url}/api/openapi.json",
-        "--checks", CHECKS,
-        "--max-examples", MAX_EXAMPLES,
-        "--seed", SEED,
-        "--request-timeout", "10",
-        "--report", "json",
-        "--report-json-path", str(report),
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        MAX_EXAMPLES,
+        "--seed",
+        SEED,
+        "--request-timeout",
+        "10",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
     ]
     env = {
         **os.environ,

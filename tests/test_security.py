@@ -69,7 +69,10 @@ def nginx_server(outbox, logs):
             pytest.fail("nginx is missing and CI=true forbids skipping (apt-get install nginx)")
         pytest.skip("Debian's nginx is not installed (apt-get install nginx; make test installs it as root)")
     env = server_env(outbox, PROXY_FIX_X_FOR="1", ACCESS_LOG="-")
-    with live_server(env=env, server="gunicorn", log_path=logs / "gunicorn.log") as upstream, behind_nginx(upstream, logs / "nginx.log") as base:
+    with (
+        live_server(env=env, server="gunicorn", log_path=logs / "gunicorn.log") as upstream,
+        behind_nginx(upstream, logs / "nginx.log") as base,
+    ):
         base.log = logs / "nginx.log"
         base.upstream_log = logs / "gunicorn.log"
         yield base
@@ -118,7 +121,9 @@ def call_from(source, base, method, path, body=None, headers=None):
     """A JSON request from a given loopback address (127.0.0.0/8 is all this machine): (status, headers, body)."""
     url = urllib.parse.urlsplit(base)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10, source_address=(source, 0))
-    connection.request(method, path, json.dumps(body) if body is not None else None, {"Content-Type": "application/json", **(headers or {})})
+    connection.request(
+        method, path, json.dumps(body) if body is not None else None, {"Content-Type": "application/json", **(headers or {})}
+    )
     response = connection.getresponse()
     answer = response.status, response.headers, json.loads(response.read() or b"null")
     connection.close()
@@ -139,6 +144,7 @@ def closed_by(sock, deadline):
 
 
 # --- 1. slow clients --------------------------------------------------------------------------------
+
 
 def test_stalled_half_requests_neither_block_other_clients_nor_stay_open(edge):
     url = urllib.parse.urlsplit(edge)
@@ -164,6 +170,7 @@ def test_stalled_half_requests_neither_block_other_clients_nor_stay_open(edge):
 
 # --- 2. reset tokens never reach a log or a Referer ---------------------------------------------------
 
+
 def newest_reset_token(outbox, address):
     """The token of the newest reset email written to the outbox for this address, and its link."""
     for path in sorted(outbox.glob("*.eml"), reverse=True):
@@ -184,7 +191,9 @@ def test_reset_links_carry_the_token_in_the_fragment_and_no_log_holds_it(edge, o
     # A browser sends no fragment; an old-style link with the token in the query string is asked for too.
     requests.get(link.split("#")[0], timeout=10)
     requests.get(f"{edge}/reset-password?token={token}", timeout=10)
-    assert requests.post(f"{edge}/api/auth/reset", json={"reset_token": token, "password": "a-new-password-1"}, timeout=10).status_code == 204
+    assert (
+        requests.post(f"{edge}/api/auth/reset", json={"reset_token": token, "password": "a-new-password-1"}, timeout=10).status_code == 204
+    )
     time.sleep(0.3)
     for log in (edge.log, getattr(edge, "upstream_log", None)):
         if log is not None:
@@ -192,6 +201,7 @@ def test_reset_links_carry_the_token_in_the_fragment_and_no_log_holds_it(edge, o
 
 
 # --- 3. a reset or a password change revokes every other outstanding reset token ----------------------
+
 
 def test_old_reset_tokens_stop_working_after_a_reset_or_a_password_change(run_server, outbox):
     address, _ = account(run_server)
@@ -202,7 +212,10 @@ def test_old_reset_tokens_stop_working_after_a_reset_or_a_password_change(run_se
         tokens.append(newest_reset_token(outbox, address)[0])
     first, second, third = tokens
     assert len(set(tokens)) == 3
-    assert requests.post(f"{run_server}/api/auth/reset", json={"reset_token": first, "password": "reset-password-1"}, timeout=10).status_code == 204
+    assert (
+        requests.post(f"{run_server}/api/auth/reset", json={"reset_token": first, "password": "reset-password-1"}, timeout=10).status_code
+        == 204
+    )
     refused = requests.post(f"{run_server}/api/auth/reset", json={"reset_token": second, "password": "reset-password-2"}, timeout=10)
     assert refused.status_code == 400
     # A fresh link, then a password change: the link dies with the old password.
@@ -210,13 +223,24 @@ def test_old_reset_tokens_stop_working_after_a_reset_or_a_password_change(run_se
     time.sleep(0.3)
     fourth = newest_reset_token(outbox, address)[0]
     login = requests.post(f"{run_server}/api/auth/login", json={"email": address, "password": "reset-password-1"}, timeout=10).json()
-    changed = requests.put(f"{run_server}/api/auth/password", json={"current_password": "reset-password-1", "new_password": "changed-password-1"}, headers=bearer(login["access_token"]), timeout=10)
+    changed = requests.put(
+        f"{run_server}/api/auth/password",
+        json={"current_password": "reset-password-1", "new_password": "changed-password-1"},
+        headers=bearer(login["access_token"]),
+        timeout=10,
+    )
     assert changed.status_code == 204
     for token in (third, fourth):
-        assert requests.post(f"{run_server}/api/auth/reset", json={"reset_token": token, "password": "attacker-password"}, timeout=10).status_code == 400
+        assert (
+            requests.post(
+                f"{run_server}/api/auth/reset", json={"reset_token": token, "password": "attacker-password"}, timeout=10
+            ).status_code
+            == 400
+        )
 
 
 # --- 4. password change is rate-limited per account and per address ------------------------------------
+
 
 def test_guessing_the_current_password_meets_a_429_per_account(run_server):
     _, tokens = account(run_server)
@@ -246,6 +270,7 @@ def test_guessing_across_accounts_meets_a_429_per_address(run_server):
 
 # --- 5. a token's session must be its subject's; no signing key is written in the code -------------
 
+
 def test_a_token_re_signed_for_another_subject_is_refused(run_server):
     _, mine = account(run_server)
     other_email, other = account(run_server)
@@ -273,6 +298,7 @@ def test_without_a_configured_key_the_server_signs_with_one_of_its_own(logs):
 
 
 # --- 6. two refreshes at once keep the user logged in; a replay after the grace window does not ---------
+
 
 def refresh_twice_at_once(base, token):
     """Two simultaneous refreshes with one refresh token: their (status, tokens)."""
@@ -309,6 +335,7 @@ def test_a_refresh_token_replayed_after_the_grace_window_ends_the_session(run_se
 
 # --- 7. the body limit holds however the body is framed ------------------------------------------------
 
+
 def chunked(base, token, body):
     """POST /api/movies with this body in 64 KiB chunks (no Content-Length)."""
     url = urllib.parse.urlsplit(base)
@@ -327,7 +354,7 @@ def test_a_chunked_body_past_one_mib_is_a_json_413(edge):
     small = json.dumps({"name": name, "casts": ["A"], "genres": ["B"]}).encode()
     assert chunked(edge, tokens["access_token"], small)[0] == 201
     padded = json.dumps({"name": name + " 2", "casts": ["A"], "genres": ["B"]}).encode() + b" " * (3 * 1024 * 1024)
-    status, headers, body = chunked(edge, tokens["access_token"], padded)
+    status, _headers, body = chunked(edge, tokens["access_token"], padded)
     assert (status, body["status"]) == (413, 413)
     assert requests.get(f"{edge}/api/movies", params={"q": name + " 2"}, timeout=10).json() == []
 
@@ -338,7 +365,14 @@ def test_a_poster_is_the_one_body_up_to_five_mib_on_either_edge(edge):
     from PIL import Image
 
     _, tokens = account(edge)
-    status, _, movie = call_from("127.0.0.1", edge, "POST", "/api/movies", {"name": f"Poster {time.time_ns()}", "casts": ["A"], "genres": ["B"]}, bearer(tokens["access_token"]))
+    status, _, movie = call_from(
+        "127.0.0.1",
+        edge,
+        "POST",
+        "/api/movies",
+        {"name": f"Poster {time.time_ns()}", "casts": ["A"], "genres": ["B"]},
+        bearer(tokens["access_token"]),
+    )
     assert status == 201
     noise = io.BytesIO()
     Image.frombytes("RGB", (1000, 800), os.urandom(1000 * 800 * 3)).save(noise, "PNG")  # noise: no compression
@@ -354,16 +388,22 @@ def test_a_poster_is_the_one_body_up_to_five_mib_on_either_edge(edge):
 
 # --- 8. failed logins from one address never lock the owner out from another --------------------------
 
+
 def test_failed_logins_from_one_address_leave_the_owner_in_from_another(run_server):
     address, _ = account(run_server)
-    attempts = [call_from("127.0.0.20", run_server, "POST", "/api/auth/login", {"email": address, "password": f"guess-{n}"})[0] for n in range(7)]
+    attempts = [
+        call_from("127.0.0.20", run_server, "POST", "/api/auth/login", {"email": address, "password": f"guess-{n}"})[0] for n in range(7)
+    ]
     assert attempts[:5] == [401] * 5 and set(attempts[5:]) == {429}
     assert call_from("127.0.0.21", run_server, "POST", "/api/auth/login", {"email": address, "password": PASSWORD})[0] == 200
     # The owner's own successes never count against the account.
-    assert all(call_from("127.0.0.21", run_server, "POST", "/api/auth/login", {"email": address, "password": PASSWORD})[0] == 200 for _ in range(5))
+    assert all(
+        call_from("127.0.0.21", run_server, "POST", "/api/auth/login", {"email": address, "password": PASSWORD})[0] == 200 for _ in range(5)
+    )
 
 
 # --- 9. the headers a browser needs, and the web client's tokens out of reach of scripts -----------------
+
 
 def test_pages_and_json_answers_carry_the_security_headers(edge):
     for path in ("/", "/api/docs", "/api/movies", "/api/nothing"):
@@ -446,6 +486,7 @@ def test_production_sends_hsts_and_refuses_hosts_it_does_not_serve(monkeypatch):
 
 # --- 10. absolute URLs come from PUBLIC_URL, never from the Host header -------------------------------
 
+
 def test_links_never_echo_the_host_header(edge):
     response = requests.get(f"{edge}/api/movies", headers={"Host": "evil.example"}, timeout=10)
     assert response.status_code == 200
@@ -462,6 +503,7 @@ def test_reset_links_point_at_the_address_the_server_binds(run_server, outbox):
 
 
 # --- 11. small leaks ------------------------------------------------------------------------------------
+
 
 def test_another_accounts_id_answers_exactly_as_a_missing_one(run_server):
     _, mine = account(run_server)
@@ -517,6 +559,7 @@ def test_what_a_server_refuses_itself_is_the_envelope(edge, request_bytes, statu
 
 
 # --- password hashing cannot starve the catalogue -----------------------------------------------------
+
 
 def test_password_hashing_waits_its_turn_and_answers_503_past_the_wait(logs):
     env = {"BCRYPT_LOG_ROUNDS": "12", "PASSWORD_HASH_CONCURRENCY": "1", "PASSWORD_HASH_WAIT_SECONDS": "0.2", "RATELIMIT_ENABLED": "0"}

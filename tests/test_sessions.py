@@ -1,6 +1,5 @@
 """Sessions: refresh rotation with reuse detection, logout, password change, shared revocation."""
 
-
 import jwt as pyjwt
 import pytest
 

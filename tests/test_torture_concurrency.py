@@ -171,9 +171,9 @@ def test_thirty_two_clients_lose_nothing_and_steal_nothing():
 def test_sixteen_simultaneous_creates_of_one_name_make_one_movie():
     with live_server(env=SERVER_ENV) as base:
         requests.post(f"{base}/api/auth/signup", json={"email": "racer@example.com", "password": PASSWORD}, timeout=30)
-        token = requests.post(
-            f"{base}/api/auth/login", json={"email": "racer@example.com", "password": PASSWORD}, timeout=30
-        ).json()["access_token"]
+        token = requests.post(f"{base}/api/auth/login", json={"email": "racer@example.com", "password": PASSWORD}, timeout=30).json()[
+            "access_token"
+        ]
         sessions = [requests.Session() for _ in range(16)]
         for session in sessions:
             session.headers["Authorization"] = f"Bearer {token}"

@@ -52,16 +52,27 @@ def at_once(count, call):
 
 # --- indexes exist before the first request --------------------------------------------------------
 
+
 @pytest.mark.parametrize("config", ["production", "development"])
 def test_sixteen_first_creates_on_a_fresh_database_make_one_movie_and_one_account(config):
     """Production serves only a migrated database; development migrates as each worker starts."""
     env = {"RATELIMIT_SIGNUP": "100 per minute", **({"FLASK_CONFIG": config} if config == "development" else {})}
     with live_server(env=env) as base:
-        statuses = at_once(16, lambda n: requests.post(f"{base}/api/auth/signup", json={"email": "first@example.com", "password": PASSWORD}, timeout=60).status_code)
+        statuses = at_once(
+            16,
+            lambda n: (
+                requests.post(f"{base}/api/auth/signup", json={"email": "first@example.com", "password": PASSWORD}, timeout=60).status_code
+            ),
+        )
         assert sorted(statuses) == [201] + [409] * 15
-        token = requests.post(f"{base}/api/auth/login", json={"email": "first@example.com", "password": PASSWORD}, timeout=30).json()["access_token"]
+        token = requests.post(f"{base}/api/auth/login", json={"email": "first@example.com", "password": PASSWORD}, timeout=30).json()[
+            "access_token"
+        ]
         body = {"name": "The Very First", "casts": ["A"], "genres": ["B"]}
-        statuses = at_once(16, lambda n: requests.post(f"{base}/api/movies", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60).status_code)
+        statuses = at_once(
+            16,
+            lambda n: requests.post(f"{base}/api/movies", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60).status_code,
+        )
         assert sorted(statuses) == [201] + [409] * 15
         assert requests.get(f"{base}/api/movies", timeout=30).headers["X-Total-Count"] == "1"
 
@@ -105,7 +116,9 @@ def test_a_unique_index_that_cannot_be_built_names_the_duplicates():
         client[database].movies.insert_many([{"name": "Twice", "casts": [], "genres": []}, {"name": "Twice", "casts": [], "genres": []}])
     command = [sys.executable, "-m", "flask", "--app", "app:create_app(prepare_database=False)", "migrate"]
     env = migrate_env(database)
-    result = subprocess.run(command, cwd=ROOT, env={**env, "RATELIMIT_STORAGE_URI": "memory://"}, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        command, cwd=ROOT, env={**env, "RATELIMIT_STORAGE_URI": "memory://"}, capture_output=True, text=True, timeout=120
+    )
     drop_databases(database)
     assert result.returncode != 0
     assert "'name': 'Twice'" in result.stderr + result.stdout and "held more than once" in result.stderr + result.stdout
@@ -119,6 +132,7 @@ def test_ready_answers_200_once_the_database_is_migrated():
 
 # --- workers share everything through MongoDB ----------------------------------------------------------
 
+
 def fresh_connection_get(base, path, token):
     """A GET on a connection of its own, so that requests spread over the workers."""
     return requests.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}", "Connection": "close"}, timeout=30).status_code
@@ -128,15 +142,28 @@ def test_a_logout_on_one_worker_holds_on_every_worker():
     with live_server() as base:
         tokens = signup_and_login(base, "revoked@example.com")
         assert {fresh_connection_get(base, "/api/auth/me", tokens["access_token"]) for _ in range(24)} == {200}
-        assert requests.post(f"{base}/api/auth/logout", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=30).status_code == 204
+        assert (
+            requests.post(f"{base}/api/auth/logout", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=30).status_code
+            == 204
+        )
         assert {fresh_connection_get(base, "/api/auth/me", tokens["access_token"]) for _ in range(24)} == {401}
-        assert requests.post(f"{base}/api/auth/refresh", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}, timeout=30).status_code == 401
+        assert (
+            requests.post(
+                f"{base}/api/auth/refresh", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}, timeout=30
+            ).status_code
+            == 401
+        )
 
 
 def test_rate_limits_count_across_workers():
     with live_server(env={"RATELIMIT_LOGIN": "10 per minute"}) as base:
         statuses = [
-            requests.post(f"{base}/api/auth/login", json={"email": f"n{n}@example.com", "password": "wrong-password"}, headers={"Connection": "close"}, timeout=30).status_code
+            requests.post(
+                f"{base}/api/auth/login",
+                json={"email": f"n{n}@example.com", "password": "wrong-password"},
+                headers={"Connection": "close"},
+                timeout=30,
+            ).status_code
             for n in range(14)
         ]
     assert statuses == [401] * 10 + [429] * 4
@@ -146,12 +173,20 @@ def test_two_refreshes_at_once_on_different_workers_both_keep_the_session():
     with live_server() as base:
         for n in range(5):
             tokens = signup_and_login(base, f"race{n}@example.com")
-            answers = at_once(2, lambda _: requests.post(f"{base}/api/auth/refresh", headers={"Authorization": f"Bearer {tokens['refresh_token']}", "Connection": "close"}, timeout=30))
+            answers = at_once(
+                2,
+                lambda _, refresh=tokens["refresh_token"]: requests.post(
+                    f"{base}/api/auth/refresh",
+                    headers={"Authorization": f"Bearer {refresh}", "Connection": "close"},
+                    timeout=30,
+                ),
+            )
             assert [a.status_code for a in answers] == [200, 200]
             assert {fresh_connection_get(base, "/api/auth/me", a.json()["access_token"]) for a in answers} == {200}
 
 
 # --- processes -----------------------------------------------------------------------------------------
+
 
 def database_connections(pid, db_port):
     """How many TCP connections the process with this pid has open to the database's port."""
@@ -173,6 +208,7 @@ def database_connections(pid, db_port):
 def test_no_database_client_is_opened_before_gunicorn_forks():
     db_port = urllib.parse.urlsplit(WIRE_URI).port
     with live_server() as base:
+
         def children():
             return [int(pid) for pid in Path(f"/proc/{base.pid}/task/{base.pid}/children").read_text().split()]
 
@@ -196,7 +232,9 @@ def test_sigterm_lets_the_request_in_flight_finish_and_refuses_new_connections()
         answer = {}
 
         def slow_login():
-            answer["response"] = requests.post(f"{base}/api/auth/login", json={"email": "slow@example.com", "password": PASSWORD}, timeout=60)
+            answer["response"] = requests.post(
+                f"{base}/api/auth/login", json={"email": "slow@example.com", "password": PASSWORD}, timeout=60
+            )
 
         thread = threading.Thread(target=slow_login)
         thread.start()
@@ -211,13 +249,24 @@ def test_sigterm_lets_the_request_in_flight_finish_and_refuses_new_connections()
 
 # --- logs and metrics to run it by -------------------------------------------------------------------------
 
+
 def test_each_request_is_one_json_log_line_with_no_secret_in_it(tmp_path):
     log = tmp_path / "server.log"
     with live_server(env={"LOG_FORMAT": "json"}, log_path=log) as base:
         tokens = signup_and_login(base, "logged@example.com")
-        movie = requests.post(f"{base}/api/movies", json={"name": "Logged", "casts": ["A"], "genres": ["B"]}, headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=30).json()
+        movie = requests.post(
+            f"{base}/api/movies",
+            json={"name": "Logged", "casts": ["A"], "genres": ["B"]},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+            timeout=30,
+        ).json()
         requests.get(f"{base}/api/movies/{movie['id']}", headers={"X-Request-ID": "wire-log-probe"}, timeout=30)
-        requests.patch(f"{base}/api/movies/{movie['id']}", json={"genres": ["C"]}, headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=30)
+        requests.patch(
+            f"{base}/api/movies/{movie['id']}",
+            json={"genres": ["C"]},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+            timeout=30,
+        )
         time.sleep(0.5)
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     read = next(line for line in lines if line.get("request_id") == "wire-log-probe")
@@ -254,7 +303,12 @@ def test_a_scrape_of_metrics_shows_each_request_by_route_and_status():
         assert requests.get(f"{base}/metrics", timeout=30).status_code == 401
         tokens = signup_and_login(base, "counted@example.com")
         requests.post(f"{base}/api/auth/login", json={"email": "counted@example.com", "password": "wrong-password"}, timeout=30)
-        movie = requests.post(f"{base}/api/movies", json={"name": "Counted", "casts": ["A"], "genres": ["B"]}, headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=30).json()
+        movie = requests.post(
+            f"{base}/api/movies",
+            json={"name": "Counted", "casts": ["A"], "genres": ["B"]},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+            timeout=30,
+        ).json()
         for _ in range(6):
             requests.get(f"{base}/api/movies/{movie['id']}", headers={"Connection": "close"}, timeout=30)
         text = scrape(base, token)
