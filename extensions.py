@@ -9,7 +9,7 @@ from flask_mailman import Mail
 from flask_talisman import Talisman
 
 # Headers a browser client on another origin may read (CORS_ORIGINS).
-EXPOSED_HEADERS = ["ETag", "Link", "Location", "X-Total-Count", "X-Request-ID", "Retry-After"]
+EXPOSED_HEADERS = ["ETag", "Link", "Location", "X-Total-Count", "X-Total-Count-Exceeds", "X-Request-ID", "Retry-After"]
 
 bcrypt = Bcrypt()
 jwt = JWTManager()

@@ -18,9 +18,9 @@ from mongoengine.connection import get_db
 from pymongo import ReturnDocument
 
 from config import load_config
+from database.common import utcnow
 from database.db import init_db
 from database.migrations import migrate
-from database.models import utcnow
 from resources.images import poster_versions
 
 # The ceiling authenticates no one: every movie it creates belongs to this one, and a rating or review

@@ -8,7 +8,10 @@ from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
 from database import posters
-from database.models import Movie, Rating, Review, User
+from database.accounts import User
+from database.movies import Movie
+from database.ratings import Rating
+from database.reviews import Review
 
 DEMO_EMAIL = "demo@movie-bag.dev"
 DEMO_PASSWORD = "demo-password"

@@ -11,22 +11,18 @@ the embedded database migrate at start-up; production refuses to serve a databas
 from mongoengine.connection import get_db
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from database.models import Movie, PasswordReset, Rating, Review, Session, User, WatchlistEntry, utcnow
+from database.accounts import PasswordReset, Session, User
+from database.common import utcnow
+from database.movies import Movie
+from database.ratings import Rating
+from database.reviews import Review
+from database.watchlists import WatchlistEntry
 
-# 1: accounts, movies, sessions and resets; 2: the catalogue's fields, ratings, reviews and watchlists.
-SCHEMA_VERSION = 2
+# 1: accounts, movies, sessions and resets; 2: the catalogue's fields, ratings, reviews and watchlists;
+# 3: movies unique by name and year in any spelling, their search terms, external ids and list indexes.
+SCHEMA_VERSION = 3
 DOCUMENTS = (User, Movie, Session, PasswordReset, Rating, Review, WatchlistEntry)
 META = "movie_bag_meta"
-# Fields added since version 1, and the value a movie stored before them takes.
-MOVIE_DEFAULTS = {
-    "directors": [],
-    "overview": "",
-    "poster": None,
-    "rating_sum": 0,
-    "rating_count": 0,
-    "rating_average": None,
-    "rated": False,
-}
 
 
 class NeedsMigration(RuntimeError):
@@ -98,17 +94,44 @@ def build_indexes():
 
 
 def fill_defaults():
-    """Give documents stored before a field existed that field's default: how many were changed."""
+    """Give movies stored before a field existed that field's default, and every movie the fields it
+    derives (search terms, folded keys) when it lacks them: how many movies were changed."""
     movies = Movie._get_collection()
     changed = 0
-    for field, default in MOVIE_DEFAULTS.items():
-        changed += movies.update_many({field: {"$exists": False}}, {"$set": {field: default}}).modified_count
+    for field, default in Movie.STORED_DEFAULTS.items():
+        if field not in Movie.sparse_fields:
+            changed += movies.update_many({field: {"$exists": False}}, {"$set": {field: default}}).modified_count
+    # A movie stored before version 3 has no name_key: each gets its derived fields, once.
+    fields = {"name": 1, "casts": 1, "genres": 1, "directors": 1}
+    for row in movies.find({"name_key": {"$exists": False}}, fields):
+        changed += movies.update_one({"_id": row["_id"], "name_key": {"$exists": False}}, {"$set": Movie.derive(row)}).modified_count
     return changed
+
+
+def unused_indexes():
+    """(collection, index name) of every index the database has that no document declares."""
+    unused = []
+    for document in DOCUMENTS:
+        collection = document._get_collection()
+        declared = expected_indexes(document)
+        for index in collection.list_indexes():
+            if index["name"] != "_id_" and list(index["key"].items()) not in declared:
+                unused.append((collection, index["name"]))
+    return unused
+
+
+def drop_unused_indexes():
+    """Drop the indexes nothing uses any more (the old unique name index, single-field list indexes)."""
+    dropped = unused_indexes()
+    for collection, name in dropped:
+        collection.drop_index(name)
+    return [f"{collection.name}.{name}" for collection, name in dropped]
 
 
 def migrate():
     """Bring the database up to this code (idempotent): defaults first, then the indexes, then the version."""
     changed = fill_defaults()
+    drop_unused_indexes()
     build_indexes()
     get_db()[META].update_one({"_id": "schema"}, {"$set": {"version": SCHEMA_VERSION, "migrated_at": utcnow()}}, upsert=True)
     return changed

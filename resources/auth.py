@@ -8,7 +8,7 @@ from flask_restful import Resource
 from werkzeug.exceptions import BadRequest, Forbidden
 
 import metrics
-from database.models import PasswordReset, Session, User
+from database.accounts import PasswordReset, Session, User
 from resources import limits
 from resources.contract import ACCESS, BROWSER, REFRESH, Reply, operation
 from resources.mail import send_email

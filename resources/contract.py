@@ -14,6 +14,7 @@ from functools import wraps
 
 from flask import current_app, request
 from flask_jwt_extended import jwt_required
+from marshmallow import ValidationError, fields
 
 from database.db import ensure_ready
 from resources.schemas import empty_query_schema
@@ -143,7 +144,7 @@ def operation(
             if op.database and op.schema:
                 # A database that is not yet at this code's schema (indexes built) is a 503 until it is.
                 ensure_ready(current_app)
-            loaded = (query or empty_query_schema).load(request.args.to_dict())
+            loaded = (query or empty_query_schema).load(query_arguments(query or empty_query_schema))
             if query is not None:
                 kwargs["args"] = loaded
             if body is not None and not isinstance(body, Upload):
@@ -161,6 +162,23 @@ def operation(
         return endpoint
 
     return decorate
+
+
+def query_arguments(schema):
+    """The query string as the schema takes it: every value of a list parameter, one of any other.
+
+    A single-valued parameter given twice is a 400 rather than one of its values chosen silently.
+    """
+    arguments = {}
+    for name in request.args:
+        values = request.args.getlist(name)
+        if isinstance(schema.fields.get(name), fields.List):
+            arguments[name] = values
+        elif len(values) > 1:
+            raise ValidationError({name: ["Give this parameter once."]})
+        else:
+            arguments[name] = values[0]
+    return arguments
 
 
 class UndeclaredOperation(LookupError):

@@ -99,7 +99,7 @@ def handle_not_unique(exc):
     """A unique index refused the write, even when two requests raced past any check."""
     field = getattr(exc, "field", None)
     if field:
-        return error_response(409, f"That {field} is already taken.", errors={field: ["Already taken."]})
+        return error_response(409, str(exc) or f"That {field} is already taken.", errors={field: ["Already taken."]})
     return error_response(409)
 
 

@@ -14,7 +14,7 @@ from flask import current_app, request
 from flask_jwt_extended import get_jwt_identity
 from flask_limiter.util import get_remote_address
 
-from database.models import User
+from database.accounts import User
 from extensions import limiter
 
 

@@ -5,13 +5,15 @@ from flask_restful import Resource
 from werkzeug.exceptions import NotFound
 
 import metrics
-from database import posters
-from database.models import Movie, Rating
+from database import movies, posters
+from database.movies import Movie
+from database.ratings import Rating
 from resources import images
 from resources.contract import ACCESS, Reply, Upload, operation
 from resources.ownership import tagged, write_owned
-from resources.pagination import page_headers, page_reply
+from resources.pagination import page_reply, read_page
 from resources.schemas import (
+    facets_schema,
     movie_input_schema,
     movie_patch_schema,
     movie_query_schema,
@@ -76,14 +78,15 @@ class MovieListResource(Resource):
     )
     def get(self, args):
         """Search, filter, sort and page the catalogue."""
-        movies, total = Movie.page(**args)
-        return movies_schema.dump(movies), 200, page_headers(args["page"], args["per_page"], total)
+        criteria = {name: value for name, value in args.items() if name not in ("page", "per_page", "cursor")}
+        rows, headers = read_page(args, lambda per_page, **where: movies.page(per_page, **where, **criteria))
+        return movies_schema.dump(rows), 200, headers
 
     @operation(
         "createMovie",
         "Add a movie",
-        description="Adds a movie owned by the caller; its name must be unique in the catalogue (409). Only "
-        "name, casts and genres are required.",
+        description="Adds a movie owned by the caller. Its name and year, in any letter case or accents, and its "
+        "IMDb and TMDB ids must be new to the catalogue (409). Only name, casts and genres are required.",
         tag=TAG,
         responses={201: Reply("Created; Location is the new movie.", movie_schema, ("ETag", "Location"))},
         errors=[409],
@@ -96,6 +99,37 @@ class MovieListResource(Resource):
         movie = Movie.create(data, require_account())
         metrics.MOVIES_CREATED.inc()
         return tagged(movie_schema, movie, 201, {"Location": url_for("movieresource", movie_id=movie["_id"])})
+
+
+class GenreListResource(Resource):
+    """The genres the catalogue can be filtered on."""
+
+    @operation(
+        "listGenres",
+        "Every genre, with how many movies have it",
+        description="Most frequent first; spellings that differ only in letter case or accents count as one. "
+        "Recounted at most once a minute.",
+        tag=TAG,
+        responses={200: Reply("The genres.", facets_schema)},
+    )
+    def get(self):
+        """For a genre picker."""
+        return facets_schema.dump(movies.genres()), 200
+
+
+class DirectorListResource(Resource):
+    """The most frequent directors."""
+
+    @operation(
+        "listDirectors",
+        "The 50 most frequent directors, with how many movies each directed",
+        description="Most frequent first, as `listGenres` counts them.",
+        tag=TAG,
+        responses={200: Reply("The directors.", facets_schema)},
+    )
+    def get(self):
+        """For a director picker."""
+        return facets_schema.dump(movies.directors()), 200
 
 
 class MovieResource(Resource):

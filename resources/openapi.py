@@ -12,6 +12,7 @@ from flask import current_app
 from flask_restful import Resource
 from marshmallow import Schema, validate
 
+from database.paging import COUNT_LIMIT, RESULT_WINDOW
 from resources.contract import BROWSER, JSON, Reply, Upload, declaration, operation
 from resources.schemas import (
     MAX_PER_PAGE,
@@ -40,8 +41,11 @@ It lives 15 minutes; trade the refresh token for a new pair with `refreshToken` 
 **Query strings.** An operation accepts exactly the query parameters it documents: any other parameter,
 on any operation, is a 400 naming it (so a misspelt filter never silently returns everything).
 
-**Lists** are paginated with `page` and `per_page` (at most {MAX_PER_PAGE}); `X-Total-Count` gives the
-number of matches and `Link` (RFC 8288) the first, prev, next and last pages.
+**Lists** are paginated with `per_page` (at most {MAX_PER_PAGE}) and either `page` (numbered pages, within
+the first {RESULT_WINDOW} items) or `cursor` (anywhere, at the same cost however deep). `Link` (RFC 8288)
+gives the first page, the `next` one by cursor whenever more follow, and on numbered pages `prev` and
+`last`. `X-Total-Count` is the exact number of matches up to {COUNT_LIMIT}; past that no request counts
+further, and `X-Total-Count-Exceeds: {COUNT_LIMIT}` says so instead.
 
 **Lost updates.** A movie answers with an `ETag`; send it back as `If-Match` on PUT, PATCH and DELETE and
 the write happens only if nobody changed the movie since (412 otherwise).
@@ -72,8 +76,15 @@ HEADERS = {
     "WWW-Authenticate": header("An RFC 6750 Bearer challenge."),
     "ETag": header("The entity tag of this version (of a movie or review: send it back as If-Match; of a poster: as If-None-Match)."),
     "Location": header("The URL of what was created."),
-    "X-Total-Count": header("How many items match, over all pages.", {"type": "integer"}),
-    "Link": header('RFC 8288 links to the first, prev, next and last pages (rel="...").'),
+    "X-Total-Count": header(
+        f"How many items match, over all pages, when at most {COUNT_LIMIT} do (else absent).", {"type": "integer"}, False
+    ),
+    "X-Total-Count-Exceeds": header(
+        f"`{COUNT_LIMIT}` when more items match than that (counting stops there; X-Total-Count is then absent).", {"type": "integer"}, False
+    ),
+    "Link": header(
+        'RFC 8288 links: rel="first", rel="next" (by cursor, when more follow), and on numbered pages rel="prev" and rel="last".'
+    ),
     "X-RateLimit-Limit": header("Requests allowed in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),

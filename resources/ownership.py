@@ -2,7 +2,7 @@
 
 Movies and reviews work alike: their answers carry an ETag, "<id>-<version>"; a write sent with
 If-Match happens only at one of the versions it names, and the version check, the owner check and the
-write are one conditional database write (database/models.py, OwnedDocument).
+write are one conditional database write (database/, OwnedDocument).
 """
 
 import re

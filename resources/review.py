@@ -4,11 +4,11 @@ from flask import Response, url_for
 from flask_restful import Resource
 from werkzeug.exceptions import NotFound
 
-from database.models import Review, with_authors
+from database.reviews import Review, with_authors
 from resources.contract import ACCESS, Reply, operation
 from resources.movie import read_or_404 as movie_or_404
 from resources.ownership import tagged, write_owned
-from resources.pagination import page_headers, page_reply
+from resources.pagination import page_reply, read_page
 from resources.schemas import ReviewQuerySchema, review_input_schema, review_patch_schema, review_schema, reviews_schema
 from resources.tokens import require_account
 
@@ -40,8 +40,8 @@ class MovieReviewListResource(Resource):
     def get(self, movie_id, args):
         """Paginated like movies; 404 for an unknown movie."""
         movie_or_404(movie_id)
-        reviews, total = Review.page(movie_id, args["page"], args["per_page"], args.get("author"))
-        return reviews_schema.dump(reviews), 200, page_headers(args["page"], args["per_page"], total)
+        reviews, headers = read_page(args, lambda per_page, **where: Review.page(movie_id, per_page, author=args.get("author"), **where))
+        return reviews_schema.dump(reviews), 200, headers
 
     @operation(
         "createReview",

@@ -16,7 +16,14 @@ from resources.auth import (
 )
 from resources.docs import ApiDocsFileResource, ApiDocsResource
 from resources.health import HealthResource, ReadyResource
-from resources.movie import MovieListResource, MoviePosterResource, MovieRatingResource, MovieResource
+from resources.movie import (
+    DirectorListResource,
+    GenreListResource,
+    MovieListResource,
+    MoviePosterResource,
+    MovieRatingResource,
+    MovieResource,
+)
 from resources.openapi import OpenApiResource, check_declarations
 from resources.review import MovieReviewListResource, ReviewResource
 from resources.user import UserListResource, UserResource
@@ -41,6 +48,8 @@ ROUTES = [
     (UserListResource, "/api/users"),
     (UserResource, "/api/users/<user_id>"),
     (MovieListResource, "/api/movies"),
+    (GenreListResource, "/api/genres"),
+    (DirectorListResource, "/api/directors"),
     (MovieResource, "/api/movies/<movie_id>"),
     (MoviePosterResource, "/api/movies/<movie_id>/poster"),
     (MovieRatingResource, "/api/movies/<movie_id>/rating"),

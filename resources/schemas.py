@@ -15,13 +15,14 @@ from bson import ObjectId
 from flask import current_app
 from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
-from database.models import Movie, User
+from database.accounts import User
+from database.movies import Movie
+from database.paging import RESULT_WINDOW
 
 PASSWORD_MIN_CHARS = 8
 # Passwords are hashed with SHA-256 before bcrypt (database/passwords.py), so their length is not
 # bcrypt's 72 bytes: this bound only keeps request bodies reasonable.
 PASSWORD_MAX_CHARS = 256
-MAX_PAGE = 10_000_000
 MAX_PER_PAGE = 100
 MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "rating", "-rating")
 FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
@@ -142,6 +143,27 @@ def validate_year(year):
         raise ValidationError(f"Must be between {FIRST_FILM_YEAR} and {last}.")
 
 
+def filter_values(what):
+    """A repeatable list filter: every value given must match, in any letter case or accents."""
+    return fields.List(
+        Text(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(min=1, max=10),
+        metadata={
+            "description": f"Movies with this {what}, in any letter case and with or without accents; repeat the parameter for movies with every one given (at most 10)."
+        },
+    )
+
+
+def imdb_id_field(description, **kwargs):
+    """An IMDb title id: tt and 7 to 10 digits."""
+    return fields.String(validate=validate.Regexp(r"^tt[0-9]{7,10}$"), metadata={"description": description}, **kwargs)
+
+
+def tmdb_id_field(description, strict=True, **kwargs):
+    """A TMDB movie id: a positive integer (strict in a JSON body, from text in a query string)."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": description}, **kwargs)
+
+
 def year_field(description, allow_none=False, strict=False):
     """A release year, FIRST_FILM_YEAR to ten years from now (strict in a JSON body: a number, not "1995")."""
     return fields.Integer(
@@ -235,7 +257,9 @@ class MovieInputSchema(Schema):
     name = TrimmedString(
         required=True,
         validate=validate.Length(min=1, max=200),
-        metadata={"description": "1 to 200 characters (trimmed), unique in the catalogue."},
+        metadata={
+            "description": "1 to 200 characters (trimmed); a name and year are unique in the catalogue in any letter case or accents."
+        },
     )
     casts = names(100, "cast members")
     genres = names(20, "genres")
@@ -257,6 +281,10 @@ class MovieInputSchema(Schema):
         validate=validate.Length(max=2000),
         metadata={"description": "At most 2,000 characters; empty when left out. PUT resets every field it is not sent."},
     )
+    imdb_id = imdb_id_field(
+        "Its IMDb id (`tt` and 7 to 10 digits), unique in the catalogue, or null (none, as when left out).", allow_none=True
+    )
+    tmdb_id = tmdb_id_field("Its TMDB movie id, unique in the catalogue, or null (none, as when left out).", allow_none=True)
 
 
 class EmptyQuerySchema(Schema):
@@ -264,14 +292,40 @@ class EmptyQuerySchema(Schema):
 
 
 class PageQuerySchema(Schema):
-    """Pagination parameters shared by every list."""
+    """Pagination parameters shared by every list: a page number near the start, a cursor anywhere."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE), metadata={"description": "The page, from 1."})
+    page = fields.Integer(
+        validate=validate.Range(min=1, max=RESULT_WINDOW),
+        metadata={
+            "description": f"The page, from 1 (the first when left out). Numbered pages reach the first {RESULT_WINDOW} "
+            f"items: a page whose last item would lie deeper (page x per_page > {RESULT_WINDOW}) is a 400 naming "
+            "`cursor`; follow the Link header's `next` instead. Not with `cursor`."
+        },
+    )
     per_page = fields.Integer(
         load_default=20,
         validate=validate.Range(min=1, max=MAX_PER_PAGE),
         metadata={"description": f"Items per page, at most {MAX_PER_PAGE}."},
     )
+    cursor = Text(
+        validate=validate.Length(min=1, max=2000),
+        metadata={
+            "description": "Where the page starts: the opaque value the Link header's `next` carries. A page read by "
+            "cursor costs the same however deep it is. A cursor of another list, filter or order, or one this "
+            "server did not make, is a 400. Not with `page`."
+        },
+    )
+
+    @validates_schema
+    def page_or_cursor(self, data, **kwargs):
+        """A page number or a cursor, not both; numbered pages only within the result window."""
+        if "page" in data and "cursor" in data:
+            raise ValidationError("Give a page number or a cursor, not both.", "cursor")
+        if data.get("page", 1) * data["per_page"] > RESULT_WINDOW:
+            raise ValidationError(
+                f"Numbered pages reach the first {RESULT_WINDOW} items: follow the Link header's next URL (its cursor) to go further.",
+                "page",
+            )
 
 
 class UserQuerySchema(PageQuerySchema):
@@ -283,10 +337,20 @@ class UserQuerySchema(PageQuerySchema):
 class MovieQuerySchema(PageQuerySchema):
     """The query string of the movie list."""
 
-    q = Text(validate=validate.Length(min=1, max=200), metadata={"description": "A substring of the name, in any letter case."})
-    genre = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Movies with exactly this genre."})
-    cast = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Movies with exactly this cast member."})
-    director = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Movies with exactly this director."})
+    q = Text(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "Words to find in the name, the cast and the directors, in any letter case and with or without "
+            "accents; each word matches the start of a word (`godf` finds The Godfather, `pacino` Al Pacino's movies), and "
+            "two words may be one (`god father`). Results come by relevance: the whole name first, then names with every "
+            "word, then movies whose people match; within each, by rating. Not with `sort`."
+        },
+    )
+    genre = filter_values("genre")
+    cast = filter_values("cast member")
+    director = filter_values("director")
+    imdb_id = imdb_id_field("The movie with this IMDb id.")
+    tmdb_id = tmdb_id_field("The movie with this TMDB id.", strict=False)
     added_by = ObjectIdString(metadata={"description": "Movies added by the user with this id."})
     year = year_field("Movies of this year.")
     year_from = year_field("Movies of this year or later.")
@@ -296,16 +360,21 @@ class MovieQuerySchema(PageQuerySchema):
         metadata={"description": "Movies whose average rating (as shown, to one decimal) is at least this; unrated ones never are."},
     )
     sort = fields.String(
-        load_default="-created_at",
         validate=validate.OneOf(MOVIE_SORTS),
-        metadata={"description": "The order; a leading `-` is descending; by rating, unrated movies come last either way. Ties go by id."},
+        metadata={
+            "description": "The order, newest first (`-created_at`) when left out; a leading `-` is descending; by "
+            "rating, unrated movies come last either way; by name, in any letter case. Ties go by id. Not with `q`, "
+            "whose results come by relevance."
+        },
     )
 
     @validates_schema
     def years_in_order(self, data, **kwargs):
-        """year_from must not come after year_to."""
+        """year_from must not come after year_to; a search orders by relevance."""
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
             raise ValidationError("Must not be before year_from.", "year_to")
+        if "q" in data and "sort" in data:
+            raise ValidationError("Search results (q) come by relevance: leave sort out, or filter without q.", "sort")
 
 
 class PosterQuerySchema(Schema):
@@ -321,6 +390,13 @@ class PosterQuerySchema(Schema):
             "description": "The poster's version, as poster_url carries it: the answer to a URL with the current version may be kept for good."
         },
     )
+
+
+class FacetSchema(Schema):
+    """A value a list can be filtered on, and how many movies have it."""
+
+    name = fields.String(required=True)
+    count = fields.Integer(required=True)
 
 
 class ReviewQuerySchema(PageQuerySchema):
@@ -409,6 +485,13 @@ class AccountCreatedSchema(Schema):
 class UserSchema(Schema):
     """An account as its owner and admins see it: never the password or its hash."""
 
+    @pre_dump
+    def from_row(self, user, **kwargs):
+        """A stored row (a list page) answers like a document."""
+        if isinstance(user, dict):
+            return {**user, "id": user["_id"], "public_name": user.get("display_name") or User.default_display_name(user["_id"])}
+        return user
+
     id = fields.String(required=True)
     email = fields.String(required=True)
     display_name = fields.String(required=True, attribute="public_name", metadata={"description": "The name others see."})
@@ -439,6 +522,8 @@ class MovieSchema(Schema):
         allow_none=True,
         metadata={"description": "The poster's URL, with its version (add &size=thumb for one at most 300 px wide), or null."},
     )
+    imdb_id = fields.String(required=True, allow_none=True, metadata={"description": "Its IMDb id, or null."})
+    tmdb_id = fields.Integer(required=True, allow_none=True, metadata={"description": "Its TMDB movie id, or null."})
     rating = fields.Nested(RatingSummarySchema, required=True)
     added_by = fields.String(required=True, metadata={"description": "The id of the user who added it."})
     created_at = UTCDateTime(required=True)
@@ -514,6 +599,7 @@ user_schema = UserSchema()
 users_schema = UserSchema(many=True)
 movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)
+facets_schema = FacetSchema(many=True)
 rating_schema = RatingSchema()
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)

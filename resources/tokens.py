@@ -21,7 +21,8 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import UserLookupError
 from werkzeug.local import LocalProxy
 
-from database.models import Session, User, utcnow
+from database.accounts import Session, User
+from database.common import utcnow
 from extensions import jwt
 from resources.errors import error_response
 from resources.schemas import access_token_schema, token_schema

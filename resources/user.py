@@ -4,9 +4,9 @@ from flask import Response, url_for
 from flask_restful import Resource
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
-from database.models import User
+from database.accounts import User
 from resources.contract import ACCESS, Reply, operation
-from resources.pagination import page_headers, page_reply
+from resources.pagination import page_reply, read_page
 from resources.schemas import user_create_schema, user_patch_schema, user_query_schema, user_schema, users_schema
 from resources.tokens import current_user
 
@@ -55,8 +55,8 @@ class UserListResource(Resource):
     def get(self, args):
         """Page through accounts, newest first; q filters by email substring."""
         require_admin()
-        users, total = User.page(args.get("q"), args["page"], args["per_page"])
-        return users_schema.dump(users), 200, page_headers(args["page"], args["per_page"], total)
+        users, headers = read_page(args, lambda per_page, **where: User.page(per_page, q=args.get("q"), **where))
+        return users_schema.dump(users), 200, headers
 
     @operation(
         "createUser",

@@ -4,9 +4,9 @@ from flask import Response
 from flask_restful import Resource
 from werkzeug.exceptions import NotFound
 
-from database.models import WatchlistEntry
+from database.watchlists import WatchlistEntry
 from resources.contract import ACCESS, Reply, operation
-from resources.pagination import page_headers, page_reply
+from resources.pagination import page_reply, read_page
 from resources.schemas import PageQuerySchema, movies_schema
 from resources.tokens import current_user_id, require_account
 
@@ -27,8 +27,9 @@ class WatchlistResource(Resource):
     )
     def get(self, args):
         """Paginated like the catalogue."""
-        movies, total = WatchlistEntry.page(current_user_id(), args["page"], args["per_page"])
-        return movies_schema.dump(movies), 200, page_headers(args["page"], args["per_page"], total)
+        user_id = current_user_id()
+        movies, headers = read_page(args, lambda per_page, **where: WatchlistEntry.page(user_id, per_page, **where))
+        return movies_schema.dump(movies), 200, headers
 
 
 class WatchlistMovieResource(Resource):

@@ -27,6 +27,7 @@ from tests.live_server import ROOT, free_port
 TIER_SECONDS = 20 * 60
 SUITES = [
     "tests/test_wire.py",
+    "tests/test_wire_catalogue.py",
     "tests/test_live_server.py",
     "tests/test_torture_concurrency.py",
     "tests/test_torture_hostile.py",
@@ -104,7 +105,7 @@ def main():
 EXPECTED_FAILURES = """wire tier: expected failures on SecantusDB: none. Its known gaps, and why none shows:
   - A BSON regular expression on an indexed field matches nothing: the app's substring searches (q on
     names, q on emails) send the equivalent $regex operator form, which MongoDB documents as the same
-    query and SecantusDB answers rightly (database/models.py, contains()).
+    query and SecantusDB answers rightly (database/, contains()).
   - Text indexes are refused: the app declares none.
   - dropDatabase was seen to spin forever (one run in three): the tier drops nothing there, as the
     server's whole store is a temporary folder removed with it (tests/live_server.py).

@@ -5,8 +5,9 @@ from flask import Flask
 
 import app as app_module
 from app import create_app
+from database.accounts import User
 from database.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_MOVIES, DEMO_PASSWORD
-from database.models import Movie, User
+from database.movies import Movie
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import time
 import jwt as pyjwt
 import pytest
 
-from database.models import Movie, Session, User
+from database.accounts import Session, User
+from database.movies import Movie
 
 PASSWORD = "correct-horse-battery"
 

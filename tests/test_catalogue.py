@@ -13,7 +13,11 @@ from bson import ObjectId
 from mongoengine.connection import get_db
 from PIL import Image
 
-from database.models import Movie, Rating, Review, User, WatchlistEntry
+from database.accounts import User
+from database.movies import Movie
+from database.ratings import Rating
+from database.reviews import Review
+from database.watchlists import WatchlistEntry
 from tests.live_server import live_server
 
 THIS_YEAR = datetime.now(UTC).year
@@ -153,7 +157,8 @@ def names(response):
         ("year_to=1995", [0, 1, 2]),
         ("year_from=1990&year_to=2000", [1, 2]),
         ("director=Michael%20Mann", [1]),
-        ("director=michael%20mann", []),
+        ("director=michael%20mann", [1]),
+        ("director=MICHAEL%20MANN&director=Michael%20Mann", [1]),
         ("min_rating=5", [0, 1, 4]),
         ("min_rating=7", [0, 1]),
     ],

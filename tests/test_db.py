@@ -7,7 +7,7 @@ import pytest
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from database.models import Movie
+from database.movies import Movie
 
 
 @pytest.fixture
@@ -23,7 +23,9 @@ def test_embedded_store_keeps_exactly_one_of_sixteen_simultaneous_duplicates(app
     owner = make_user().id
     collection = Movie._get_collection()
     # A catalogue to scan makes the unique-index check slow enough for threads to overlap.
-    collection.insert_many([{"name": f"Movie {n}", "casts": ["A"], "genres": ["B"], "added_by": owner} for n in range(300)])
+    collection.insert_many(
+        [{"name": f"Movie {n}", "name_key": f"movie {n}", "casts": ["A"], "genres": ["B"], "added_by": owner} for n in range(300)]
+    )
     outcomes = []
     for round_number in range(60):
         start, created = threading.Barrier(16), []
@@ -31,7 +33,7 @@ def test_embedded_store_keeps_exactly_one_of_sixteen_simultaneous_duplicates(app
         def insert(name=f"Race {round_number}", start=start, created=created):
             start.wait()
             try:
-                collection.insert_one({"name": name, "casts": ["A"], "genres": ["B"], "added_by": owner})
+                collection.insert_one({"name": name, "name_key": name.lower(), "casts": ["A"], "genres": ["B"], "added_by": owner})
                 created.append(name)
             except DuplicateKeyError:
                 pass

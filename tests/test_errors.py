@@ -7,7 +7,7 @@ import pytest
 from flask_jwt_extended import jwt_required
 
 from app import create_app
-from database.models import User
+from database.accounts import User
 
 PRODUCTION_ENV = {
     "JWT_SECRET_KEY": "a-production-secret-that-is-long-enough-0123456789",

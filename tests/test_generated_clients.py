@@ -140,7 +140,7 @@ def test_the_whole_flow_through_the_generated_python_client(server, clients):
     movie = parsed(create_movie.sync_detailed(client=me, body=body), Movie, 201)
     assert (movie.added_by, movie.genres) == (user.id, [genre])
 
-    listed = list_movies.sync_detailed(client=anonymous, genre=genre)
+    listed = list_movies.sync_detailed(client=anonymous, genre=[genre])
     assert [m.id for m in parsed(listed, list, 200)] == [movie.id] and all(isinstance(m, Movie) for m in listed.parsed)
     assert listed.headers["X-Total-Count"] == "1"
 

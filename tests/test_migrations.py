@@ -5,8 +5,8 @@ import pytest
 from mongoengine.connection import get_db
 
 from app import create_app
-from database.migrations import SCHEMA_VERSION, DuplicateValues, NeedsMigration, migrate, pending
-from database.models import Movie
+from database.migrations import SCHEMA_VERSION, DuplicateValues, NeedsMigration, migrate, pending, schema_version
+from database.movies import Movie
 
 SECRET = "a-migrations-test-secret-that-is-long-enough-01"
 
@@ -14,7 +14,7 @@ SECRET = "a-migrations-test-secret-that-is-long-enough-01"
 def test_a_started_app_has_every_index_and_the_current_schema(app):
     assert pending() == []
     indexes = {tuple(index["key"].items()) for index in Movie._get_collection().list_indexes()}
-    assert (("name", 1),) in indexes and (("rated", -1), ("rating_average", -1), ("_id", -1)) in indexes
+    assert (("name_key", 1), ("year", 1)) in indexes and (("rated", -1), ("rating_average", -1), ("_id", -1)) in indexes
 
 
 def test_no_document_builds_its_indexes_by_itself():
@@ -26,25 +26,43 @@ def test_no_document_builds_its_indexes_by_itself():
 def test_migrate_fills_the_defaults_of_old_movies_once(app, make_user):
     owner = make_user()
     get_db().movies.insert_one({"name": "Old", "casts": ["A"], "genres": ["B"], "added_by": owner.id, "version": 1})
-    assert migrate() == 7
+    assert migrate() == 10  # nine defaults and the derived fields
     assert migrate() == 0
     old = get_db().movies.find_one({"name": "Old"})
-    assert (old["directors"], old["overview"], old["rated"], old["rating_sum"]) == ([], "", False, 0)
+    assert (old["directors"], old["overview"], old["rated"], old["rating_sum"], old["year"]) == ([], "", False, 0, None)
+    assert (old["name_key"], sorted(old["search_terms"]), old["genre_keys"]) == ("old", ["a", "o", "ol", "old"], ["b"])
 
 
 def test_pending_says_what_is_missing(app):
     get_db().movie_bag_meta.delete_many({})
-    Movie._get_collection().drop_index("name_1")
+    Movie._get_collection().drop_index("name_key_1_year_1")
     reasons = pending()
     assert f"its schema is at version 0, this code needs {SCHEMA_VERSION}" in reasons
-    assert "the index movies: name 1 is missing" in reasons
+    assert "the index movies: name_key 1, year 1 is missing" in reasons
 
 
 def test_a_unique_index_over_duplicates_names_them(app):
-    Movie._get_collection().drop_index("name_1")
-    get_db().movies.insert_many([{"name": "Twice", "casts": [], "genres": []}, {"name": "Twice", "casts": [], "genres": []}])
-    with pytest.raises(DuplicateValues, match="movies \\['name'\\]: \\[\\{'name': 'Twice'\\}\\]"):
+    Movie._get_collection().drop_index("name_key_1_year_1")
+    get_db().movies.insert_many([{"name": "Twice", "casts": [], "genres": []}, {"name": "TWICE", "casts": [], "genres": []}])
+    with pytest.raises(DuplicateValues, match="movies \\['name_key', 'year'\\]: \\[\\{'name_key': 'twice', 'year': None\\}\\]"):
         migrate()
+
+
+def test_migrate_moves_an_old_catalogue_to_name_and_year_identity_in_place(app, make_user):
+    """A version 2 catalogue: a unique index on the name alone, movies without derived fields."""
+    movies = Movie._get_collection()
+    movies.drop_index("name_key_1_year_1")
+    movies.create_index("name", unique=True)
+    get_db().movie_bag_meta.update_one({"_id": "schema"}, {"$set": {"version": 2}})
+    owner = make_user().id
+    movies.insert_one(
+        {"name": "The Lion King", "year": 1994, "casts": ["Jeremy Irons"], "genres": ["Animation"], "added_by": owner, "version": 1}
+    )
+    migrate()
+    assert "name_1" not in movies.index_information()
+    assert schema_version() == SCHEMA_VERSION and pending() == []
+    remake = {"name": "The Lion King", "year": 2019, "casts": ["Donald Glover"], "genres": ["Animation"]}
+    assert Movie.create(remake, owner)["name_key"] == "the lion king"
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 from mongoengine import ValidationError
 
-from database.models import Movie, User
+from database.accounts import User
+from database.movies import Movie
 
 
 def test_deleting_a_user_deletes_their_movies_only(make_user, make_movie):
@@ -26,9 +27,9 @@ def test_user_document_holds_no_list_of_movies(make_user, make_movie):
 
 def test_indexes_are_declared():
     movie_keys = {tuple(index["fields"]) for index in Movie._meta["index_specs"]}
-    assert {(("added_by", 1),), (("created_at", -1),), (("name", 1),)} <= movie_keys
-    name_index = next(i for i in Movie._meta["index_specs"] if i["fields"] == [("name", 1)])
-    assert name_index["unique"] is True
+    assert {(("added_by", 1), ("created_at", -1), ("_id", -1)), (("created_at", -1), ("_id", -1))} <= movie_keys
+    unique = {tuple(field for field, _ in i["fields"]) for i in Movie._meta["index_specs"] if i.get("unique")}
+    assert unique == {("name_key", "year"), ("imdb_id",), ("tmdb_id",)}
     email_index = next(i for i in User._meta["index_specs"] if i["fields"] == [("email", 1)])
     assert email_index["unique"] is True
 
@@ -99,7 +100,7 @@ def test_write_filter_matches_only_the_given_versions(make_movie):
 
 
 def test_update_to_a_taken_name_names_the_field(make_movie):
-    from database.models import UniqueValueTaken
+    from database.common import UniqueValueTaken
 
     make_movie(name="Taken")
     movie = make_movie()

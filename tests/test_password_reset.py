@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from app import create_app
-from database.models import PasswordReset, Session, User
+from database.accounts import PasswordReset, Session, User
 from tests.conftest import DEFAULT_PASSWORD
 from tests.live_server import free_port
 
@@ -133,13 +133,13 @@ def test_reset_revokes_every_session(mail_client, inbox, account):
 
 def test_expired_reset_token_is_400(mail_client, inbox, account, monkeypatch):
     """An hour later the token is refused, even before the TTL index has removed it."""
-    import database.models
+    import database.accounts
 
     handler, _ = inbox
     request_reset(mail_client, account.email)
     token = reset_token_from(handler.wait_for(1)[0])
-    an_hour_later = database.models.utcnow() + timedelta(hours=1, seconds=1)
-    monkeypatch.setattr(database.models, "utcnow", lambda: an_hour_later)
+    an_hour_later = database.accounts.utcnow() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(database.accounts, "utcnow", lambda: an_hour_later)
     response = reset(mail_client, token)
     assert response.status_code == 400
     assert response.json["message"] == "This reset token has expired; ask for a new one."

@@ -4,8 +4,8 @@ import jwt as pyjwt
 import pytest
 
 from app import create_app
+from database.accounts import Session, User
 from database.embedded import shared_client_class
-from database.models import Session, User
 from tests.conftest import DEFAULT_PASSWORD
 
 

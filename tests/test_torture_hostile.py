@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from database.models import Movie
+from database.movies import Movie
 from tests.live_server import live_server
 
 MOVIE = {"name": "Heat", "casts": ["Al Pacino"], "genres": ["Crime"]}

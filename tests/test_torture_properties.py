@@ -7,9 +7,11 @@ whatever a schema rejects, the API answers 400 naming the same fields.
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
-from database.models import Movie, User
+from database.accounts import User
+from database.movies import Movie
+from database.paging import COUNT_LIMIT
 from resources.schemas import movie_input_schema, movie_patch_schema, movie_query_schema, signup_schema
 
 # Each example resets the collections it touches itself, so function-scoped fixtures are safe here.
@@ -107,13 +109,15 @@ query_keys = st.sampled_from(["page", "per_page", "q", "genre", "cast", "sort", 
 @PROPERTY_SETTINGS
 @given(query=st.dictionaries(query_keys, query_values, max_size=4))
 def test_list_answers_what_the_query_schema_accepts_and_names_what_it_rejects(client, query):
-    loaded, rejected = expectation(movie_query_schema, query)
+    # A list parameter (genre, cast) arrives as the list of its values, as the API reads the query string.
+    as_read = {key: [value] if isinstance(movie_query_schema.fields.get(key), fields.List) else value for key, value in query.items()}
+    loaded, rejected = expectation(movie_query_schema, as_read)
     response = client.get("/api/movies", query_string=query)
     if rejected:
         assert_rejected_alike(response, rejected)
     else:
         assert response.status_code == 200
-        assert int(response.headers["X-Total-Count"]) >= len(response.json)
+        assert int(response.headers.get("X-Total-Count", COUNT_LIMIT + 1)) >= len(response.json)
         assert len(response.json) <= loaded["per_page"]
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from database.models import Movie, Session, User
+from database.accounts import Session, User
+from database.movies import Movie
 
 
 @pytest.fixture

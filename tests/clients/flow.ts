@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const movie: Movie = created.data;
   check(movie.added_by === owner.id, "the movie is the owner's");
 
-  const listed = await api.GET("/api/movies", { params: { query: { genre } } });
+  const listed = await api.GET("/api/movies", { params: { query: { genre: [genre] } } });
   check(listed.data !== undefined && listed.data.length === 1 && listed.data[0]?.id === movie.id, "the filter finds it");
   check(listed.response.headers.get("X-Total-Count") === "1", "X-Total-Count counts it");
 
