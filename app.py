@@ -11,6 +11,7 @@ from resources.edge import init_requests
 from resources.errors import register_error_handlers
 from resources.observability import init_observability
 from resources.routes import init_routes
+from resources.tokens import init_auth
 from web import register_web_client
 
 
@@ -30,6 +31,7 @@ def create_app(config_name=None, mongo_client_class=None, prepare_database=True,
     init_requests(app)
     init_db(app, mongo_client_class)
     init_extensions(app)
+    init_auth(app)
     init_routes(app)
     register_web_client(app)
     register_commands(app)

@@ -35,8 +35,8 @@ def register_commands(app):
         """Make EMAIL an admin, creating the account (password prompted, never an argument)."""
         user = User.find_by_email(email)
         if user is not None:
-            user.grant_admin()
-            click.echo(f"{user.email} is now an admin.")
+            User.grant_admin(user["_id"])
+            click.echo(f"{user['email']} is now an admin.")
             return
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
@@ -44,4 +44,4 @@ def register_commands(app):
         except ValidationError as error:
             raise click.ClickException(" ".join(m for ms in error.messages.values() for m in ms)) from None
         user = User.create(data["email"], data["password"], is_admin=True)
-        click.echo(f"Created admin {user.email}.")
+        click.echo(f"Created admin {user['email']}.")

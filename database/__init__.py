@@ -6,8 +6,10 @@
 - posters.py: poster images in GridFS
 - common.py, text.py, paging.py: what those share; db.py connects, migrations.py shapes the database
 
-What the query functions return: a movie, rating, review or watchlist is a stored row, the dict
-MongoDB holds (with `_id`), never a MongoEngine document: a list page would otherwise build one object
-per row, which costs more than answering it. Documents are the schema (fields, validation, indexes,
-delete rules) and the home of each aggregate's functions.
+What every query function returns, for every aggregate: stored rows, the dicts MongoDB holds (with
+`_id`), or lists and pages (paging.Page) of them, or plain values; never a MongoEngine document or
+queryset (tests/test_architecture.py checks it over a tour of the API). Building a document per row
+costs more than answering it, and one kind of value means no caller has to know which it holds.
+Documents are the schema (fields, validation, indexes, delete rules) and the home of each aggregate's
+functions; test factories build documents directly.
 """

@@ -44,10 +44,10 @@ class User(UniqueFieldDocument):
 
     @classmethod
     def create(cls, email, password, is_admin=False, display_name=None):
-        """A new account; UniqueValueTaken when the email is taken in any letter case."""
+        """A new account's row; UniqueValueTaken when the email is taken in any letter case."""
         user = cls(email=email, is_admin=is_admin, display_name=display_name)
         user.set_password(password)
-        return user.save()
+        return user.save().to_mongo().to_dict()
 
     @staticmethod
     def default_display_name(user_id):
@@ -57,10 +57,10 @@ class User(UniqueFieldDocument):
         """
         return f"user-{str(user_id)[-6:]}"
 
-    @property
-    def public_name(self):
-        """The name others see."""
-        return self.display_name or self.default_display_name(self.id)
+    @classmethod
+    def public_name(cls, row):
+        """The name others see of this account's row."""
+        return row.get("display_name") or cls.default_display_name(row["_id"])
 
     @classmethod
     def public_names(cls, user_ids):
@@ -69,31 +69,31 @@ class User(UniqueFieldDocument):
         names = {row["_id"]: row.get("display_name") for row in rows}
         return {user_id: names.get(user_id) or cls.default_display_name(user_id) for user_id in user_ids}
 
-    def rename(self, display_name):
-        """Change the public name (None: back to the default)."""
-        if display_name is None:
-            User.objects(id=self.id).update_one(unset__display_name=True)
-        else:
-            User.objects(id=self.id).update_one(set__display_name=display_name)
-        self.display_name = display_name
+    @classmethod
+    def rename(cls, user_id, display_name):
+        """Change the public name (None: back to the default); the row as stored now."""
+        change = {"$unset": {"display_name": ""}} if display_name is None else {"$set": {"display_name": display_name}}
+        cls._get_collection().update_one({"_id": user_id}, change)
+        return cls.find_by_id(user_id)
 
-    def delete_account(self):
+    @classmethod
+    def delete_account(cls, user_id):
         """Delete the account with everything of it: its scores (each movie's rating corrected), reviews,
         watchlist, sessions, resets, and its movies with their posters, ratings and reviews."""
         from database import posters  # the catalogue's modules import this one
         from database.movies import Movie
         from database.ratings import Rating
 
-        Rating.remove_all_of(self.id)
-        for movie_id in Movie.objects(added_by=self.id).scalar("id"):
+        Rating.remove_all_of(user_id)
+        for movie_id in Movie.objects(added_by=user_id).scalar("id"):
             posters.delete_files(movie_id)
-        self.delete()
+        cls.objects(id=user_id).delete()
 
     @classmethod
     def find_by_id(cls, user_id):
-        """The user with this id (a string or an ObjectId), or None."""
+        """The row of the user with this id (a string or an ObjectId), or None."""
         key = user_id if isinstance(user_id, ObjectId) else object_id(user_id)
-        return cls.objects(id=key).first() if key else None
+        return cls._get_collection().find_one({"_id": key}) if key else None
 
     @classmethod
     def exists(cls, user_id):
@@ -102,8 +102,8 @@ class User(UniqueFieldDocument):
 
     @classmethod
     def find_by_email(cls, email):
-        """Return the user with this email in any letter case, or None."""
-        return cls.objects(email=cls.normalize_email(email)).first()
+        """The row of the user with this email in any letter case, or None."""
+        return cls._get_collection().find_one({"email": cls.normalize_email(email)})
 
     @classmethod
     def page(cls, per_page, position=None, page_number=None, q=None):
@@ -118,7 +118,7 @@ class User(UniqueFieldDocument):
 
     @classmethod
     def authenticate(cls, email, password):
-        """The user with these credentials, or None; an unknown email costs one bcrypt check too.
+        """The row of the user with these credentials, or None; an unknown email costs one bcrypt check too.
 
         A hash of an older scheme or cost is replaced by a current one once the password is known.
         """
@@ -129,37 +129,47 @@ class User(UniqueFieldDocument):
                 _dummy_hashes[rounds] = hash_password("not-a-real-password", rounds)
             verify_password(_dummy_hashes[rounds], password)
             return None
-        if not user.check_password(password):
+        if not cls.password_matches(user, password):
             return None
-        if needs_rehash(user.password_hash, rounds):
-            user.set_password(password)
-            User.objects(id=user.id).update_one(set__password_hash=user.password_hash)
+        if needs_rehash(user["password_hash"], rounds):
+            cls.change_password(user["_id"], password)
         return user
 
+    @staticmethod
+    def password_matches(row, password):
+        """True when the password matches the row's stored hash."""
+        return verify_password(row["password_hash"], password)
+
+    @classmethod
+    def change_password(cls, user_id, password):
+        """Store a hash of the new password (never the password itself)."""
+        password_hash = hash_password(password, current_app.config["BCRYPT_LOG_ROUNDS"])
+        cls._get_collection().update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+
     def set_password(self, password):
-        """Store a hash of the password (never the password itself)."""
+        """Give a document being built a hash of the password (never the password itself)."""
         self.password_hash = hash_password(password, current_app.config["BCRYPT_LOG_ROUNDS"])
 
     def check_password(self, password):
-        """True when the password matches the stored hash."""
+        """True when the password matches the document's stored hash."""
         return verify_password(self.password_hash, password)
 
-    def grant_admin(self):
+    @classmethod
+    def grant_admin(cls, user_id):
         """Give this account admin rights."""
-        User.objects(id=self.id).update_one(set__is_admin=True)
-        self.is_admin = True
+        cls._get_collection().update_one({"_id": user_id}, {"$set": {"is_admin": True}})
 
-    def drop_admin(self):
+    @classmethod
+    def drop_admin(cls, user_id):
         """Take admin rights away unless no admin would be left; False when it would."""
-        if not self.is_admin:
-            return True
-        User.objects(id=self.id).update_one(set__is_admin=False)
+        users = cls._get_collection()
+        if not users.update_one({"_id": user_id, "is_admin": True}, {"$set": {"is_admin": False}}).modified_count:
+            return True  # not an admin (any more)
         # Checked after the write, and undone, so two admins demoting each other at once
         # both fail rather than both succeed.
-        if not User.objects(is_admin=True).first():
-            User.objects(id=self.id).update_one(set__is_admin=True)
+        if users.find_one({"is_admin": True}, {"_id": 1}) is None:
+            users.update_one({"_id": user_id}, {"$set": {"is_admin": True}})
             return False
-        self.is_admin = False
         return True
 
     def __repr__(self):
@@ -201,13 +211,13 @@ class Session(Document):
 
     @classmethod
     def find(cls, sid):
-        """The session with this id, or None."""
-        return cls.objects(sid=sid).first()
+        """The row of the session with this id, or None."""
+        return cls._get_collection().find_one({"_id": sid})
 
     @classmethod
     def end(cls, sid):
         """End this session: both its tokens stop working."""
-        cls.objects(sid=sid).delete()
+        cls._get_collection().delete_one({"_id": sid})
 
     @staticmethod
     def new_jti():
@@ -220,50 +230,43 @@ class Session(Document):
         return secrets.token_urlsafe(16)
 
     @classmethod
-    def start(cls, user, lifetime):
-        """Open a session for the user that lasts at most lifetime; None if the user is gone by then.
+    def start(cls, user_id, lifetime):
+        """Open a session for the user that lasts at most lifetime: its row, or None if the user is gone by then.
 
         A login reads the user, then spends a bcrypt check: an account deleted meanwhile (its sessions
         first) must not be left with a new session, so the user is looked for again after the insert.
         """
         now = utcnow()
-        session = cls(
-            sid=cls.new_sid(),
-            user=user,
-            refresh_jti=cls.new_jti(),
-            created_at=now,
-            expires_at=now + lifetime,
-        ).save()
-        if not User.exists(user.id):
-            session.delete()
+        session = {"_id": cls.new_sid(), "user": user_id, "refresh_jti": cls.new_jti(), "created_at": now, "expires_at": now + lifetime}
+        sessions = cls._get_collection()
+        sessions.insert_one(session)
+        if not User.exists(user_id):
+            sessions.delete_one({"_id": session["_id"]})
             return None
         return session
 
     @classmethod
-    def revoke_all(cls, user, keep_sid=None):
+    def revoke_all(cls, user_id, keep_sid=None):
         """End every session of the user, except keep_sid when given."""
-        sessions = cls.objects(user=user)
-        if keep_sid:
-            sessions = sessions.filter(sid__ne=keep_sid)
-        sessions.delete()
+        query = {"user": user_id, **({"_id": {"$ne": keep_sid}} if keep_sid else {})}
+        cls._get_collection().delete_many(query)
 
     @classmethod
     def rotate(cls, sid, used_jti, grace):
-        """Trade the refresh token used_jti for a new one; the session as it is now, or None for a reuse.
+        """Trade the refresh token used_jti for a new one; the session's row as it is now, or None for a reuse.
 
         The swap is one conditional write, so of two refreshes with one token exactly one rotates. The
         other, within `grace` of that rotation, gets the session as rotated (the pair it answers is as
         good as its twin's); any later presentation of a replaced token is a reuse, and the caller ends
         the session.
         """
-        now = utcnow()
-        rotated = cls.objects(sid=sid, refresh_jti=used_jti).modify(
-            new=True, set__refresh_jti=cls.new_jti(), set__previous_jti=used_jti, set__rotated_at=now
-        )
-        if rotated is not None:
-            return rotated
+        now, fresh = utcnow(), cls.new_jti()
+        sessions = cls._get_collection()
+        change = {"$set": {"refresh_jti": fresh, "previous_jti": used_jti, "rotated_at": now}}
+        if sessions.update_one({"_id": sid, "refresh_jti": used_jti}, change).modified_count:
+            return cls.find(sid)
         session = cls.find(sid)
-        if session and session.previous_jti == used_jti and session.rotated_at and now - session.rotated_at <= grace:
+        if session and session.get("previous_jti") == used_jti and session.get("rotated_at") and now - session["rotated_at"] <= grace:
             return session
         return None
 
@@ -290,27 +293,29 @@ class PasswordReset(Document):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, lifetime):
+    def issue(cls, user_id, lifetime):
         """A new reset for the user; returns the token to email (never stored)."""
         token, now = secrets.token_urlsafe(32), utcnow()
-        cls(token_hash=cls.hash_token(token), user=user, created_at=now, expires_at=now + lifetime).save()
+        row = {"token_hash": cls.hash_token(token), "user": user_id, "created_at": now, "expires_at": now + lifetime}
+        cls._get_collection().insert_one(row)
         return token
 
     @classmethod
     def find(cls, token):
-        """The reset this token belongs to, or None."""
-        return cls.objects(token_hash=cls.hash_token(token)).first()
+        """The row of the reset this token belongs to, or None."""
+        return cls._get_collection().find_one({"token_hash": cls.hash_token(token)})
 
-    @property
-    def expired(self):
+    @staticmethod
+    def expired(row):
         """True once the reset's hour is over (the TTL index may remove it a little later)."""
-        return self.expires_at <= utcnow()
-
-    def claim(self):
-        """Mark the reset used; False when another request used it first."""
-        return bool(PasswordReset.objects(id=self.id, used_at=None).update_one(set__used_at=utcnow()))
+        return row["expires_at"] <= utcnow()
 
     @classmethod
-    def revoke_all(cls, user):
+    def claim(cls, reset_id):
+        """Mark the reset used; False when another request used it first."""
+        return bool(cls._get_collection().update_one({"_id": reset_id, "used_at": None}, {"$set": {"used_at": utcnow()}}).modified_count)
+
+    @classmethod
+    def revoke_all(cls, user_id):
         """Every outstanding reset of the user stops working (after a reset or a password change)."""
-        cls.objects(user=user, used_at=None).update(set__used_at=utcnow())
+        cls._get_collection().update_many({"user": user_id, "used_at": None}, {"$set": {"used_at": utcnow()}})

@@ -234,15 +234,15 @@ def load_demo_catalogue():
             "directors": directors,
             "overview": overview,
         }
-        movie = Movie.create(fields, user.id)
+        movie = Movie.create(fields, user["_id"])
         poster = posters.store(movie["_id"], title_card(name, year, POSTER_SIZE), title_card(name, year, THUMB_SIZE), "image/png")
         Movie.set_poster(movie["_id"], poster)
         added[name] = movie["_id"]
     for name, score, admin_score, review in DEMO_OPINIONS:
         if name in added:
-            Rating.put(user.id, added[name], score)
-            Rating.put(admin.id, added[name], admin_score)
+            Rating.put(user["_id"], added[name], score)
+            Rating.put(admin["_id"], added[name], admin_score)
             if review:
-                Review.create(added[name], user.id, review)
+                Review.create(added[name], user["_id"], review)
     current_app.logger.info("demo catalogue: %d movies added for %s", len(added), DEMO_EMAIL)
     return len(added)

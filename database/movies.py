@@ -107,6 +107,11 @@ class Movie(OwnedDocument):
         "rated": False,
     }
 
+    @staticmethod
+    def average(total, count):
+        """A rating's average as shown: to one decimal, None when unrated (min_rating and the sort agree with it)."""
+        return round(total / count, 1) if count else None
+
     @classmethod
     def derive(cls, row):
         """The fields a movie derives from its name, cast, directors and genres (stored, indexed)."""
@@ -204,7 +209,7 @@ class Movie(OwnedDocument):
         movies.update_one(
             {"_id": movie_id, "rating_sum": total, "rating_count": count},
             # Rounded as it is shown, so that min_rating and the sort agree with what people see.
-            {"$set": {"rating_average": round(total / count, 1) if count else None, "rated": count > 0}},
+            {"$set": {"rating_average": cls.average(total, count), "rated": count > 0}},
         )
         return True
 

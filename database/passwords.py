@@ -8,7 +8,7 @@ still verify, and User.authenticate replaces them at the next successful login.
 A bcrypt check at cost 12 is a quarter of a second of one core. At most PASSWORD_HASH_CONCURRENCY of
 them run at once on the machine, whatever the number of workers and threads (one lock file a turn,
 flock'd); past PASSWORD_HASH_WAIT_SECONDS of waiting for a turn, HashingBusy becomes a 503 with
-Retry-After, so a flood of logins slows logins, never the catalogue. A process's waiters form a line:
+Retry-After, so a flood of logins slows logins, never the catalogue. An app's waiters form a line (HashingLine, one per app):
 only the first of them tries for a turn, so one that came later never takes a turn from one waiting
 longer (and the first in line does not time out behind luckier pollers). The line holds at most
 PASSWORD_HASH_MAX_WAITING requests: one more is refused at once, because each waiter holds one of the
@@ -37,15 +37,32 @@ class HashingBusy(RuntimeError):
     """Every hashing turn stayed taken for longer than the wait allows."""
 
 
-# This process's requests waiting for a turn, first come first served.
-_line = deque()
-_line_changed = threading.Condition()
+class HashingLine:
+    """An app's requests waiting for a hashing turn, first come first served (app.extensions["password_hashing"])."""
+
+    def __init__(self, app=None):
+        self.tickets = deque()
+        self.changed = threading.Condition()
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app):
+        """Serve this app's password hashing."""
+        app.extensions["password_hashing"] = self
+
+    def __len__(self):
+        with self.changed:
+            return len(self.tickets)
+
+
+def line():
+    """The current app's line for a hashing turn."""
+    return current_app.extensions["password_hashing"]
 
 
 def waiting():
-    """How many of this process's requests wait for a hashing turn now."""
-    with _line_changed:
-        return len(_line)
+    """How many of the current app's requests wait for a hashing turn now."""
+    return len(line())
 
 
 def _try_turns(folder, turns):
@@ -60,12 +77,12 @@ def _try_turns(folder, turns):
     return None
 
 
-def _wait_for_turn(ticket, folder, turns, deadline):
+def _wait_for_turn(waiters, ticket, folder, turns, deadline):
     """Wait in line, then for a free turn, until the deadline; the turn's locked descriptor."""
     while True:
-        with _line_changed:
-            while _line[0] is not ticket:
-                if not _line_changed.wait(deadline - time.monotonic()) and time.monotonic() >= deadline:
+        with waiters.changed:
+            while waiters.tickets[0] is not ticket:
+                if not waiters.changed.wait(deadline - time.monotonic()) and time.monotonic() >= deadline:
                     raise HashingBusy("Every password hashing turn is taken.")
         fd = _try_turns(folder, turns)
         if fd is not None:
@@ -82,19 +99,19 @@ def hashing_turn():
     folder = config["PASSWORD_HASH_LOCK_DIR"]
     os.makedirs(folder, exist_ok=True)
     deadline = time.monotonic() + config["PASSWORD_HASH_WAIT_SECONDS"]
-    ticket = object()
-    with _line_changed:
-        if len(_line) >= config["PASSWORD_HASH_MAX_WAITING"]:
+    ticket, waiters = object(), line()
+    with waiters.changed:
+        if len(waiters.tickets) >= config["PASSWORD_HASH_MAX_WAITING"]:
             raise HashingBusy("The line for a password hashing turn is full.")
-        _line.append(ticket)
+        waiters.tickets.append(ticket)
     metrics.HASH_WAITING.inc()
     try:
-        fd = _wait_for_turn(ticket, folder, config["PASSWORD_HASH_CONCURRENCY"], deadline)
+        fd = _wait_for_turn(waiters, ticket, folder, config["PASSWORD_HASH_CONCURRENCY"], deadline)
     finally:
         metrics.HASH_WAITING.dec()
-        with _line_changed:
-            _line.remove(ticket)
-            _line_changed.notify_all()
+        with waiters.changed:
+            waiters.tickets.remove(ticket)
+            waiters.changed.notify_all()
     metrics.HASHING.inc()
     try:
         yield

@@ -37,12 +37,12 @@ def log_in(data, answer):
     """answer(user id, session) for a new session of these credentials; the same 401 for a wrong
     password and an unknown email, in about the same time."""
     user = User.authenticate(data["email"], data["password"])
-    session = user and Session.start(user, current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
+    session = user and Session.start(user["_id"], current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
     # No session also when the account was deleted while its password was being checked.
     metrics.LOGINS.labels("ok" if session else "failed").inc()
     if not session:
         return unauthorized(INVALID_LOGIN)
-    return answer(user.id, session)
+    return answer(user["_id"], session)
 
 
 def rotate_session():
@@ -72,7 +72,7 @@ class SignupResource(Resource):
         """Register an email and password; 409 when the email is taken in any letter case."""
         user = User.create(data["email"], data["password"], display_name=data.get("display_name"))
         metrics.SIGNUPS.inc()
-        return account_created_schema.dump(user), 201, {"Location": url_for("userresource", user_id=user.id)}
+        return account_created_schema.dump(user), 201, {"Location": url_for("userresource", user_id=user["_id"])}
 
 
 class LoginResource(Resource):
@@ -115,7 +115,7 @@ class RefreshResource(Resource):
         session = rotate_session()
         if session is None:
             return unauthorized(REUSED, "invalid_token")
-        return token_answer(current_user.id, session)
+        return token_answer(current_user["_id"], session)
 
 
 class LogoutResource(Resource):
@@ -161,7 +161,7 @@ class MeResource(Resource):
     def patch(self, data):
         """Rename."""
         if "display_name" in data:
-            current_user.rename(data["display_name"])
+            return user_schema.dump(User.rename(current_user["_id"], data["display_name"])), 200
         return user_schema.dump(current_user), 200
 
 
@@ -183,12 +183,11 @@ class PasswordResource(Resource):
     )
     def put(self, data):
         """403 for a wrong current password (the token itself is fine); other sessions and resets end."""
-        if not current_user.check_password(data["current_password"]):
+        if not User.password_matches(current_user, data["current_password"]):
             raise Forbidden("The current password is not correct.")
-        current_user.set_password(data["new_password"])
-        current_user.save()
-        Session.revoke_all(current_user, keep_sid=get_jwt()["sid"])
-        PasswordReset.revoke_all(current_user)
+        User.change_password(current_user["_id"], data["new_password"])
+        Session.revoke_all(current_user["_id"], keep_sid=get_jwt()["sid"])
+        PasswordReset.revoke_all(current_user["_id"])
         return Response(status=204)
 
 
@@ -225,10 +224,10 @@ class ForgotPasswordResource(Resource):
         user = User.find_by_email(data["email"])
         if user is not None:
             lifetime = current_app.config["PASSWORD_RESET_EXPIRES"]
-            token = PasswordReset.issue(user, lifetime)
+            token = PasswordReset.issue(user["_id"], lifetime)
             link = current_app.config["PASSWORD_RESET_URL"].format(token=token)
             body = RESET_EMAIL.format(minutes=int(lifetime.total_seconds() // 60), link=link, token=token)
-            send_email(user.email, "Reset your movie-bag password", body)
+            send_email(user["email"], "Reset your movie-bag password", body)
         return notice_schema.dump({"message": "If that email has an account, a reset link is on its way.", "status": 202}), 202
 
 
@@ -249,15 +248,13 @@ class ResetPasswordResource(Resource):
         reset = PasswordReset.find(data["reset_token"])
         if reset is None:
             raise BadRequest("This reset token is not valid.")
-        if reset.expired:
+        if PasswordReset.expired(reset):
             raise BadRequest("This reset token has expired; ask for a new one.")
-        if not reset.claim():
+        if not PasswordReset.claim(reset["_id"]):
             raise BadRequest("This reset token was already used; ask for a new one.")
-        user = reset.user
-        user.set_password(data["password"])
-        user.save()
-        Session.revoke_all(user)
-        PasswordReset.revoke_all(user)
+        User.change_password(reset["user"], data["password"])
+        Session.revoke_all(reset["user"])
+        PasswordReset.revoke_all(reset["user"])
         return Response(status=204)
 
 
@@ -327,4 +324,4 @@ class BrowserSessionRefreshResource(Resource):
             response = unauthorized(REUSED, "invalid_token")
             unset_refresh_cookies(response)
             return response
-        return browser_answer(current_user.id, session)
+        return browser_answer(current_user["_id"], session)

@@ -46,13 +46,13 @@ def write_owned(document_class, doc_id, write, what, forbidden, if_match=True):
     """
     versions = if_match_versions(doc_id) if if_match else None
     result = write(owner=current_user_id(), versions=versions)
-    if not result and current_user.is_admin:
+    if not result and current_user["is_admin"]:
         result = write(owner=None, versions=versions)
     if result:
         return result
     row = document_class.read(doc_id)
     if row is None:
         raise NotFound(f"No {what} has this id.")
-    if not (current_user.is_admin or row[document_class.owner_field] == current_user.id):
+    if not (current_user["is_admin"] or row[document_class.owner_field] == current_user["_id"]):
         raise Forbidden(forbidden)
     raise PreconditionFailed() if versions is not None else NotFound(f"No {what} has this id.")

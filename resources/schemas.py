@@ -479,7 +479,7 @@ class AccessTokenSchema(Schema):
 class AccountCreatedSchema(Schema):
     """The answer to a signup: the new account's id (Location has its URL)."""
 
-    id = fields.String(required=True)
+    id = fields.String(required=True, attribute="_id")
 
 
 class UserSchema(Schema):
@@ -487,10 +487,8 @@ class UserSchema(Schema):
 
     @pre_dump
     def from_row(self, user, **kwargs):
-        """A stored row (a list page) answers like a document."""
-        if isinstance(user, dict):
-            return {**user, "id": user["_id"], "public_name": user.get("display_name") or User.default_display_name(user["_id"])}
-        return user
+        """The id and public name of the account's stored row."""
+        return {**user, "id": user["_id"], "public_name": User.public_name(user)}
 
     id = fields.String(required=True)
     email = fields.String(required=True)
@@ -539,7 +537,7 @@ class MovieSchema(Schema):
         return {
             **Movie.DEFAULTS,
             **row,
-            "rating": {"average": round(row["rating_sum"] / count, 1) if count else None, "count": count},
+            "rating": {"average": Movie.average(row["rating_sum"], count), "count": count},
             "poster_url": poster_url,
         }
 

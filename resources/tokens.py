@@ -23,7 +23,6 @@ from werkzeug.local import LocalProxy
 
 from database.accounts import Session, User
 from database.common import utcnow
-from extensions import jwt
 from resources.errors import error_response
 from resources.schemas import access_token_schema, token_schema
 
@@ -84,7 +83,6 @@ def load_current_user():
 current_user = LocalProxy(load_current_user)
 
 
-@jwt.token_in_blocklist_loader
 def session_has_ended(jwt_header, jwt_data):
     """A token is only good while its session exists in MongoDB (all workers see the same) and is its user's.
 
@@ -100,7 +98,6 @@ def token_failure(message, error="invalid_token"):
     return lambda *_: unauthorized(message, error)
 
 
-@jwt.unauthorized_loader
 def no_token(reason):
     """No token where the operation looks for one: a Bearer header, or the browser session's cookies."""
     if "CSRF" in reason:
@@ -114,25 +111,30 @@ def no_token(reason):
     return unauthorized("Authentication is required: send 'Authorization: Bearer <token>'.")
 
 
-# Every way a token can fail answers in the envelope with an RFC 6750 challenge.
-jwt.invalid_token_loader(token_failure("The token is invalid."))  # tampered, malformed, wrong type
-jwt.expired_token_loader(token_failure("The token has expired."))
-jwt.revoked_token_loader(token_failure("The token has been revoked."))
-jwt.user_lookup_error_loader(token_failure(ACCOUNT_GONE))
-jwt.needs_fresh_token_loader(token_failure("This action needs a fresh login."))
-jwt.token_verification_failed_loader(token_failure("The token is invalid."))
+def init_auth(app):
+    """Have the app's token manager check sessions and answer every token failure in the envelope, with an
+    RFC 6750 challenge."""
+    manager = app.extensions["flask-jwt-extended"]
+    manager.token_in_blocklist_loader(session_has_ended)
+    manager.unauthorized_loader(no_token)
+    manager.invalid_token_loader(token_failure("The token is invalid."))  # tampered, malformed, wrong type
+    manager.expired_token_loader(token_failure("The token has expired."))
+    manager.revoked_token_loader(token_failure("The token has been revoked."))
+    manager.user_lookup_error_loader(token_failure(ACCOUNT_GONE))
+    manager.needs_fresh_token_loader(token_failure("This action needs a fresh login."))
+    manager.token_verification_failed_loader(token_failure("The token is invalid."))
 
 
 def session_tokens(user_id, session):
     """An access token and the session's current refresh token; the refresh never outlives the session."""
     identity = str(user_id)
-    claims = {"sid": session.sid}
+    claims = {"sid": session["_id"]}
     # Short ids keep tokens short: PyJWT checks every character of a token each time it parses it.
     access = create_access_token(identity=identity, additional_claims={**claims, "jti": Session.new_jti()})
     refresh = create_refresh_token(
         identity=identity,
-        additional_claims={**claims, "jti": session.refresh_jti},
-        expires_delta=session.expires_at - utcnow(),
+        additional_claims={**claims, "jti": session["refresh_jti"]},
+        expires_delta=session["expires_at"] - utcnow(),
     )
     answer = {
         "access_token": access,

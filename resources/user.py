@@ -24,7 +24,7 @@ def get_user_or_404(user_id):
 
 def require_admin():
     """Only admins may go on."""
-    if not current_user.is_admin:
+    if not current_user["is_admin"]:
         raise Forbidden("Only admins may do that.")
 
 
@@ -34,7 +34,7 @@ def get_own_or_admin_user(user_id):
     To anyone else another account is as unknown as a missing one: the same 404, so that no id can
     be probed for an account.
     """
-    if not (current_user.is_admin or str(current_user.id) == user_id):
+    if not (current_user["is_admin"] or str(current_user["_id"]) == user_id):
         raise NotFound("No user has this id.")
     return get_user_or_404(user_id)
 
@@ -71,7 +71,7 @@ class UserListResource(Resource):
         """Create an account, admin or not."""
         require_admin()
         user = User.create(data["email"], data["password"], is_admin=data.get("is_admin", False), display_name=data.get("display_name"))
-        return user_schema.dump(user), 201, {"Location": url_for("userresource", user_id=user.id)}
+        return user_schema.dump(user), 201, {"Location": url_for("userresource", user_id=user["_id"])}
 
 
 class UserResource(Resource):
@@ -105,10 +105,10 @@ class UserResource(Resource):
         require_admin()
         user = get_user_or_404(user_id)
         if data["is_admin"]:
-            user.grant_admin()
-        elif not user.drop_admin():
+            User.grant_admin(user["_id"])
+        elif not User.drop_admin(user["_id"]):
             raise Conflict(LAST_ADMIN)
-        return user_schema.dump(user), 200
+        return user_schema.dump({**user, "is_admin": data["is_admin"]}), 200
 
     @operation(
         "deleteUser",
@@ -124,7 +124,7 @@ class UserResource(Resource):
     def delete(self, user_id):
         """Delete an account with its movies and sessions (that user or an admin)."""
         user = get_own_or_admin_user(user_id)
-        if not user.drop_admin():
+        if not User.drop_admin(user["_id"]):
             raise Conflict(LAST_ADMIN)
-        user.delete_account()
+        User.delete_account(user["_id"])
         return Response(status=204)

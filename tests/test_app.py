@@ -95,8 +95,8 @@ def test_load_demo_command_is_idempotent(app):
     second = runner.invoke(args=["load-demo"])
     assert "Added 0 demo movies" in second.output
     assert Movie.objects.count() == len(DEMO_MOVIES) >= 30
-    assert User.authenticate(DEMO_EMAIL, DEMO_PASSWORD).is_admin is False
-    assert User.authenticate(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD).is_admin is True
+    assert User.authenticate(DEMO_EMAIL, DEMO_PASSWORD)["is_admin"] is False
+    assert User.authenticate(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD)["is_admin"] is True
 
 
 def test_embedded_development_app_loads_demo_and_warns(monkeypatch, caplog):

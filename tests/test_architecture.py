@@ -112,3 +112,72 @@ def test_no_class_outside_the_embedded_database_extends_a_librarys_private_metho
             ):
                 offending.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offending == []
+
+
+def test_what_the_database_layer_hands_to_resources_is_rows_never_documents(client, make_user, auth_headers):
+    """Every value a database/ function returns to a resources/ caller, over a tour of the whole API, is
+    a row (dict), a list or page of rows, or a plain value: never a MongoEngine document or queryset."""
+    from mongoengine.base import BaseDocument
+    from mongoengine.queryset import QuerySet
+
+    from database.paging import Page
+
+    returned = []
+    database, resources = str(ROOT / "database"), str(ROOT / "resources")
+
+    def record(frame, event, value):
+        caller = frame.f_back
+        if (
+            event == "return"
+            and frame.f_code.co_filename.startswith(database)
+            and caller
+            and caller.f_code.co_filename.startswith(resources)
+        ):
+            returned.append((frame.f_code.co_name, value))
+
+    def documents_in(value):
+        if isinstance(value, BaseDocument | QuerySet):
+            return [type(value).__name__]
+        if isinstance(value, Page):
+            return documents_in(value.rows)
+        if isinstance(value, list | tuple):
+            return [kind for item in value for kind in documents_in(item)]
+        return []
+
+    admin = make_user(is_admin=True)
+    admin_headers = auth_headers(admin)
+    sys.setprofile(record)
+    try:
+        client.post("/api/auth/signup", json={"email": "tour@example.com", "password": "a-tour-password", "display_name": "Tourist"})
+        tokens = client.post("/api/auth/login", json={"email": "tour@example.com", "password": "a-tour-password"}).json
+        me = {"Authorization": f"Bearer {tokens['access_token']}"}
+        client.get("/api/auth/me", headers=me)
+        client.patch("/api/auth/me", json={"display_name": "Tour Guide"}, headers=me)
+        movie = client.post("/api/movies", json={"name": "Tour", "year": 2001, "casts": ["A B"], "genres": ["Drama"]}, headers=me).json
+        client.get("/api/movies?q=tour")
+        client.get("/api/movies?genre=drama&sort=name")
+        client.get(f"/api/movies/{movie['id']}")
+        client.patch(f"/api/movies/{movie['id']}", json={"overview": "A tour."}, headers=me)
+        client.put(f"/api/movies/{movie['id']}/rating", json={"score": 8}, headers=me)
+        client.get(f"/api/movies/{movie['id']}/rating", headers=me)
+        review = client.post(f"/api/movies/{movie['id']}/reviews", json={"body": "Good."}, headers=me).json
+        client.get(f"/api/movies/{movie['id']}/reviews")
+        client.patch(f"/api/reviews/{review['id']}", json={"body": "Very good."}, headers=me)
+        client.put(f"/api/me/watchlist/{movie['id']}", headers=me)
+        client.get(f"/api/me/watchlist/{movie['id']}", headers=me)
+        client.get("/api/me/watchlist", headers=me)
+        client.get("/api/genres")
+        client.get("/api/users?q=tour", headers=admin_headers)
+        user_id = client.get("/api/auth/me", headers=me).json["id"]
+        client.get(f"/api/users/{user_id}", headers=admin_headers)
+        client.patch(f"/api/users/{user_id}", json={"is_admin": False}, headers=admin_headers)
+        client.put("/api/auth/password", json={"current_password": "a-tour-password", "new_password": "another-password"}, headers=me)
+        client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+        client.delete(f"/api/reviews/{review['id']}", headers=me)
+        client.delete(f"/api/movies/{movie['id']}", headers=me)
+        client.delete(f"/api/users/{user_id}", headers=admin_headers)
+    finally:
+        sys.setprofile(None)
+    called = {name for name, _ in returned}
+    assert {"authenticate", "find_by_id", "page", "create", "update_where", "rename", "start", "rotate"} <= called
+    assert [(name, documents_in(value)) for name, value in returned if documents_in(value)] == []

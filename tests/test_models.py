@@ -37,7 +37,7 @@ def test_indexes_are_declared():
 def test_email_is_stored_canonical_whatever_the_path(app):
     user = User(email="  Someone@Example.COM", password_hash="x").save()
     assert User.objects.get(id=user.id).email == "someone@example.com"
-    assert User.find_by_email("SOMEONE@example.com").id == user.id
+    assert User.find_by_email("SOMEONE@example.com")["_id"] == user.id
 
 
 def test_password_is_hashed_and_checked(make_user):
@@ -55,7 +55,7 @@ def test_user_repr_never_shows_the_hash(make_user):
 
 def test_authenticate(make_user):
     user = make_user(email="who@example.com", password="right-password")
-    assert User.authenticate("WHO@example.com", "right-password").id == user.id
+    assert User.authenticate("WHO@example.com", "right-password")["_id"] == user.id
     assert User.authenticate("who@example.com", "wrong-password") is None
     assert User.authenticate("nobody@example.com", "right-password") is None
 
@@ -143,10 +143,10 @@ def test_a_plain_bcrypt_hash_from_before_still_verifies_and_is_replaced_at_login
     User.objects(id=user.id).update_one(set__password_hash=old_hash)
     assert User.authenticate("old@example.com", "wrong-password") is None
     assert User.objects.get(id=user.id).password_hash == old_hash  # only a correct password upgrades
-    assert User.authenticate("old@example.com", "an-old-password").id == user.id
+    assert User.authenticate("old@example.com", "an-old-password")["_id"] == user.id
     upgraded = User.objects.get(id=user.id).password_hash
     assert upgraded.startswith("bcrypt-sha256$") and upgraded != old_hash
-    assert User.authenticate("old@example.com", "an-old-password").id == user.id
+    assert User.authenticate("old@example.com", "an-old-password")["_id"] == user.id
 
 
 def test_an_old_hash_never_matches_a_password_longer_than_bcrypt_read(app, make_user):
