@@ -3,6 +3,7 @@
 import hashlib
 import io
 import textwrap
+import unicodedata
 
 from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
@@ -185,6 +186,14 @@ DEMO_OPINIONS = [
 POSTER_SIZE, THUMB_SIZE = (400, 600), (300, 450)
 
 
+def card_font(size):
+    """DejaVu Sans where the system has it (every accented letter), else Pillow's own font."""
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
 def title_card(name, year, size):
     """A poster drawn here with Pillow: the title and year on a colour of its own (no downloads)."""
     shade = hashlib.sha256(name.encode()).digest()
@@ -195,7 +204,10 @@ def title_card(name, year, size):
     draw.rectangle(
         [12 * scale, 12 * scale, size[0] - 12 * scale, size[1] - 12 * scale], outline=(240, 230, 210), width=max(1, round(3 * scale))
     )
-    title_font, year_font = ImageFont.load_default(round(40 * scale)), ImageFont.load_default(round(28 * scale))
+    title_font, year_font = card_font(round(40 * scale)), card_font(round(28 * scale))
+    if not isinstance(getattr(title_font, "path", None), str):
+        # Pillow's own font has no accented letters (a box would stand for the é of Amélie): fold them.
+        name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     lines = textwrap.wrap(name, width=14) or [name]
     top = size[1] * 0.32
     for line in lines:

@@ -264,10 +264,15 @@ def search_segments(q, filters):
 
 
 def plan(q=None, sort=None, **filters):
-    """The segments of a catalogue list and the query that counts it."""
+    """The segments of a catalogue list and the query that counts it: a search by relevance unless a sort is given."""
     query = list_filter(**filters)
-    if q is not None:
+    if q is not None and sort is None:
         return search_segments(q, query)
+    if q is not None:
+        variants = text.query_variants(q)
+        if not variants:
+            return [], None
+        query = every(query, any_variant("search_terms", variants))
     order = [] if any(filters.get(name) is not None for name in UNIQUE_FILTERS) else ORDERS[sort or "-created_at"]
     return [Segment(query, order, NULLABLE)], query
 

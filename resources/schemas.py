@@ -343,7 +343,7 @@ class MovieQuerySchema(PageQuerySchema):
             "description": "Words to find in the name, the cast and the directors, in any letter case and with or without "
             "accents; each word matches the start of a word (`godf` finds The Godfather, `pacino` Al Pacino's movies), and "
             "two words may be one (`god father`). Results come by relevance: the whole name first, then names with every "
-            "word, then movies whose people match; within each, by rating. Not with `sort`."
+            "word, then movies whose people match; within each, by rating. With `sort`, in that order instead."
         },
     )
     genre = filter_values("genre")
@@ -363,18 +363,16 @@ class MovieQuerySchema(PageQuerySchema):
         validate=validate.OneOf(MOVIE_SORTS),
         metadata={
             "description": "The order, newest first (`-created_at`) when left out; a leading `-` is descending; by "
-            "rating, unrated movies come last either way; by name, in any letter case. Ties go by id. Not with `q`, "
-            "whose results come by relevance."
+            "rating, unrated movies come last either way; by name, in any letter case. Ties go by id. With `q`, "
+            "results come by relevance unless a sort is given."
         },
     )
 
     @validates_schema
     def years_in_order(self, data, **kwargs):
-        """year_from must not come after year_to; a search orders by relevance."""
+        """year_from must not come after year_to."""
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
             raise ValidationError("Must not be before year_from.", "year_to")
-        if "q" in data and "sort" in data:
-            raise ValidationError("Search results (q) come by relevance: leave sort out, or filter without q.", "sort")
 
 
 class PosterQuerySchema(Schema):

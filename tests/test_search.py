@@ -105,9 +105,11 @@ def test_q_relevance_pages_through_every_tier_by_cursor(client, catalogue):
     assert seen == ["Heat", "Heat Wave", "Lethal Girls"]
 
 
-def test_q_with_sort_is_a_400_naming_sort(client):
-    response = client.get("/api/movies?q=heat&sort=name")
-    assert (response.status_code, list(response.json["errors"])) == (400, ["sort"])
+def test_q_with_a_sort_comes_in_that_order_instead_of_by_relevance(client, catalogue):
+    assert names(client.get("/api/movies?q=heat&sort=name")) == ["Heat", "Heat Wave", "Lethal Girls"]
+    assert names(client.get("/api/movies?q=heat&sort=-year")) == ["Heat", "Heat Wave", "Lethal Girls"]
+    assert names(client.get("/api/movies?q=heat&sort=year")) == ["Lethal Girls", "Heat Wave", "Heat"]
+    assert client.get("/api/movies?q=!!!&sort=year").json == []
 
 
 @pytest.mark.parametrize(

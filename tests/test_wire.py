@@ -20,6 +20,7 @@ import pytest
 import requests
 from pymongo import MongoClient
 
+from database.migrations import SCHEMA_VERSION
 from tests.live_server import DEFAULT_ENV, ROOT, WIRE_URI, drop_databases, live_server, migrate, production_env
 
 pytestmark = pytest.mark.live
@@ -100,12 +101,13 @@ def test_migrate_upgrades_an_old_database_in_place_and_is_idempotent():
         old.movies.insert_one({"name": "Heat", "casts": ["Al Pacino"], "genres": ["Crime"], "added_by": owner, "version": 1})
     try:
         first = migrate(migrate_env(database))
-        assert "schema version 2" in first and "1 documents" not in first
-        assert "0 documents" in migrate(migrate_env(database))
+        assert f"schema version {SCHEMA_VERSION}" in first and " 0 documents" not in first
+        assert " 0 documents" in migrate(migrate_env(database))
         with MongoClient(WIRE_URI) as client:
             movie = client[database].movies.find_one({"name": "Heat"})
             assert (movie["directors"], movie["overview"], movie["rating_count"], movie["rated"]) == ([], "", 0, False)
-            assert client[database].movie_bag_meta.find_one({"_id": "schema"})["version"] == 2
+            assert (movie["name_key"], movie["cast_keys"]) == ("heat", ["al pacino"])
+            assert client[database].movie_bag_meta.find_one({"_id": "schema"})["version"] == SCHEMA_VERSION
     finally:
         drop_databases(database)
 
@@ -113,7 +115,7 @@ def test_migrate_upgrades_an_old_database_in_place_and_is_idempotent():
 def test_a_unique_index_that_cannot_be_built_names_the_duplicates():
     database = fresh_database("duplicates")
     with MongoClient(WIRE_URI) as client:
-        client[database].movies.insert_many([{"name": "Twice", "casts": [], "genres": []}, {"name": "Twice", "casts": [], "genres": []}])
+        client[database].movies.insert_many([{"name": "Twice", "casts": [], "genres": []}, {"name": "TWICE", "casts": [], "genres": []}])
     command = [sys.executable, "-m", "flask", "--app", "app:create_app(prepare_database=False)", "migrate"]
     env = migrate_env(database)
     result = subprocess.run(
@@ -121,7 +123,7 @@ def test_a_unique_index_that_cannot_be_built_names_the_duplicates():
     )
     drop_databases(database)
     assert result.returncode != 0
-    assert "'name': 'Twice'" in result.stderr + result.stdout and "held more than once" in result.stderr + result.stdout
+    assert "'name_key': 'twice'" in result.stderr + result.stdout and "held more than once" in result.stderr + result.stdout
 
 
 def test_ready_answers_200_once_the_database_is_migrated():
