@@ -45,6 +45,18 @@ def decode(data, content_type):
         raise BadRequest(f"The image has more than {MAX_PIXELS // 1_000_000} megapixels.") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise BadRequest(f"The body is not an image of type {content_type}.") from None
+    # Nothing the uploader's file carried beside its pixels is written again: no colour profile, no text.
+    image.info = {}
+    return eight_bit(image)
+
+
+def eight_bit(image):
+    """The image with 8 bits a channel: 16-bit and float greyscale (PNG's I;16, I, F) scaled to L, as bright
+    as it was (a thumbnail cannot be resampled from them)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode == "F":
+        return image.convert("L")
     return image
 
 

@@ -69,14 +69,25 @@ def user_id():
         return None
 
 
+# Every method a route of this API may answer; any other (invented by a client) shares one label.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method):
+    """The method as a metrics label: one of the HTTP methods the API knows, or `other`, so that a
+    client inventing methods cannot add labels (each a series the process keeps for good)."""
+    return method if method in KNOWN_METHODS else "other"
+
+
 def record(response):
     """Log the request's one line and count it."""
     duration = time.perf_counter() - g.get("request_started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule else "(no route)"
-    metrics.REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-    metrics.LATENCY.labels(route, request.method).observe(duration)
+    method = method_label(request.method)
+    metrics.REQUESTS.labels(route, method, str(response.status_code)).inc()
+    metrics.LATENCY.labels(route, method).observe(duration)
     fields = {
-        "method": request.method,
+        "method": method,
         "route": route,
         "status": response.status_code,
         "duration_ms": round(duration * 1000, 2),

@@ -279,6 +279,25 @@ def test_the_stored_poster_keeps_no_metadata(client, headers, movie):
         assert b"SECRET-CAMERA" not in stored and not Image.open(io.BytesIO(stored)).getexif()
 
 
+def test_a_wide_16_bit_greyscale_png_is_a_poster_not_a_500(client, headers, movie):
+    deep = Image.new("I;16", (1300, 1950), 40_000)
+    out = io.BytesIO()
+    deep.save(out, "PNG")
+    response = put_poster(client, movie, headers, out.getvalue(), "image/png")
+    assert response.status_code == 200, response.json
+    thumb = Image.open(io.BytesIO(client.get(f"/api/movies/{movie['id']}/poster?size=thumb").data))
+    assert thumb.size == (300, 450) and thumb.getpixel((10, 10)) == 40_000 // 256  # as bright as it was
+
+
+def test_a_png_poster_keeps_no_colour_profile_of_its_uploader(client, headers, movie):
+    out = io.BytesIO()
+    Image.new("RGB", (600, 900), (10, 20, 30)).save(out, "PNG", icc_profile=b"UPLOADER-ICC-PROFILE" * 10)
+    assert b"iCCP" in out.getvalue()
+    put_poster(client, movie, headers, out.getvalue(), "image/png")
+    for size in ("", "?size=thumb"):
+        assert b"iCCP" not in client.get(f"/api/movies/{movie['id']}/poster{size}").data
+
+
 @pytest.mark.parametrize(
     ("data", "content_type", "status"),
     [

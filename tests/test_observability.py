@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -109,3 +110,14 @@ def test_a_scrape_shows_the_request_by_route_and_status(metrics_client):
     for _ in range(3):
         metrics_client.get("/api/movies/000000000000000000000000")
     assert count() == before + 3
+
+
+def test_invented_methods_share_one_metrics_label(metrics_client):
+    """A client sending made-up methods must not add a labelled series per method (memory kept for good)."""
+    for n in range(20):
+        assert metrics_client.open("/api/movies", method=f"INVENTED{n}").status_code == 405
+    text = metrics_client.get("/metrics", headers={"Authorization": "Bearer a-metrics-token"}).get_data(as_text=True)
+    methods = set(re.findall(r'movie_bag_http_requests_total\{[^}]*method="([^"]+)"', text))
+    assert "INVENTED0" not in methods
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    assert "other" in methods
