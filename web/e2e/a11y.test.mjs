@@ -11,10 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { api, axeViolations, openBrowser, setupGuard, startServer } from './support.mjs';
+import { DEMO_ADMIN as ADMIN, DEMO_VIEWER as VIEWER, api, axeViolations, logIn, openBrowser, setupGuard, startServer } from './support.mjs';
 
-const VIEWER = { email: 'demo@movie-bag.dev', password: 'demo-password' };
-const ADMIN = { email: 'admin@movie-bag.dev', password: 'admin-password' };
 const BLOCKING = new Set(['serious', 'critical']);
 
 const heading = (name) => (page) => page.getByRole('heading', { name, exact: true }).first().waitFor();
@@ -169,22 +167,12 @@ describe('accessibility (axe-core) in a real browser: no serious or critical vio
     }
   }
 
-  async function logIn(person) {
-    const { page } = browser;
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL('**/private');
-    await page.getByTestId('current-user').filter({ hasText: person.email }).waitFor();
-  }
-
   step('logged out: every page', async () => {
     await checkEveryPage(false, 'logged out');
   });
 
   step('logged in as the demo admin (with two movies on the watchlist): every page, its dialogs and forms', async () => {
-    await logIn(ADMIN);
+    await logIn(browser.page, ADMIN);
     const token = await browser.accessToken();
     const demo = (await api(server.baseUrl, 'GET', '/api/movies?per_page=2&sort=name')).body;
     for (const { id } of demo) {
@@ -197,7 +185,7 @@ describe('accessibility (axe-core) in a real browser: no serious or critical vio
     const { page } = browser;
     await page.getByRole('button', { name: 'Logout' }).click();
     await page.waitForURL('**/login');
-    await logIn(VIEWER);
+    await logIn(page, VIEWER);
     await page.goto(`/movies/${movie.id}`);
     await page.getByRole('button', { name: 'Edit your review' }).waitFor();
     await page.getByRole('radio', { name: '9 stars' }).waitFor({ state: 'attached' });

@@ -14,9 +14,8 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { SHOTS, api, openBrowser, screenshot, setupGuard, startServer } from './support.mjs';
+import { DEMO_ADMIN as ADMIN, SHOTS, api, logIn, openBrowser, screenshot, setupGuard, startServer } from './support.mjs';
 
-const ADMIN = { email: 'admin@movie-bag.dev', password: 'admin-password' };
 const POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; " +
   "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
@@ -204,12 +203,7 @@ describe('the Content-Security-Policy in a real browser: no violation on any pag
 
   step('logs in as the demo admin', async () => {
     const { page } = browser;
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL('**/private');
-    await page.getByTestId('current-user').filter({ hasText: ADMIN.email }).waitFor();
+    await logIn(page, ADMIN);
     // Chromium logs any failed load as a console error, an API's 404 included: the movie page's
     // GET /api/me/watchlist/{id} answers 404 for a movie off the watchlist, so the movie goes on it
     // (then 204), as the demo admin's rating of it spares GET .../rating its 404 (not rated). Every
@@ -223,7 +217,7 @@ describe('the Content-Security-Policy in a real browser: no violation on any pag
       assert.deepEqual(await visit(target, true), { violations: [], console: [], pageErrors: [] }, target.path);
       if (!target.path.startsWith('/api/')) {
         // Each page load resumed the session from its cookie.
-        await browser.page.getByTestId('current-user').filter({ hasText: ADMIN.email }).waitFor();
+        await browser.page.getByTestId('current-user').filter({ hasText: ADMIN.name }).waitFor();
       }
     }
   });

@@ -158,6 +158,20 @@ export async function startServer({ demoData = false } = {}) {
   throw new Error(`GET /api/health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${output}`);
 }
 
+/** The demo accounts a `demoData` server has: the viewer added the demo movies; the admin is an admin. */
+export const DEMO_VIEWER = { email: 'demo@movie-bag.dev', password: 'demo-password', name: 'Demo Viewer' };
+export const DEMO_ADMIN = { email: 'admin@movie-bag.dev', password: 'admin-password', name: 'The Projectionist' };
+
+/** Logs `person` in through /login and waits for /private, with their display name in the navbar. */
+export async function logIn(page, person) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/private');
+  await page.getByTestId('current-user').filter({ hasText: person.name }).waitFor();
+}
+
 /** The newest email the server wrote to its outbox for `email` (its To: header), as text; null if none yet. */
 export async function newestEmailTo(server, email) {
   // The outbox names its files by the UTC time they were written: the last name is the newest.
