@@ -179,7 +179,7 @@ describe('the film diary in a real browser against a live API', () => {
     await waitForCards(page, [dusk, noon, dawn]);
     const dawnCard = page.getByTestId('movie-card').filter({ hasText: dawn });
     assert.equal(await dawnCard.getByTestId('movie-year').innerText(), '1961');
-    assert.match(await dawnCard.getByTestId('rating-summary').innerText(), /8\.5\s*\/10 · 2 ratings/);
+    assert.match(await dawnCard.getByTestId('rating-summary').innerText(), /8\.5\s*out of 10 from 2 ratings/);
     assert.equal(await page.getByTestId('movie-card').filter({ hasText: dusk }).getByTestId('rating-summary').innerText(), 'No ratings yet');
     assert.equal(await dawnCard.getByRole('img', { name: `No poster for ${dawn}` }).count(), 1);
 

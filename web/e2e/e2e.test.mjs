@@ -202,8 +202,8 @@ describe('movie-bag in a real browser against a live API', () => {
   });
 
   step('pages through the public catalogue with the API headers', async () => {
-    // Enough extra movies of this run for a second page (12 per page).
-    for (let i = 1; i <= 12; i += 1) {
+    // Enough extra movies of this run for a second page (24 per page).
+    for (let i = 1; i <= 24; i += 1) {
       const created = await api(server.baseUrl, 'POST', '/api/movies', {
         token: ownerToken,
         body: { name: `E2E Extra ${RUN} #${String(i).padStart(2, '0')}`, casts: [`Actor ${i}`], genres: [i % 2 ? 'Drama' : 'Comedy'] },
@@ -215,10 +215,10 @@ describe('movie-bag in a real browser against a live API', () => {
     await page.getByLabel('Search').fill(RUN);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(`**/?q=${RUN}`);
-    await page.getByTestId('result-count').filter({ hasText: 'Showing 1–12 of 13' }).waitFor();
+    await page.getByTestId('result-count').filter({ hasText: 'Showing 1–24 of 25' }).waitFor();
     await page.getByRole('link', { name: 'Next page' }).click();
     await page.waitForURL(/page=2/);
-    await page.getByTestId('result-count').filter({ hasText: 'Showing 13–13 of 13' }).waitFor();
+    await page.getByTestId('result-count').filter({ hasText: 'Showing 25–25 of 25' }).waitFor();
 
     await page.goto('/');
     await page.getByTestId('movie-card').first().waitFor();

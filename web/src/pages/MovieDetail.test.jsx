@@ -72,6 +72,7 @@ describe('<MovieDetail>', () => {
 
     expect(screen.getByTestId('location')).toHaveTextContent('/?cast=Al+Pacino');
     expect(await screen.findByRole('heading', { name: 'Movie catalogue' })).toBeVisible();
+    expect(screen.getByLabelText('Cast')).toHaveValue('Al Pacino');
   });
 
   it('shows a placeholder for a movie without a poster, and no ratings yet', async () => {
