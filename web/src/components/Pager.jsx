@@ -33,9 +33,12 @@ export default function Pager({ paging, perPage, total, totalExceeds, links, sho
   let previous = null;
   if (page > 1) previous = toPage(page - 1);
   else if (!page && number && number - 1 <= lastNumbered) previous = toPage(number - 1);
+  // A last page deeper than numbered pages may go is only reached by cursor, Next after Next.
   let last = null;
-  if (links.last) last = follow(links.last);
-  else if (knownLast && knownLast <= deepest && page !== knownLast) last = toPage(knownLast);
+  if (!knownLast || knownLast <= deepest) {
+    if (links.last) last = follow(links.last);
+    else if (knownLast && page !== knownLast) last = toPage(knownLast);
+  }
 
   // A small window of numbers around the current page keeps the bar on one line on a phone; past
   // the numbered pages, the last of them stands for the way back.

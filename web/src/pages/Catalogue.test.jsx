@@ -345,6 +345,18 @@ describe('<Catalogue>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/);
   });
 
+  it('offers no Last when the last page is deeper than numbered pages may go', async () => {
+    // 1,000 movies are 42 pages of 24, but the 42nd starts past the 1,000th row: only Next reaches it.
+    catalogue(() => json(200, movies(24), { 'X-Total-Count': '1000', Link: `${cursorLink('c-2')}, ${link({ last: 42 })}` }));
+
+    renderApp('/');
+
+    const pager = await screen.findByRole('list', { name: 'Catalogue pages' });
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–24 of 1,000');
+    expect(within(pager).queryByRole('link', { name: 'Last page' })).not.toBeInTheDocument();
+    expect(within(pager).getByRole('link', { name: 'Next page' })).toHaveAttribute('href', '/?page=2');
+  });
+
   it('disables the links the Link header leaves out', async () => {
     catalogue(() => json(200, [movie()], { 'X-Total-Count': '25', Link: link({ next: 2, last: 2 }) }));
 
