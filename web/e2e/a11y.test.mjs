@@ -10,8 +10,8 @@
  * Run with `npm run e2e` (builds first). CHROMIUM_PATH overrides the browser.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { DEMO_ADMIN as ADMIN, DEMO_VIEWER as VIEWER, api, axeViolations, logIn, openBrowser, setupGuard, startServer } from './support.mjs';
+import { after, describe } from 'node:test';
+import { DEMO_ADMIN as ADMIN, DEMO_VIEWER as VIEWER, api, axeViolations, demoSuite, logIn } from './support.mjs';
 
 const BLOCKING = new Set(['serious', 'critical']);
 
@@ -113,30 +113,19 @@ function pages(movie) {
 describe('accessibility (axe-core) in a real browser: no serious or critical violation on any page', () => {
   let server;
   let browser;
+  // A demo movie with the demo viewer's review on it.
   let movie;
   // One line per page and state checked, printed at the end: what axe found there.
   const report = [];
-  const guard = setupGuard();
-  const step = guard.step;
-
-  before(() =>
-    guard.setup(async () => {
-      server = await startServer({ demoData: true });
-      browser = await openBrowser(server.baseUrl, { bypassCSP: true });
-      // A demo movie with the demo viewer's review on it.
-      [movie] = (await api(server.baseUrl, 'GET', '/api/movies?q=Parasite')).body;
-    }),
-  );
-
-  after(async () => {
-    console.log(`axe-core results (impact: rule ids):\n${report.join('\n')}`);
-    await browser?.close();
-    await server?.stop();
+  const step = demoSuite({
+    bypassCSP: true,
+    started: (suite) => {
+      ({ server, browser, movie } = suite);
+    },
   });
 
-  it('starts the API server (with the demo data) and headless Chromium', () => {
-    guard.check();
-    assert.ok(server && browser && movie);
+  after(() => {
+    console.log(`axe-core results (impact: rule ids):\n${report.join('\n')}`);
   });
 
   /** Runs axe on the page as it is and fails on serious or critical violations; `where` names the page and state. */

@@ -13,8 +13,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import { DEMO_ADMIN as ADMIN, SHOTS, api, logIn, openBrowser, screenshot, setupGuard, startServer } from './support.mjs';
+import { describe } from 'node:test';
+import { DEMO_ADMIN as ADMIN, SHOTS, api, demoSuite, logIn, screenshot } from './support.mjs';
 
 const POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; " +
@@ -128,34 +128,19 @@ function pages(movie) {
 describe('the Content-Security-Policy in a real browser: no violation on any page', () => {
   let server;
   let browser;
+  // A demo movie with a poster, ratings and a review (by the demo viewer) on it.
   let movie;
   const consoleMessages = [];
-  const guard = setupGuard();
-  const step = guard.step;
-
-  before(() =>
-    guard.setup(async () => {
+  const step = demoSuite({
+    started: async (suite) => {
+      ({ server, browser, movie } = suite);
       await mkdir(SHOTS, { recursive: true });
-      server = await startServer({ demoData: true });
-      browser = await openBrowser(server.baseUrl);
       await browser.context.addInitScript(recordViolations);
       browser.page.on('console', (message) => {
         const type = message.type();
         if (type === 'error' || type === 'warning') consoleMessages.push(`${type}: ${message.text()}`);
       });
-      // A demo movie with a poster, ratings and a review (by the demo viewer) on it.
-      [movie] = (await api(server.baseUrl, 'GET', '/api/movies?q=Parasite')).body;
-    }),
-  );
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  it('starts the API server (with the demo data) and headless Chromium', () => {
-    guard.check();
-    assert.ok(server && browser && movie);
+    },
   });
 
   /** Loads `path` afresh, waits for it to render and be used, and answers what went wrong there. */
