@@ -23,6 +23,9 @@ const BEST_MATCH = { value: '', label: 'Best match' };
 
 export const MIN_RATINGS = [9, 8, 7, 6, 5, 4, 3, 2, 1];
 
+// Genres shown before "more": about one line on a laptop.
+const GENRES_SHOWN = 10;
+
 const YEAR_FIELDS = [
   ['year_from', 'Year from'],
   ['year_to', 'Year to'],
@@ -61,19 +64,28 @@ function genreChoices(listed, chosen) {
   return [...missing.map((name) => ({ name, count: null })), ...listed];
 }
 
-/** The genre picker: toggles, each with its count of movies; a movie must have every genre picked. */
+/**
+ * The genre picker: toggles, each with its count of movies; a movie must have every genre picked.
+ * The most frequent GENRES_SHOWN (and any picked) show until "more" unfolds the rest.
+ */
 function GenrePicker({ genres, chosen, onChange }) {
+  const [all, setAll] = useState(false);
   if (!genres.length) return null;
-  const toggle = (name) =>
-    onChange(chosen.some((g) => sameName(g, name)) ? chosen.filter((g) => !sameName(g, name)) : [...chosen, name]);
+  const picked = (name) => chosen.some((g) => sameName(g, name));
+  const toggle = (name) => onChange(picked(name) ? chosen.filter((g) => !sameName(g, name)) : [...chosen, name]);
+  const shown = all ? genres : genres.filter((genre, index) => index < GENRES_SHOWN || picked(genre.name));
   return (
-    <fieldset className="mb-3" aria-describedby="genre-help">
-      <legend className="form-label fs-6 mb-1">Genres</legend>
-      <p className="form-text mt-0 mb-2" id="genre-help">
-        Pick several to find movies that have them all.
-      </p>
-      <div className="d-flex flex-wrap gap-2">
-        {genres.map(({ name, count }, index) => {
+    <fieldset className="mb-3" aria-labelledby="genre-legend" aria-describedby="genre-help">
+      <div className="d-flex flex-wrap align-items-baseline column-gap-2 mb-2">
+        <span className="form-label mb-0" id="genre-legend">
+          Genres
+        </span>
+        <span className="form-text mt-0" id="genre-help">
+          Pick several to find movies that have them all.
+        </span>
+      </div>
+      <div className="d-flex flex-wrap align-items-center gap-2">
+        {shown.map(({ name, count }, index) => {
           const id = `genre-${index}`;
           return (
             <div key={name}>
@@ -81,7 +93,7 @@ function GenrePicker({ genres, chosen, onChange }) {
                 type="checkbox"
                 className="btn-check"
                 id={id}
-                checked={chosen.some((g) => sameName(g, name))}
+                checked={picked(name)}
                 onChange={() => toggle(name)}
               />
               <label className="btn btn-sm btn-outline-secondary rounded-pill genre-toggle" htmlFor={id}>
@@ -97,6 +109,11 @@ function GenrePicker({ genres, chosen, onChange }) {
             </div>
           );
         })}
+        {(all || shown.length < genres.length) && (
+          <Button variant="link" size="sm" aria-expanded={all} onClick={() => setAll(!all)}>
+            {all ? 'Fewer genres' : `${genres.length - shown.length} more`}
+          </Button>
+        )}
       </div>
     </fieldset>
   );
@@ -196,7 +213,7 @@ export default function CatalogueFilters({ filters, onApply, choices }) {
           onChange={(genre) => onApply({ genre })}
         />
         <Row className="g-2 align-items-start">
-          <Col xs={12} md={6} lg={3}>
+          <Col xs={12} md={6} lg={2}>
             <Form.Group controlId="search-cast">
               <Form.Label>Cast</Form.Label>
               <Form.Control placeholder="Anyone" value={draft.cast} onChange={edit('cast')} />
@@ -246,7 +263,7 @@ export default function CatalogueFilters({ filters, onApply, choices }) {
               </Form.Select>
             </Form.Group>
           </Col>
-          <Col xs={6} md={3} lg={2}>
+          <Col xs={6} md={3} lg={3}>
             <Form.Group controlId="search-sort">
               <Form.Label>Sort by</Form.Label>
               <Form.Select

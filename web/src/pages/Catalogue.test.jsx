@@ -131,6 +131,24 @@ describe('<Catalogue>', () => {
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?genre=Crime$/);
   });
 
+  it('shows the ten most frequent genres and any picked, and the rest on "more"', async () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({ name: `Genre ${i + 1}`, count: 20 - i }));
+    catalogue(ONE, { 'GET /api/genres': () => json(200, many) });
+    const { user } = renderApp('/?genre=Genre+13');
+
+    const picker = await screen.findByRole('group', { name: 'Genres' });
+    await within(picker).findByRole('checkbox', { name: /^Genre 1,/ });
+    expect(within(picker).getAllByRole('checkbox')).toHaveLength(11);
+    expect(within(picker).getByRole('checkbox', { name: /^Genre 13,/ })).toBeChecked();
+    const more = within(picker).getByRole('button', { name: '3 more' });
+    expect(more).toHaveAttribute('aria-expanded', 'false');
+
+    await user.click(more);
+
+    expect(within(picker).getAllByRole('checkbox')).toHaveLength(14);
+    expect(within(picker).getByRole('button', { name: 'Fewer genres' })).toHaveAttribute('aria-expanded', 'true');
+  });
+
   it('shows a genre from the URL as picked, in any letter case, and one the list lacks too', async () => {
     const mock = catalogue(ONE);
 
