@@ -10,11 +10,9 @@
  * Run with `npm run e2e` (builds first). CHROMIUM_PATH overrides the browser.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { api, axeViolations, openBrowser, setupGuard, startServer } from './support.mjs';
+import { after, describe } from 'node:test';
+import { DEMO_ADMIN as ADMIN, DEMO_VIEWER as VIEWER, api, axeViolations, demoSuite, logIn } from './support.mjs';
 
-const VIEWER = { email: 'demo@movie-bag.dev', password: 'demo-password' };
-const ADMIN = { email: 'admin@movie-bag.dev', password: 'admin-password' };
 const BLOCKING = new Set(['serious', 'critical']);
 
 const heading = (name) => (page) => page.getByRole('heading', { name, exact: true }).first().waitFor();
@@ -115,30 +113,19 @@ function pages(movie) {
 describe('accessibility (axe-core) in a real browser: no serious or critical violation on any page', () => {
   let server;
   let browser;
+  // A demo movie with the demo viewer's review on it.
   let movie;
   // One line per page and state checked, printed at the end: what axe found there.
   const report = [];
-  const guard = setupGuard();
-  const step = guard.step;
-
-  before(() =>
-    guard.setup(async () => {
-      server = await startServer({ demoData: true });
-      browser = await openBrowser(server.baseUrl, { bypassCSP: true });
-      // A demo movie with the demo viewer's review on it.
-      [movie] = (await api(server.baseUrl, 'GET', '/api/movies?q=Parasite')).body;
-    }),
-  );
-
-  after(async () => {
-    console.log(`axe-core results (impact: rule ids):\n${report.join('\n')}`);
-    await browser?.close();
-    await server?.stop();
+  const step = demoSuite({
+    bypassCSP: true,
+    started: (suite) => {
+      ({ server, browser, movie } = suite);
+    },
   });
 
-  it('starts the API server (with the demo data) and headless Chromium', () => {
-    guard.check();
-    assert.ok(server && browser && movie);
+  after(() => {
+    console.log(`axe-core results (impact: rule ids):\n${report.join('\n')}`);
   });
 
   /** Runs axe on the page as it is and fails on serious or critical violations; `where` names the page and state. */
@@ -169,22 +156,12 @@ describe('accessibility (axe-core) in a real browser: no serious or critical vio
     }
   }
 
-  async function logIn(person) {
-    const { page } = browser;
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL('**/private');
-    await page.getByTestId('current-user').filter({ hasText: person.email }).waitFor();
-  }
-
   step('logged out: every page', async () => {
     await checkEveryPage(false, 'logged out');
   });
 
   step('logged in as the demo admin (with two movies on the watchlist): every page, its dialogs and forms', async () => {
-    await logIn(ADMIN);
+    await logIn(browser.page, ADMIN);
     const token = await browser.accessToken();
     const demo = (await api(server.baseUrl, 'GET', '/api/movies?per_page=2&sort=name')).body;
     for (const { id } of demo) {
@@ -197,7 +174,7 @@ describe('accessibility (axe-core) in a real browser: no serious or critical vio
     const { page } = browser;
     await page.getByRole('button', { name: 'Logout' }).click();
     await page.waitForURL('**/login');
-    await logIn(VIEWER);
+    await logIn(page, VIEWER);
     await page.goto(`/movies/${movie.id}`);
     await page.getByRole('button', { name: 'Edit your review' }).waitFor();
     await page.getByRole('radio', { name: '9 stars' }).waitFor({ state: 'attached' });

@@ -13,10 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import { SHOTS, api, openBrowser, screenshot, setupGuard, startServer } from './support.mjs';
+import { describe } from 'node:test';
+import { DEMO_ADMIN as ADMIN, SHOTS, api, demoSuite, logIn, screenshot } from './support.mjs';
 
-const ADMIN = { email: 'admin@movie-bag.dev', password: 'admin-password' };
 const POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; " +
   "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
@@ -129,34 +128,19 @@ function pages(movie) {
 describe('the Content-Security-Policy in a real browser: no violation on any page', () => {
   let server;
   let browser;
+  // A demo movie with a poster, ratings and a review (by the demo viewer) on it.
   let movie;
   const consoleMessages = [];
-  const guard = setupGuard();
-  const step = guard.step;
-
-  before(() =>
-    guard.setup(async () => {
+  const step = demoSuite({
+    started: async (suite) => {
+      ({ server, browser, movie } = suite);
       await mkdir(SHOTS, { recursive: true });
-      server = await startServer({ demoData: true });
-      browser = await openBrowser(server.baseUrl);
       await browser.context.addInitScript(recordViolations);
       browser.page.on('console', (message) => {
         const type = message.type();
         if (type === 'error' || type === 'warning') consoleMessages.push(`${type}: ${message.text()}`);
       });
-      // A demo movie with a poster, ratings and a review (by the demo viewer) on it.
-      [movie] = (await api(server.baseUrl, 'GET', '/api/movies?q=Parasite')).body;
-    }),
-  );
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  it('starts the API server (with the demo data) and headless Chromium', () => {
-    guard.check();
-    assert.ok(server && browser && movie);
+    },
   });
 
   /** Loads `path` afresh, waits for it to render and be used, and answers what went wrong there. */
@@ -204,12 +188,7 @@ describe('the Content-Security-Policy in a real browser: no violation on any pag
 
   step('logs in as the demo admin', async () => {
     const { page } = browser;
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL('**/private');
-    await page.getByTestId('current-user').filter({ hasText: ADMIN.email }).waitFor();
+    await logIn(page, ADMIN);
     // Chromium logs any failed load as a console error, an API's 404 included: the movie page's
     // GET /api/me/watchlist/{id} answers 404 for a movie off the watchlist, so the movie goes on it
     // (then 204), as the demo admin's rating of it spares GET .../rating its 404 (not rated). Every
@@ -223,7 +202,7 @@ describe('the Content-Security-Policy in a real browser: no violation on any pag
       assert.deepEqual(await visit(target, true), { violations: [], console: [], pageErrors: [] }, target.path);
       if (!target.path.startsWith('/api/')) {
         // Each page load resumed the session from its cookie.
-        await browser.page.getByTestId('current-user').filter({ hasText: ADMIN.email }).waitFor();
+        await browser.page.getByTestId('current-user').filter({ hasText: ADMIN.name }).waitFor();
       }
     }
   });

@@ -14,7 +14,8 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -156,6 +157,50 @@ export async function startServer({ demoData = false } = {}) {
   }
   await stop();
   throw new Error(`GET /api/health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${output}`);
+}
+
+/** The demo accounts a `demoData` server has: the viewer added the demo movies; the admin is an admin. */
+export const DEMO_VIEWER = { email: 'demo@movie-bag.dev', password: 'demo-password', name: 'Demo Viewer' };
+export const DEMO_ADMIN = { email: 'admin@movie-bag.dev', password: 'admin-password', name: 'The Projectionist' };
+
+/** Logs `person` in through /login and waits for /private, with their display name in the navbar. */
+export async function logIn(page, person) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/private');
+  await page.getByTestId('current-user').filter({ hasText: person.name }).waitFor();
+}
+
+/**
+ * Declares, inside the caller's describe(), what the demo-data suites share: a server with the
+ * demo data, one Chromium on it (`bypassCSP` to inject axe) and the demo movie "Parasite" (a
+ * poster, cast, directors, genres, ratings and the demo viewer's review), started before the
+ * tests and handed to `started({server, browser, movie})` (which may prepare more), checked by a
+ * first test, and closed after the tests. Answers the suite's `step` (see setupGuard).
+ */
+export function demoSuite({ bypassCSP = false, started }) {
+  const guard = setupGuard();
+  let suite = {};
+  before(() =>
+    guard.setup(async () => {
+      suite.server = await startServer({ demoData: true });
+      suite.browser = await openBrowser(suite.server.baseUrl, { bypassCSP });
+      [suite.movie] = (await api(suite.server.baseUrl, 'GET', '/api/movies?q=Parasite')).body;
+      await started(suite);
+    }),
+  );
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+    suite = {};
+  });
+  it('starts the API server (with the demo data) and headless Chromium', () => {
+    guard.check();
+    assert.ok(suite.server && suite.browser && suite.movie);
+  });
+  return guard.step;
 }
 
 /** The newest email the server wrote to its outbox for `email` (its To: header), as text; null if none yet. */

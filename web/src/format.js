@@ -15,10 +15,10 @@ export function formatRuntime(minutes) {
   return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }
 
-/** ["A", "B", "C"] -> "A, B and C". */
-export function formatNames(names) {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+/** What goes before item `index` of `count` in "A, B and C": '', ', ' or ' and '. */
+export function separatorBefore(index, count) {
+  if (index === 0) return '';
+  return index === count - 1 ? ' and ' : ', ';
 }
 
 /** "1 rating", "12 ratings": `count` of `noun` with its plural. */

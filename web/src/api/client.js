@@ -108,29 +108,49 @@ export function parseLinkHeader(header) {
   return links;
 }
 
-/** Reads the page number out of one of the Link header's URLs. */
+// Lists answer numbered pages only while page * per_page stays within this many rows; deeper
+// pages are reached by following the Link header's rel="next", which carries a cursor.
+export const NUMBERED_ROWS = 1000;
+
+/** Reads the page number out of one of the Link header's URLs: 1 for a numbered link without one, null for a cursor's. */
 export function pageFromUrl(url) {
   if (!url) return null;
-  const page = new URL(url, 'http://link.invalid').searchParams.get('page');
-  return page ? Number(page) : 1;
+  const params = new URL(url, 'http://link.invalid').searchParams;
+  if (params.has('page')) return Number(params.get('page'));
+  return params.has('cursor') ? null : 1;
 }
 
-function buildQuery(query) {
+/** The opaque cursor a Link header's URL carries, or null: never built here, only followed. */
+export function cursorFromUrl(url) {
+  if (!url) return null;
+  return new URL(url, 'http://link.invalid').searchParams.get('cursor');
+}
+
+/** A query string from {name: value}; an array value repeats its name (`genre=Drama&genre=Crime`); empty values are left out. */
+export function buildQuery(query) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query || {})) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, value);
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== '') params.append(key, item);
+    }
   }
   const text = params.toString();
   return text ? `?${text}` : '';
 }
 
-/** One page of a list endpoint: its items under `key`, plus the paging facts from X-Total-Count and Link. */
+/**
+ * One page of a list endpoint: its items under `key`, plus the paging facts: `total` from
+ * X-Total-Count (null when the API did not count), `totalExceeds` from X-Total-Count-Exceeds (the
+ * cap the matches pass, when there are more than the API counts), and the Link header's URLs.
+ */
 function pageOf(key, { data, headers }) {
   const total = headers.get('X-Total-Count');
+  const exceeds = headers.get('X-Total-Count-Exceeds');
   const links = parseLinkHeader(headers.get('Link'));
   return {
     [key]: data || [],
     total: total === null ? null : Number(total),
+    totalExceeds: exceeds === null ? null : Number(exceeds),
     links,
     lastPage: pageFromUrl(links.last),
   };
@@ -290,8 +310,9 @@ export class ApiClient {
 
   // --- auth -----------------------------------------------------------------
 
-  signup(email, password) {
-    return this.post('/auth/signup', { email, password }, { auth: false });
+  /** Creates an account; `displayName` (1 to 50 characters) is what others and the navbar show, never the email. */
+  signup(email, password, displayName) {
+    return this.post('/auth/signup', { email, password, display_name: displayName || undefined }, { auth: false });
   }
 
   /** Opens a browser session: the access token stays here, the refresh token in its HttpOnly cookie. */
@@ -345,6 +366,18 @@ export class ApiClient {
   /** One page of movies plus the paging facts from X-Total-Count and Link. */
   async listMovies(query) {
     return pageOf('movies', await this.get('/movies', query, { auth: false }));
+  }
+
+  /** The genres movies have, most frequent first: [{name, count}]. */
+  async listGenres() {
+    const { data } = await this.get('/genres', undefined, { auth: false });
+    return data;
+  }
+
+  /** The most frequent directors, most frequent first: [{name, count}]. */
+  async listDirectors() {
+    const { data } = await this.get('/directors', undefined, { auth: false });
+    return data;
   }
 
   /** A movie and the ETag to send back as If-Match when it is edited. */

@@ -3,6 +3,9 @@ import { CSRF, json, mockFetch, issued, revoked, storeSession, watchlisted } fro
 import {
   ApiClient,
   ApiError,
+  buildQuery,
+  cursorFromUrl,
+  pageFromUrl,
   parseLinkHeader,
   parseRetryAfter,
   session,
@@ -252,6 +255,49 @@ describe('ApiClient', () => {
   });
 });
 
+describe('the catalogue: repeated filters, cursor pages, pickers', () => {
+  it('repeats a filter given a list: every value goes to the API', async () => {
+    const mock = mockFetch({ 'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }) });
+
+    await new ApiClient().listMovies({ q: 'god father', genre: ['Drama', 'Crime'], cast: [], director: ['Coppola'] });
+
+    expect(mock.calls[0].params.toString()).toBe('q=god+father&genre=Drama&genre=Crime&director=Coppola');
+    expect(buildQuery({ genre: ['', null, 'War'], year: 0, page: undefined })).toBe('?genre=War&year=0');
+  });
+
+  it('reads X-Total-Count-Exceeds when more match than the API counts, and the cursor of rel="next"', async () => {
+    const mock = mockFetch({
+      'GET /api/movies': () =>
+        json(200, [{ id: 'm1' }], {
+          'X-Total-Count-Exceeds': '1000',
+          Link: '</api/movies?cursor=eyJrIjoxfQ&per_page=20>; rel="next", </api/movies?page=1&per_page=20>; rel="first"',
+        }),
+    });
+
+    const page = await new ApiClient().listMovies({ cursor: 'eyJrIjowfQ', per_page: 20 });
+
+    expect(mock.calls[0].query).toEqual({ cursor: 'eyJrIjowfQ', per_page: '20' });
+    expect(page).toMatchObject({ total: null, totalExceeds: 1000, lastPage: null });
+    expect(cursorFromUrl(page.links.next)).toBe('eyJrIjoxfQ');
+    expect(pageFromUrl(page.links.next)).toBeNull();
+    expect(pageFromUrl(page.links.first)).toBe(1);
+    expect(cursorFromUrl(page.links.first)).toBeNull();
+  });
+
+  it('lists the genres and the most frequent directors, with their counts, without a Bearer header', async () => {
+    loggedIn();
+    const mock = mockFetch({
+      'GET /api/genres': () => json(200, [{ name: 'Drama', count: 24 }]),
+      'GET /api/directors': () => json(200, [{ name: 'Christopher Nolan', count: 3 }]),
+    });
+    const client = new ApiClient();
+
+    expect(await client.listGenres()).toEqual([{ name: 'Drama', count: 24 }]);
+    expect(await client.listDirectors()).toEqual([{ name: 'Christopher Nolan', count: 3 }]);
+    expect(mock.calls.every((c) => !c.headers.Authorization)).toBe(true);
+  });
+});
+
 describe('429 Too Many Requests', () => {
   const limited = (headers) => () => json(429, { message: '10 per 1 minute', status: 429 }, headers);
 
@@ -324,6 +370,17 @@ describe('429 Too Many Requests', () => {
 });
 
 describe('account endpoints', () => {
+  it('signs up with the display name beside the email and password, and leaves an empty one out', async () => {
+    const mock = mockFetch({ 'POST /api/auth/signup': () => json(201, { id: 'u1' }) });
+    const client = new ApiClient();
+
+    await client.signup('a@example.com', 'password123', 'Night Owl');
+    await client.signup('b@example.com', 'password123', '');
+
+    expect(mock.calls[0].body).toEqual({ email: 'a@example.com', password: 'password123', display_name: 'Night Owl' });
+    expect(mock.calls[1].body).toEqual({ email: 'b@example.com', password: 'password123' });
+  });
+
   it('sends forgot and reset without a Bearer header', async () => {
     loggedIn();
     const mock = mockFetch({

@@ -6,7 +6,7 @@ import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import Logo from './Logo.jsx';
 
-/** The top bar on every page: catalogue links and who is logged in. */
+/** The top bar on every page: catalogue links and who is logged in, by display name (never the email). */
 export default function AppNavbar() {
   const { user, status, signout } = useAuth();
   const navigate = useNavigate();
@@ -54,7 +54,7 @@ export default function AppNavbar() {
                 title="Your account"
                 data-testid="current-user"
               >
-                {user.email}
+                {user.display_name || 'Your account'}
                 {user.is_admin && <span className="badge text-bg-warning ms-2">admin</span>}
               </Nav.Link>
               <Button variant="outline-light" size="sm" onClick={handleLogout} className="my-2 my-md-0">

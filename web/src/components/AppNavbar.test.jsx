@@ -19,7 +19,7 @@ describe('<AppNavbar>', () => {
     await screen.findByText(/The catalogue is empty/);
   });
 
-  it("shows the person's email and a Logout that ends the session, forgets it and goes to /login", async () => {
+  it("shows the person's display name and a Logout that ends the session, forgets it and goes to /login", async () => {
     storeSession();
     const mock = mockFetch({
       'POST /api/auth/session/refresh': issued(),
@@ -29,7 +29,7 @@ describe('<AppNavbar>', () => {
     });
     const { user } = renderApp('/private');
 
-    expect(await screen.findByTestId('current-user')).toHaveTextContent(ALICE.email);
+    expect(await screen.findByTestId('current-user')).toHaveTextContent(ALICE.display_name);
     expect(screen.queryByRole('link', { name: 'Login' })).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Logout' }));
@@ -41,7 +41,7 @@ describe('<AppNavbar>', () => {
     expect(screen.getByRole('link', { name: 'Login' })).toBeVisible();
   });
 
-  it("links the person's email to /account and shows Users to admins only", async () => {
+  it("links the person's display name, never the email, to /account and shows Users to admins only", async () => {
     storeSession();
     mockFetch({
       'POST /api/auth/session/refresh': issued(),
@@ -52,7 +52,8 @@ describe('<AppNavbar>', () => {
     renderApp('/');
 
     expect(await screen.findByTestId('current-user')).toHaveAttribute('href', '/account');
-    expect(screen.getByRole('link', { name: ALICE.email })).toBeVisible();
+    expect(screen.getByRole('link', { name: ALICE.display_name })).toBeVisible();
+    expect(screen.getByRole('navigation')).not.toHaveTextContent(ALICE.email);
     expect(screen.getByRole('link', { name: 'My watchlist' })).toHaveAttribute('href', '/watchlist');
     expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
   });
@@ -69,6 +70,6 @@ describe('<AppNavbar>', () => {
 
     const nav = await screen.findByRole('navigation');
     expect(await within(nav).findByRole('link', { name: 'Users' })).toHaveAttribute('href', '/admin/users');
-    expect(within(nav).getByTestId('current-user')).toHaveTextContent(`${ALICE.email}admin`);
+    expect(within(nav).getByTestId('current-user')).toHaveTextContent(`${ALICE.display_name}admin`);
   });
 });

@@ -7,7 +7,7 @@ import Pager from './Pager.jsx';
  * the first page loads, `empty` when the page has none, and otherwise the
  * items, dimmed while the next page loads, above a <Pager>. `result`,
  * `error` and `loading` come from usePagedList; `items` is the page's list;
- * the other props (page, perPage, toPage, label, noun) go to the <Pager>.
+ * the other props (paging, perPage, label, noun) go to the <Pager>.
  */
 export default function PagedResults({ result, items, error, loading, loadingLabel, empty, children, ...pager }) {
   return (
@@ -23,7 +23,13 @@ export default function PagedResults({ result, items, error, loading, loadingLab
       {result && items.length > 0 && (
         <div aria-busy={loading} className={loading ? 'opacity-50' : undefined}>
           {children}
-          <Pager {...pager} total={result.total} links={result.links} shown={items.length} />
+          <Pager
+            {...pager}
+            total={result.total}
+            totalExceeds={result.totalExceeds}
+            links={result.links}
+            shown={items.length}
+          />
         </div>
       )}
     </>

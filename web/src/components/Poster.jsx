@@ -1,14 +1,14 @@
 /**
  * A movie's poster: the thumbnail (at most 300 px wide), or with `full` the whole image on
  * high-density screens; a "No poster" placeholder of the same shape when it has none.
+ * `decorative` hides it from screen readers, for where the movie's name stands beside it.
  */
-export default function Poster({ movie, full = false, lazy = true, className = '' }) {
+export default function Poster({ movie, full = false, lazy = true, decorative = false, className = '' }) {
   if (!movie.poster_url) {
     return (
       <div
         className={`poster poster-placeholder ${className}`.trim()}
-        role="img"
-        aria-label={`No poster for ${movie.name}`}
+        {...(decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': `No poster for ${movie.name}` })}
       >
         <span aria-hidden="true">No poster</span>
       </div>
@@ -21,7 +21,7 @@ export default function Poster({ movie, full = false, lazy = true, className = '
       className={`poster ${className}`.trim()}
       src={thumb}
       srcSet={full ? `${thumb} 1x, ${movie.poster_url} 2x` : undefined}
-      alt={`Poster of ${movie.name}`}
+      alt={decorative ? '' : `Poster of ${movie.name}`}
       width="300"
       height="450"
       loading={lazy ? 'lazy' : 'eager'}

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import Alert from 'react-bootstrap/Alert';
-import { useLocation, useSearchParams } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import ErrorAlert from './ErrorAlert.jsx';
@@ -11,6 +10,7 @@ import PagedResults from './PagedResults.jsx';
 import ReviewForm from './ReviewForm.jsx';
 import ReviewItem from './ReviewItem.jsx';
 import useOwnReview from '../hooks/useOwnReview.js';
+import usePageParams from '../hooks/usePageParams.js';
 import usePagedList from '../hooks/usePagedList.js';
 
 export const PER_PAGE = 5;
@@ -18,11 +18,6 @@ export const ALREADY_REVIEWED_NOTICE =
   'You had already reviewed this movie (in another tab, perhaps): that review is shown here; change it instead.';
 
 const listReviews = ({ movieId, ...query }) => api.listReviews(movieId, query);
-
-function positivePage(value) {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
 
 /**
  * The form to write one's review when one has none; one's review, to change or delete, when it
@@ -64,43 +59,30 @@ function MyReview({ movieId, own, shown, onChanged, onConflict }) {
  */
 export default function Reviews({ movieId }) {
   const { user } = useAuth();
-  const location = useLocation();
-  const [params, setParams] = useSearchParams();
-  const page = positivePage(params.get('page'));
-  const { result, error, loading, reload } = usePagedList(listReviews, { movieId, page, per_page: PER_PAGE });
+  const paging = usePageParams();
+  const { page, goToPage } = paging;
+  const { result, error, loading, reload } = usePagedList(listReviews, {
+    movieId,
+    ...paging.pageQuery,
+    per_page: PER_PAGE,
+  });
   const own = useOwnReview(movieId, user && user.id);
   const [notice, setNotice] = useState(null);
   const [conflict, setConflict] = useState(false);
-
-  function paramsForPage(n) {
-    const next = new URLSearchParams(params);
-    if (n > 1) next.set('page', String(n));
-    else next.delete('page');
-    return next;
-  }
-
-  function toPage(n) {
-    const next = paramsForPage(n).toString();
-    return { pathname: location.pathname, search: next ? `?${next}` : '' };
-  }
 
   const reviews = result ? result.reviews : [];
   const emptyLaterPage = Boolean(result && reviews.length === 0 && page > 1 && !loading);
   // A later page emptied by a deletion (or an old link): show the page before instead.
   useEffect(() => {
-    if (!emptyLaterPage) return;
-    const previous = new URLSearchParams(params);
-    if (page > 2) previous.set('page', String(page - 1));
-    else previous.delete('page');
-    setParams(previous, { replace: true });
-  }, [emptyLaterPage, page, params, setParams]);
+    if (emptyLaterPage) goToPage(page - 1, { replace: true });
+  }, [emptyLaterPage, page, goToPage]);
 
   function changed(message, { created = false } = {}) {
     setNotice(message);
     setConflict(false);
     own.reload();
     // Newest first: a new review heads page 1.
-    if (created && page > 1) setParams(paramsForPage(1));
+    if (created && page !== 1) goToPage(1);
     else reload();
   }
 
@@ -140,9 +122,8 @@ export default function Reviews({ movieId }) {
         loading={loading}
         loadingLabel="Loading reviews…"
         empty={<p className="mb-0">No reviews yet.{user && !own.review ? ' Be the first to write one.' : ''}</p>}
-        page={page}
+        paging={paging}
         perPage={PER_PAGE}
-        toPage={toPage}
         label="Review pages"
         noun="reviews"
       >

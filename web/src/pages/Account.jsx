@@ -7,14 +7,13 @@ import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import ConfirmModal from '../components/ConfirmModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
-import Field from '../components/Field.jsx';
+import DisplayNameField from '../components/DisplayNameField.jsx';
 import Notice from '../components/Notice.jsx';
 import PasswordFields, { PasswordField } from '../components/PasswordFields.jsx';
 import SubmitButton from '../components/SubmitButton.jsx';
 import { formatDate } from '../format.js';
 import useApiForm from '../hooks/useApiForm.js';
 import {
-  DISPLAY_NAME_MAX,
   fieldError,
   validateConfirmation,
   validateDisplayName,
@@ -82,14 +81,7 @@ function DisplayNameForm() {
         <Notice notice={notice} onClose={() => setNotice(null)} testId="display-name-notice" />
         <ErrorAlert error={form.generalError || restoreError} />
         <Form noValidate onSubmit={handleSubmit} style={{ maxWidth: 420 }}>
-          <Field
-            id="account-display-name"
-            label="Display name"
-            autoComplete="nickname"
-            maxLength={DISPLAY_NAME_MAX}
-            help={`1 to ${DISPLAY_NAME_MAX} characters.`}
-            {...form.field('display_name')}
-          />
+          <DisplayNameField id="account-display-name" {...form.field('display_name')} />
           <div className="d-flex flex-wrap gap-2">
             <SubmitButton busy={form.submitting}>Save name</SubmitButton>
             <Button variant="outline-secondary" onClick={restoreDefault} disabled={restoring || form.submitting}>

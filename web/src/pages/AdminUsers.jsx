@@ -3,7 +3,7 @@ import Alert from 'react-bootstrap/Alert';
 import Badge from 'react-bootstrap/Badge';
 import Button from 'react-bootstrap/Button';
 import Form from 'react-bootstrap/Form';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import ActionsTable, { DeleteRowButton } from '../components/ActionsTable.jsx';
@@ -13,37 +13,25 @@ import Notice from '../components/Notice.jsx';
 import PagedResults from '../components/PagedResults.jsx';
 import UserFormModal from '../components/UserFormModal.jsx';
 import { formatDate } from '../format.js';
+import usePageParams from '../hooks/usePageParams.js';
 import usePagedList from '../hooks/usePagedList.js';
 
 export const PER_PAGE = 20;
 
 const listUsers = (query) => api.listUsers(query);
 
-function positivePage(value) {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
-
-/** An email that, in a narrow column, wraps after its "@" before it breaks inside a word. */
+/** An email address on one line: it is never broken mid-address (the table scrolls sideways first). */
 function EmailText({ email }) {
-  const at = email.lastIndexOf('@');
-  if (at <= 0) return email;
-  return (
-    <>
-      {email.slice(0, at)}
-      <wbr />
-      {email.slice(at)}
-    </>
-  );
+  return <span className="text-nowrap">{email}</span>;
 }
 
 /** The admins' table of accounts: search, paging, admin rights, delete and create. */
 function UserAdmin({ me }) {
   const { verify } = useAuth();
-  const [params, setParams] = useSearchParams();
+  const paging = usePageParams();
+  const { page, params, setParams } = paging;
   const q = params.get('q') || '';
-  const page = positivePage(params.get('page'));
-  const { result, error, loading, reload } = usePagedList(listUsers, { q, page, per_page: PER_PAGE });
+  const { result, error, loading, reload } = usePagedList(listUsers, { q, ...paging.pageQuery, per_page: PER_PAGE });
 
   const [draft, setDraft] = useState(q);
   // Follow the URL when it changes under us (back button, nav link).
@@ -58,18 +46,6 @@ function UserAdmin({ me }) {
     const next = new URLSearchParams();
     if (text) next.set('q', text);
     setParams(next);
-  }
-
-  function paramsForPage(n) {
-    const next = new URLSearchParams(params);
-    if (n > 1) next.set('page', String(n));
-    else next.delete('page');
-    return next;
-  }
-
-  function toPage(n) {
-    const next = paramsForPage(n).toString();
-    return `/admin/users${next ? `?${next}` : ''}`;
   }
 
   async function toggleAdmin(account) {
@@ -94,7 +70,7 @@ function UserAdmin({ me }) {
     setDeleting(null);
     setNotice(`Deleted ${account.email} and their movies.`);
     // The last row of a later page is gone: show the page before instead of an empty one.
-    if (result && result.users.length === 1 && page > 1) setParams(paramsForPage(page - 1));
+    if (result && result.users.length === 1 && page > 1) paging.goToPage(page - 1);
     else reload();
   }
 
@@ -103,7 +79,7 @@ function UserAdmin({ me }) {
     setAdding(false);
     setNotice(`Created ${created.email}${created.is_admin ? ' as an admin' : ''}.`);
     // Newest first: the new account heads the unfiltered first page.
-    if (q || page > 1) setParams(new URLSearchParams());
+    if (q || page !== 1) setParams(new URLSearchParams());
     else reload();
   }
 
@@ -161,16 +137,15 @@ function UserAdmin({ me }) {
             <p className="mb-0">There are no users.</p>
           )
         }
-        page={page}
+        paging={paging}
         perPage={PER_PAGE}
-        toPage={toPage}
         label="User pages"
         noun="users"
       >
         <ActionsTable
           columns={
             <>
-              <th scope="col">Email</th>
+              <th scope="col">Name and email</th>
               <th scope="col">Admin</th>
               <th scope="col" className="d-none d-sm-table-cell">
                 Joined
@@ -180,13 +155,18 @@ function UserAdmin({ me }) {
         >
           {users.map((account) => (
             <tr key={account.id} data-testid="user-row">
-              <td className="text-break">
-                <EmailText email={account.email} />
-                {account.id === me.id && (
-                  <Badge bg="secondary-subtle" text="secondary-emphasis" className="ms-2 fw-normal">
-                    you
-                  </Badge>
-                )}
+              <td>
+                <div className="fw-semibold text-break" data-testid="user-display-name">
+                  {account.display_name}
+                  {account.id === me.id && (
+                    <Badge bg="secondary-subtle" text="secondary-emphasis" className="ms-2 fw-normal">
+                      you
+                    </Badge>
+                  )}
+                </div>
+                <div className="small text-body-secondary">
+                  <EmailText email={account.email} />
+                </div>
               </td>
               <td>
                 <Form.Check
@@ -222,8 +202,8 @@ function UserAdmin({ me }) {
         onHide={() => setDeleting(null)}
       >
         <p className="mb-0">
-          Delete <strong className="text-break">{deleting?.email}</strong> and every movie they added? This cannot be
-          undone.
+          Delete <strong>{deleting?.display_name}</strong> (<EmailText email={deleting?.email ?? ''} />) and every
+          movie they added? This cannot be undone.
         </p>
       </ConfirmModal>
     </>

@@ -131,6 +131,19 @@ describe('<AdminUsers>', () => {
     expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
   });
 
+  it('shows each account by display name, its email on one unbroken line under it', async () => {
+    storeSession();
+    mockFetch(routes({ 'GET /api/users': page([BOB, ADMIN]) }));
+    renderApp('/admin/users');
+
+    const [bob] = await screen.findAllByTestId('user-row');
+    expect(within(bob).getByTestId('user-display-name')).toHaveTextContent(BOB.display_name);
+    const email = within(bob).getByText(BOB.email);
+    expect(email).toHaveClass('text-nowrap');
+    expect(email.closest('td')).not.toHaveClass('text-break');
+    expect(email.querySelector('wbr')).toBeNull();
+  });
+
   it('deletes a user after confirmation', async () => {
     storeSession();
     const mock = mockFetch(
@@ -144,7 +157,7 @@ describe('<AdminUsers>', () => {
 
     await user.click(screen.getByRole('button', { name: `Delete ${BOB.email}` }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete user' });
-    expect(dialog).toHaveTextContent(`Delete ${BOB.email} and every movie they added?`);
+    expect(dialog).toHaveTextContent(`Delete ${BOB.display_name} (${BOB.email}) and every movie they added?`);
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
 
     expect(await screen.findByTestId('notice')).toHaveTextContent(`Deleted ${BOB.email} and their movies.`);

@@ -1,13 +1,41 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { json, mockFetch, movie, posterUrl } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 function link(pages) {
   return Object.entries(pages)
-    .map(([rel, page]) => `</api/movies?page=${page}&per_page=12>; rel="${rel}"`)
+    .map(([rel, page]) => `</api/movies?page=${page}&per_page=24>; rel="${rel}"`)
     .join(', ');
 }
+
+/** A Link header whose rel="next" carries a cursor, as the API's does. */
+function cursorLink(cursor, rels = {}) {
+  return [`</api/movies?cursor=${cursor}&per_page=24>; rel="next"`, link(rels)].filter(Boolean).join(', ');
+}
+
+const GENRES = [
+  { name: 'Drama', count: 24 },
+  { name: 'Crime', count: 9 },
+  { name: 'Thriller', count: 1 },
+];
+const DIRECTORS = [
+  { name: 'Christopher Nolan', count: 3 },
+  { name: 'Michael Mann', count: 1 },
+];
+
+/** The API as the catalogue asks it: GET /api/movies answered by `movies`, and the pickers' lists. */
+function catalogue(movies, extra = {}) {
+  return mockFetch({
+    'GET /api/movies': movies,
+    'GET /api/genres': () => json(200, GENRES),
+    'GET /api/directors': () => json(200, DIRECTORS),
+    ...extra,
+  });
+}
+
+const ONE = () => json(200, [movie()], { 'X-Total-Count': '1' });
+const movies = (n) => Array.from({ length: n }, (_, i) => movie({ id: `m${i}`, name: `Movie ${i}` }));
 
 describe('<Catalogue>', () => {
   it('lists movies with links to their pages', async () => {
@@ -36,57 +64,157 @@ describe('<Catalogue>', () => {
     expect(img).toHaveAttribute('src', 'http://localhost/api/movies/p1/poster?v=9f86d081884c7d659a2feaa0c55ad015&size=thumb');
     expect(img).toHaveAttribute('loading', 'lazy');
     expect(within(heat).getByTestId('movie-year')).toHaveTextContent('1995');
-    expect(within(heat).getByTestId('rating-summary')).toHaveTextContent('7.5/10 · 4 ratings');
+    expect(within(heat).getByTestId('rating-summary')).toHaveTextContent('7.5 out of 10 from 4 ratings');
     expect(within(ronin).getByRole('img', { name: 'No poster for Ronin' })).toBeVisible();
     expect(within(ronin).queryByTestId('movie-year')).not.toBeInTheDocument();
     expect(within(ronin).getByTestId('rating-summary')).toHaveTextContent('No ratings yet');
   });
 
-  it("asks for a movie name, which is all the API's q searches", async () => {
-    mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+  it('shows the movies as a poster grid: two columns on a phone, more on wider screens', async () => {
+    catalogue(ONE);
 
     renderApp('/');
 
-    await screen.findByTestId('movie-card');
-    expect(screen.getByLabelText('Search')).toHaveAttribute('placeholder', 'Movie name…');
+    const grid = await screen.findByRole('list', { name: 'Movies' });
+    expect(grid).toHaveClass('row-cols-2', 'row-cols-sm-3', 'row-cols-md-4', 'row-cols-xl-6');
+    expect(within(grid).getByRole('img', { name: 'No poster for Heat' })).toBeVisible();
   });
 
-  it('sends search, genre and sort to the API and keeps them in the URL', async () => {
-    const mock = mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+  it('has one search box for titles, cast and directors, which sends q and leaves the order to the API', async () => {
+    const mock = catalogue(ONE);
+    const { user } = renderApp('/');
+    await screen.findByTestId('movie-card');
+
+    expect(screen.getByLabelText('Search')).toHaveAttribute('placeholder', 'Search titles, cast, directors');
+    await user.type(screen.getByLabelText('Search'), 'pacino{Enter}');
+
+    expect(mock.callsTo('GET /api/movies').at(-1).query).toEqual({ q: 'pacino', page: '1', per_page: '24' });
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?q=pacino$/);
+    // With a search and no sort chosen, the API answers in relevance order.
+    expect(screen.getByLabelText('Sort by')).toHaveDisplayValue('Best match');
+  });
+
+  it('sends a sort picked with a search, and keeps both in the URL', async () => {
+    const mock = catalogue(ONE);
     const { user } = renderApp('/?page=3');
     await screen.findByTestId('movie-card');
 
     await user.type(screen.getByLabelText('Search'), 'heat');
-    await user.type(screen.getByLabelText('Genre'), 'Crime');
     await user.click(screen.getByRole('button', { name: 'Search' }));
     await user.selectOptions(screen.getByLabelText('Sort by'), 'name');
 
-    expect(mock.calls.at(-1).query).toEqual({ q: 'heat', genre: 'Crime', sort: 'name', page: '1', per_page: '12' });
-    expect(screen.getByTestId('location')).toHaveTextContent('/?q=heat&genre=Crime&sort=name');
+    expect(mock.callsTo('GET /api/movies').at(-1).query).toEqual({ q: 'heat', sort: 'name', page: '1', per_page: '24' });
+    expect(screen.getByTestId('location')).toHaveTextContent('/?q=heat&sort=name');
   });
 
-  it('sends the director, the year range and the minimum rating, and keeps them in the URL', async () => {
-    const mock = mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+  it('fills the genre picker from /api/genres with counts, and asks for every genre picked', async () => {
+    const mock = catalogue(ONE);
     const { user } = renderApp('/');
     await screen.findByTestId('movie-card');
 
+    const picker = await screen.findByRole('group', { name: 'Genres' });
+    expect(within(picker).getAllByRole('checkbox').map((box) => box.labels[0].textContent)).toEqual([
+      'Drama, 24 movies',
+      'Crime, 9 movies',
+      'Thriller, 1 movie',
+    ]);
+    await user.click(within(picker).getByRole('checkbox', { name: /^Drama/ }));
+    await user.click(within(picker).getByRole('checkbox', { name: /^Crime/ }));
+
+    expect(mock.callsTo('GET /api/movies').at(-1).params.getAll('genre')).toEqual(['Drama', 'Crime']);
+    expect(screen.getByTestId('location')).toHaveTextContent('/?genre=Drama&genre=Crime');
+    expect(within(picker).getByRole('checkbox', { name: /^Drama/ })).toBeChecked();
+
+    await user.click(within(picker).getByRole('checkbox', { name: /^Drama/ }));
+
+    expect(mock.callsTo('GET /api/movies').at(-1).params.getAll('genre')).toEqual(['Crime']);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?genre=Crime$/);
+  });
+
+  it('shows the ten most frequent genres and any picked, and the rest on "more"', async () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({ name: `Genre ${i + 1}`, count: 20 - i }));
+    catalogue(ONE, { 'GET /api/genres': () => json(200, many) });
+    const { user } = renderApp('/?genre=Genre+13');
+
+    const picker = await screen.findByRole('group', { name: 'Genres' });
+    await within(picker).findByRole('checkbox', { name: /^Genre 1,/ });
+    expect(within(picker).getAllByRole('checkbox')).toHaveLength(11);
+    expect(within(picker).getByRole('checkbox', { name: /^Genre 13,/ })).toBeChecked();
+    const more = within(picker).getByRole('button', { name: '3 more' });
+    expect(more).toHaveAttribute('aria-expanded', 'false');
+
+    await user.click(more);
+
+    expect(within(picker).getAllByRole('checkbox')).toHaveLength(14);
+    expect(within(picker).getByRole('button', { name: 'Fewer genres' })).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it('shows a genre from the URL as picked, in any letter case, and one the list lacks too', async () => {
+    const mock = catalogue(ONE);
+
+    renderApp('/?genre=crime&genre=Film-Noir');
+
+    const picker = await screen.findByRole('group', { name: 'Genres' });
+    await within(picker).findByRole('checkbox', { name: /^Drama/ });
+    expect(within(picker).getByRole('checkbox', { name: /^Crime/ })).toBeChecked();
+    expect(within(picker).getByRole('checkbox', { name: 'Film-Noir' })).toBeChecked();
+    expect(within(picker).getByRole('checkbox', { name: /^Drama/ })).not.toBeChecked();
+    expect(mock.callsTo('GET /api/movies')[0].params.getAll('genre')).toEqual(['crime', 'Film-Noir']);
+  });
+
+  it('works without the pickers\' lists when the API cannot give them', async () => {
+    mockFetch({
+      'GET /api/movies': ONE,
+      'GET /api/genres': () => json(404, { message: 'Not found.', status: 404 }),
+      'GET /api/directors': () => json(404, { message: 'Not found.', status: 404 }),
+    });
+
+    renderApp('/');
+
+    await screen.findByTestId('movie-card');
+    expect(screen.queryByRole('group', { name: 'Genres' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('suggests the most frequent directors from /api/directors', async () => {
+    catalogue(ONE);
+
+    renderApp('/');
+
+    await screen.findByTestId('movie-card');
+    const list = document.getElementById(screen.getByLabelText('Director').getAttribute('list'));
+    await waitFor(() => expect(list.querySelectorAll('option')).toHaveLength(2));
+    expect([...list.options].map((o) => [o.value, o.label])).toEqual([
+      ['Christopher Nolan', '3 movies'],
+      ['Michael Mann', '1 movie'],
+    ]);
+  });
+
+  it('sends cast, directors (commas between), the year range and the minimum rating, and keeps them in the URL', async () => {
+    const mock = catalogue(ONE);
+    const { user } = renderApp('/');
+    await screen.findByTestId('movie-card');
+
+    await user.type(screen.getByLabelText('Cast'), 'Al Pacino, Robert De Niro');
     await user.type(screen.getByLabelText('Director'), ' Michael Mann ');
     await user.type(screen.getByLabelText('Year from'), '1990');
     await user.type(screen.getByLabelText('Year to'), '1999');
     await user.click(screen.getByRole('button', { name: 'Search' }));
     await user.selectOptions(screen.getByLabelText('Minimum rating'), '7');
 
-    expect(mock.calls.at(-1).query).toEqual({
+    const call = mock.callsTo('GET /api/movies').at(-1);
+    expect(call.params.getAll('cast')).toEqual(['Al Pacino', 'Robert De Niro']);
+    expect(call.query).toEqual({
+      cast: 'Robert De Niro',
       director: 'Michael Mann',
       year_from: '1990',
       year_to: '1999',
       min_rating: '7',
-      sort: '-created_at',
       page: '1',
-      per_page: '12',
+      per_page: '24',
     });
     expect(screen.getByTestId('location')).toHaveTextContent(
-      '/?director=Michael+Mann&year_from=1990&year_to=1999&min_rating=7',
+      '/?cast=Al+Pacino&cast=Robert+De+Niro&director=Michael+Mann&year_from=1990&year_to=1999&min_rating=7',
     );
   });
 
@@ -96,18 +224,19 @@ describe('<Catalogue>', () => {
     ['Rating (highest first)', '-rating'],
     ['Rating (lowest first)', 'rating'],
   ])('sorts by %s', async (label, sort) => {
-    const mock = mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+    const mock = catalogue(ONE);
     const { user } = renderApp('/');
     await screen.findByTestId('movie-card');
 
+    expect(screen.getByLabelText('Sort by')).toHaveDisplayValue('Newest first');
     await user.selectOptions(screen.getByLabelText('Sort by'), label);
 
-    expect(mock.calls.at(-1).query.sort).toBe(sort);
+    expect(mock.callsTo('GET /api/movies').at(-1).query.sort).toBe(sort);
     expect(screen.getByTestId('location')).toHaveTextContent(`/?sort=${sort}`);
   });
 
   it('refuses a year range that ends before it starts, and sends nothing', async () => {
-    const mock = mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+    const mock = catalogue(ONE);
     const { user } = renderApp('/');
     await screen.findByTestId('movie-card');
 
@@ -117,45 +246,137 @@ describe('<Catalogue>', () => {
 
     expect(screen.getByText('Must not be before “Year from”.')).toBeVisible();
     expect(screen.getByLabelText('Year to')).toHaveAttribute('aria-invalid', 'true');
-    expect(mock.calls).toHaveLength(1);
+    expect(mock.callsTo('GET /api/movies')).toHaveLength(1);
   });
 
   it('reads the filters back from the URL, and leaves out values the API would refuse', async () => {
-    const mock = mockFetch({ 'GET /api/movies': () => json(200, [movie()], { 'X-Total-Count': '1' }) });
+    const mock = catalogue(ONE);
 
-    renderApp('/?year_from=1990&year_to=1980&min_rating=11&sort=bogus&director=Mann&page=x');
+    renderApp('/?year_from=1990&year_to=1980&min_rating=11&sort=bogus&director=Mann&director=mann&cast=%20&page=x');
 
     await screen.findByTestId('movie-card');
-    expect(mock.calls[0].query).toEqual({ director: 'Mann', year_from: '1990', sort: '-created_at', page: '1', per_page: '12' });
+    expect(mock.callsTo('GET /api/movies')[0].query).toEqual({ director: 'Mann', year_from: '1990', page: '1', per_page: '24' });
     expect(screen.getByLabelText('Director')).toHaveValue('Mann');
     expect(screen.getByLabelText('Year from')).toHaveValue(1990);
     expect(screen.getByLabelText('Minimum rating')).toHaveValue('');
   });
 
-  it('drives the pager from the Link and X-Total-Count headers', async () => {
-    const movies = Array.from({ length: 12 }, (_, i) => movie({ id: `m${i}`, name: `Movie ${i}` }));
-    const mock = mockFetch({
-      'GET /api/movies': () =>
-        json(200, movies, { 'X-Total-Count': '40', Link: link({ first: 1, prev: 1, next: 3, last: 4 }) }),
-    });
+  it('folds the filters behind a button that tells how many are in force (for a phone)', async () => {
+    catalogue(ONE);
+    const { user } = renderApp('/?genre=Drama&min_rating=7');
+    await screen.findByTestId('movie-card');
+
+    const toggle = screen.getByRole('button', { name: 'Filters, 2 in force' });
+    const panel = screen.getByTestId('catalogue-filters');
+    expect(toggle).toHaveClass('d-md-none');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(toggle).toHaveAttribute('aria-controls', panel.id);
+    // Hidden below the md breakpoint only: a wider screen always shows the filters.
+    expect(panel).toHaveClass('d-none', 'd-md-block');
+
+    await user.click(toggle);
+
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(panel).not.toHaveClass('d-none');
+  });
+
+  it('drives the numbered pager from the Link and X-Total-Count headers', async () => {
+    const mock = catalogue(() =>
+      json(200, movies(24), { 'X-Total-Count': '80', Link: link({ first: 1, prev: 1, next: 3, last: 4 }) }),
+    );
     const { user } = renderApp('/?page=2');
 
     await screen.findAllByTestId('movie-card');
-    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 13–24 of 40');
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 25–48 of 80');
     const pager = screen.getByRole('list', { name: 'Catalogue pages' });
     expect(within(pager).getAllByRole('link').map((a) => a.textContent)).toContain('4');
 
     await user.click(within(pager).getByRole('link', { name: 'Next page' }));
 
     expect(screen.getByTestId('location')).toHaveTextContent('/?page=3');
-    expect(mock.calls.at(-1).query.page).toBe('3');
+    expect(mock.callsTo('GET /api/movies').at(-1).query.page).toBe('3');
+  });
+
+  it('keeps to numbered pages while they are allowed, though rel="next" carries a cursor', async () => {
+    const mock = catalogue(() =>
+      json(200, movies(24), { 'X-Total-Count-Exceeds': '1000', Link: cursorLink('c-after-1', { first: 1 }) }),
+    );
+    const { user } = renderApp('/?q=the');
+
+    await screen.findAllByTestId('movie-card');
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–24 of more than 1,000');
+    const pager = screen.getByRole('list', { name: 'Catalogue pages' });
+    expect(within(pager).queryByRole('link', { name: 'Last page' })).not.toBeInTheDocument();
+
+    await user.click(within(pager).getByRole('link', { name: 'Next page' }));
+
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?q=the&page=2$/);
+    expect(mock.callsTo('GET /api/movies').at(-1).query).toEqual({ q: 'the', page: '2', per_page: '24' });
+  });
+
+  it('follows the cursor past the last numbered page, and comes back', async () => {
+    // 1,000 rows allow 41 numbered pages of 24; the 42nd is reached by the cursor.
+    const mock = catalogue((call) =>
+      json(200, movies(24), {
+        'X-Total-Count-Exceeds': '1000',
+        Link: cursorLink(call.query.cursor === 'c-42' ? 'c-43' : 'c-42', { first: 1 }),
+      }),
+    );
+    const { user } = renderApp('/?genre=Drama&page=41');
+    await screen.findAllByTestId('movie-card');
+    let pager = screen.getByRole('list', { name: 'Catalogue pages' });
+    expect(within(pager).getByText('41').closest('li')).toHaveClass('active');
+
+    await user.click(within(pager).getByRole('link', { name: 'Next page' }));
+
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?genre=Drama&cursor=c-42$/);
+    expect(mock.callsTo('GET /api/movies').at(-1).query).toEqual({ genre: 'Drama', cursor: 'c-42', per_page: '24' });
+    await waitFor(() => expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 985–1008 of more than 1,000'));
+    pager = screen.getByRole('list', { name: 'Catalogue pages' });
+    expect(within(pager).getByText('42').closest('li')).toHaveClass('active');
+
+    await user.click(within(pager).getByRole('link', { name: 'Next page' }));
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?genre=Drama&cursor=c-43$/);
+    await waitFor(() => expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1009–1032'));
+
+    // Back from the 43rd page: one step back in the history, to the 42nd (its cursor in the URL).
+    await user.click(within(screen.getByRole('list', { name: 'Catalogue pages' })).getByRole('button', { name: 'Previous page' }));
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?genre=Drama&cursor=c-42$/);
+
+    // Back from the 42nd: the numbered page 41.
+    await user.click(within(screen.getByRole('list', { name: 'Catalogue pages' })).getByRole('link', { name: 'Previous page' }));
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?genre=Drama&page=41$/);
+  });
+
+  it('opens a cursor page from its URL (a reload, a shared link), with the first page a click away', async () => {
+    const mock = catalogue(() => json(200, movies(24), { 'X-Total-Count-Exceeds': '1000', Link: cursorLink('c-9', { first: 1 }) }));
+    const { user } = renderApp('/?cursor=c-8');
+
+    await screen.findAllByTestId('movie-card');
+    expect(mock.callsTo('GET /api/movies')[0].query).toEqual({ cursor: 'c-8', per_page: '24' });
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 24 movies of more than 1,000');
+    const pager = screen.getByRole('list', { name: 'Catalogue pages' });
+    expect(within(pager).queryByRole('link', { name: 'Previous page' })).not.toBeInTheDocument();
+
+    await user.click(within(pager).getByRole('link', { name: 'First page' }));
+
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/);
+  });
+
+  it('offers no Last when the last page is deeper than numbered pages may go', async () => {
+    // 1,000 movies are 42 pages of 24, but the 42nd starts past the 1,000th row: only Next reaches it.
+    catalogue(() => json(200, movies(24), { 'X-Total-Count': '1000', Link: `${cursorLink('c-2')}, ${link({ last: 42 })}` }));
+
+    renderApp('/');
+
+    const pager = await screen.findByRole('list', { name: 'Catalogue pages' });
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–24 of 1,000');
+    expect(within(pager).queryByRole('link', { name: 'Last page' })).not.toBeInTheDocument();
+    expect(within(pager).getByRole('link', { name: 'Next page' })).toHaveAttribute('href', '/?page=2');
   });
 
   it('disables the links the Link header leaves out', async () => {
-    mockFetch({
-      'GET /api/movies': () =>
-        json(200, [movie()], { 'X-Total-Count': '13', Link: link({ next: 2, last: 2 }) }),
-    });
+    catalogue(() => json(200, [movie()], { 'X-Total-Count': '25', Link: link({ next: 2, last: 2 }) }));
 
     renderApp('/');
 
@@ -164,9 +385,20 @@ describe('<Catalogue>', () => {
     expect(within(pager).getByRole('link', { name: 'Next page' })).toBeVisible();
   });
 
+  it('starts a new filter from page 1, leaving a cursor behind', async () => {
+    const mock = catalogue(ONE);
+    const { user } = renderApp('/?cursor=c-8');
+    await screen.findByTestId('movie-card');
+
+    await user.selectOptions(screen.getByLabelText('Minimum rating'), '8');
+
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?min_rating=8$/);
+    expect(mock.callsTo('GET /api/movies').at(-1).query).toEqual({ min_rating: '8', page: '1', per_page: '24' });
+  });
+
   it('says when nothing matches and offers to clear the filters', async () => {
-    mockFetch({ 'GET /api/movies': () => json(200, [], { 'X-Total-Count': '0' }) });
-    const { user } = renderApp('/?q=zzz&director=Nobody&min_rating=9');
+    catalogue(() => json(200, [], { 'X-Total-Count': '0' }));
+    const { user } = renderApp('/?q=zzz&director=Nobody&genre=Drama&min_rating=9');
 
     expect(await screen.findByText('No movies match your search.')).toBeVisible();
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
@@ -196,6 +428,6 @@ describe('<Catalogue>', () => {
     await user.click(screen.getByRole('button', { name: 'Try again' }));
 
     expect(await screen.findByTestId('movie-card')).toBeVisible();
-    expect(mock.calls).toHaveLength(2);
+    expect(mock.callsTo('GET /api/movies')).toHaveLength(2);
   });
 });

@@ -9,6 +9,7 @@ import api from '../api/client.js';
 import { canManage, useAuth } from '../auth/AuthProvider.jsx';
 import ConfirmDeleteModal from '../components/ConfirmDeleteModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
+import FilterLink from '../components/FilterLink.jsx';
 import GenreBadges from '../components/GenreBadges.jsx';
 import Loading from '../components/Loading.jsx';
 import MovieFormModal from '../components/MovieFormModal.jsx';
@@ -17,14 +18,28 @@ import Poster from '../components/Poster.jsx';
 import RatingSummary from '../components/RatingSummary.jsx';
 import Reviews from '../components/Reviews.jsx';
 import WatchlistButton from '../components/WatchlistButton.jsx';
-import { formatDate, formatNames, formatRuntime } from '../format.js';
+import { formatDate, formatRuntime, separatorBefore } from '../format.js';
 
-/** Year, runtime and directors on one line, each left out when unknown. */
+/** ["A", "B", "C"] as links to the catalogue filtered by each: "A, B and C". */
+function NameLinks({ filter, names }) {
+  return names.map((name, index) => (
+    <span key={`${index}-${name}`}>
+      {separatorBefore(index, names.length)}
+      <FilterLink filter={filter} value={name} />
+    </span>
+  ));
+}
+
+/** Year, runtime and directors (each a link to their films) on one line, each left out when unknown. */
 function Facts({ movie }) {
   const facts = [
     movie.year && <span key="year">{movie.year}</span>,
     movie.runtime_minutes && <span key="runtime">{formatRuntime(movie.runtime_minutes)}</span>,
-    movie.directors.length > 0 && <span key="directors">Directed by {formatNames(movie.directors)}</span>,
+    movie.directors.length > 0 && (
+      <span key="directors">
+        Directed by <NameLinks filter="director" names={movie.directors} />
+      </span>
+    ),
   ].filter(Boolean);
   if (!facts.length) return null;
   return (
@@ -142,13 +157,15 @@ export default function MovieDetail() {
                 <dd className="col-md-9">
                   <ul className="list-unstyled mb-0">
                     {movie.casts.map((name, index) => (
-                      <li key={`${index}-${name}`}>{name}</li>
+                      <li key={`${index}-${name}`}>
+                        <FilterLink filter="cast" value={name} />
+                      </li>
                     ))}
                   </ul>
                 </dd>
                 <dt className="col-md-3">Genres</dt>
                 <dd className="col-md-9">
-                  <GenreBadges genres={movie.genres} />
+                  <GenreBadges genres={movie.genres} linked />
                 </dd>
                 <dt className="col-md-3">Added</dt>
                 <dd className="col-md-9">

@@ -56,6 +56,25 @@ describe('<MovieDetail>', () => {
     expect(screen.getByTestId('rating-summary')).toHaveTextContent('Average rating 8.5/10 · 2 ratings');
   });
 
+  it('links each cast member, director and genre to the catalogue filtered by them', async () => {
+    const nolan = movie({ directors: ['Lana Wachowski', 'Lilly Wachowski', 'Ang Lee'], genres: ['Science Fiction'] });
+    showAs(null, { [`GET /api/movies/${HEAT.id}`]: () => json(200, nolan, { ETag: '"v1"' }) });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    await screen.findByRole('heading', { name: 'Heat' });
+
+    expect(screen.getByRole('link', { name: 'Al Pacino' })).toHaveAttribute('href', '/?cast=Al+Pacino');
+    expect(screen.getByRole('link', { name: 'Robert De Niro' })).toHaveAttribute('href', '/?cast=Robert+De+Niro');
+    expect(screen.getByRole('link', { name: 'Ang Lee' })).toHaveAttribute('href', '/?director=Ang+Lee');
+    expect(screen.getByTestId('movie-facts')).toHaveTextContent('Directed by Lana Wachowski, Lilly Wachowski and Ang Lee');
+    expect(screen.getByRole('link', { name: 'Science Fiction' })).toHaveAttribute('href', '/?genre=Science+Fiction');
+
+    await user.click(screen.getByRole('link', { name: 'Al Pacino' }));
+
+    expect(screen.getByTestId('location')).toHaveTextContent('/?cast=Al+Pacino');
+    expect(await screen.findByRole('heading', { name: 'Movie catalogue' })).toBeVisible();
+    expect(screen.getByLabelText('Cast')).toHaveValue('Al Pacino');
+  });
+
   it('shows a placeholder for a movie without a poster, and no ratings yet', async () => {
     showAs(null, { [`GET /api/movies/${HEAT.id}`]: () => json(200, movie(), { ETag: '"v1"' }) });
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import Button from 'react-bootstrap/Button';
 import Spinner from 'react-bootstrap/Spinner';
-import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
 import ActionsTable, { DeleteRowButton } from '../components/ActionsTable.jsx';
@@ -11,8 +11,10 @@ import GenreBadges from '../components/GenreBadges.jsx';
 import MovieFormModal from '../components/MovieFormModal.jsx';
 import Notice from '../components/Notice.jsx';
 import PagedResults from '../components/PagedResults.jsx';
+import Poster from '../components/Poster.jsx';
 import { formatDate } from '../format.js';
 import useMovieList from '../hooks/useMovieList.js';
+import usePageParams from '../hooks/usePageParams.js';
 
 const PER_PAGE = 20;
 
@@ -20,13 +22,12 @@ const PER_PAGE = 20;
 export default function Private() {
   const { user } = useAuth();
   const location = useLocation();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page')) || 1);
+  const paging = usePageParams();
+  const { page } = paging;
   const { result, error, loading, reload } = useMovieList({
     added_by: user.id,
     sort: '-created_at',
-    page,
+    ...paging.pageQuery,
     per_page: PER_PAGE,
   });
 
@@ -56,7 +57,7 @@ export default function Private() {
     setAdding(false);
     setNotice(`Added “${movie.name}”.`);
     if (page === 1) reload();
-    else navigate('/private');
+    else paging.goToPage(1);
   }
 
   async function update(fields) {
@@ -100,9 +101,8 @@ export default function Private() {
             </Button>
           </>
         }
-        page={page}
+        paging={paging}
         perPage={PER_PAGE}
-        toPage={(n) => (n > 1 ? `/private?page=${n}` : '/private')}
         label="My movie pages"
       >
         <ActionsTable
@@ -118,7 +118,13 @@ export default function Private() {
           {movies.map((movie) => (
             <tr key={movie.id} data-testid="my-movie-row">
               <td>
-                <Link to={`/movies/${movie.id}`}>{movie.name}</Link>
+                <div className="d-flex align-items-center gap-2">
+                  <Poster movie={movie} decorative className="table-poster flex-shrink-0" />
+                  <div className="min-width-0">
+                    <Link to={`/movies/${movie.id}`}>{movie.name}</Link>
+                    {movie.year && <div className="small text-body-secondary">{movie.year}</div>}
+                  </div>
+                </div>
               </td>
               <td className="d-none d-md-table-cell small text-body-secondary">{movie.casts.join(', ')}</td>
               <td className="d-none d-sm-table-cell">

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ALICE, issued, json, mockFetch, movie, storeSession } from '../test/fetchMock.js';
+import { ALICE, issued, json, mockFetch, movie, posterUrl, storeSession } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
 const HEAT = movie();
@@ -25,6 +25,27 @@ describe('<Private>', () => {
     const row = await screen.findByTestId('my-movie-row');
     expect(within(row).getByRole('link', { name: 'Heat' })).toHaveAttribute('href', `/movies/${HEAT.id}`);
     expect(mock.callsTo('GET /api/movies')[0].query).toMatchObject({ added_by: ALICE.id });
+  });
+
+  it('shows each movie with its poster thumbnail and year, in the column a phone keeps', async () => {
+    storeSession();
+    const poster = posterUrl('p1', '9f86d081884c7d659a2feaa0c55ad015');
+    mockFetch(
+      routes({
+        'GET /api/movies': () => json(200, [movie({ id: 'p1', poster_url: poster }), movie({ id: 'p2', name: 'Ronin' })], { 'X-Total-Count': '2' }),
+      }),
+    );
+
+    renderApp('/private');
+
+    const [heat, ronin] = await screen.findAllByTestId('my-movie-row');
+    // The name beside it says which movie it is: the thumbnail is decoration to a screen reader.
+    const thumb = heat.querySelector('img.table-poster');
+    expect(thumb).toHaveAttribute('src', `${poster}&size=thumb`);
+    expect(thumb).toHaveAttribute('alt', '');
+    expect(thumb.closest('td')).not.toHaveClass('d-none');
+    expect(heat).toHaveTextContent('1995');
+    expect(ronin.querySelector('.table-poster.poster-placeholder')).toHaveAttribute('aria-hidden', 'true');
   });
 
   it('adds a movie, sending casts, genres and directors as lists and the numbers as numbers', async () => {

@@ -123,7 +123,7 @@ describe('<ResetPassword>', () => {
       'POST /api/auth/reset': () => json(204),
     });
     const { user } = renderApp('/reset-password#token=tok-123');
-    expect(await screen.findByTestId('current-user')).toHaveTextContent(ALICE.email);
+    expect(await screen.findByTestId('current-user')).toHaveTextContent(ALICE.display_name);
 
     await choose(user, 'a brand new password');
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { json, mockFetch } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
-async function fill(user, email, password) {
+async function fill(user, email, password, displayName = 'Newcomer') {
+  if (displayName) await user.type(screen.getByLabelText('Display name'), displayName);
   if (email) await user.type(screen.getByLabelText('Email'), email);
   if (password) await user.type(screen.getByLabelText('Password'), password);
   await user.click(screen.getByRole('button', { name: 'Sign up' }));
@@ -51,13 +52,14 @@ describe('<Signup>', () => {
     const mock = mockFetch({ 'POST /api/auth/signup': () => json(201, { id: 'u1' }) });
     const { user } = renderApp('/signup');
 
+    await user.type(screen.getByLabelText('Display name'), 'Me');
     await user.type(screen.getByLabelText('Email'), 'me@example.com');
     await user.click(screen.getByLabelText('Password'));
     await user.paste('🎬'.repeat(256));
     await user.click(screen.getByRole('button', { name: 'Sign up' }));
 
     await waitFor(() => expect(mock.calls).toHaveLength(1));
-    expect(mock.calls[0].body).toEqual({ email: 'me@example.com', password: '🎬'.repeat(256) });
+    expect(mock.calls[0].body).toEqual({ email: 'me@example.com', password: '🎬'.repeat(256), display_name: 'Me' });
   });
 
   it('shows a taken email (409) next to the email field', async () => {
@@ -93,6 +95,29 @@ describe('<Signup>', () => {
 
     expect(await screen.findByText('Password is too common.')).toHaveClass('invalid-feedback');
     expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('asks the name others will see, and sends it trimmed with the email and password', async () => {
+    const mock = mockFetch({ 'POST /api/auth/signup': () => json(201, { id: 'u1' }) });
+    const { user } = renderApp('/signup');
+
+    expect(screen.getByLabelText('Display name')).toHaveFocus();
+    await fill(user, 'new@example.com', 'password123', '  Night Owl  ');
+
+    await screen.findByTestId('login-notice');
+    expect(mock.calls[0].body).toEqual({ email: 'new@example.com', password: 'password123', display_name: 'Night Owl' });
+  });
+
+  it('refuses a missing display name without calling the API, and takes at most 50 characters', async () => {
+    const mock = mockFetch({});
+    const { user } = renderApp('/signup');
+
+    await fill(user, 'new@example.com', 'password123', '');
+
+    expect(await screen.findByText('Enter the name others should see.')).toBeVisible();
+    expect(screen.getByLabelText('Display name')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Display name')).toHaveAttribute('maxlength', '50');
+    expect(mock.calls).toHaveLength(0);
   });
 
   it('redirects to /login with a notice on success', async () => {

@@ -1,34 +1,26 @@
 import { useState } from 'react';
 import Button from 'react-bootstrap/Button';
-import Col from 'react-bootstrap/Col';
-import Row from 'react-bootstrap/Row';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import api from '../api/client.js';
 import ErrorAlert from '../components/ErrorAlert.jsx';
-import MovieCard from '../components/MovieCard.jsx';
+import MovieGrid from '../components/MovieGrid.jsx';
 import Notice from '../components/Notice.jsx';
 import PagedResults from '../components/PagedResults.jsx';
+import usePageParams from '../hooks/usePageParams.js';
 import usePagedList from '../hooks/usePagedList.js';
 
 export const PER_PAGE = 12;
 
 const listWatchlist = (query) => api.listWatchlist(query);
 
-function positivePage(value) {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
-
 /** /watchlist: the movies the logged-in person means to watch, most recently added first, each removable. */
 export default function Watchlist() {
-  const [params, setParams] = useSearchParams();
-  const page = positivePage(params.get('page'));
-  const { result, error, loading, reload } = usePagedList(listWatchlist, { page, per_page: PER_PAGE });
+  const paging = usePageParams();
+  const { page } = paging;
+  const { result, error, loading, reload } = usePagedList(listWatchlist, { ...paging.pageQuery, per_page: PER_PAGE });
   const [notice, setNotice] = useState(null);
   const [actionError, setActionError] = useState(null);
   const [removing, setRemoving] = useState(null);
-
-  const toPage = (n) => (n > 1 ? `/watchlist?page=${n}` : '/watchlist');
 
   async function remove(movie) {
     if (removing) return;
@@ -39,7 +31,7 @@ export default function Watchlist() {
       await api.removeFromWatchlist(movie.id);
       setNotice(`Removed “${movie.name}” from your watchlist.`);
       // The last movie of a later page is gone: show the page before instead of an empty one.
-      if (result.movies.length === 1 && page > 1) setParams(page > 2 ? { page: String(page - 1) } : {});
+      if (result.movies.length === 1 && page > 1) paging.goToPage(page - 1);
       else reload();
     } catch (err) {
       setActionError(err);
@@ -70,30 +62,24 @@ export default function Watchlist() {
             its page to keep it here.
           </p>
         }
-        page={page}
+        paging={paging}
         perPage={PER_PAGE}
-        toPage={toPage}
         label="Watchlist pages"
       >
-        <Row xs={1} sm={2} lg={3} className="g-3 list-unstyled" as="ul" role="list" aria-label="Watchlist">
-          {movies.map((movie) => (
-            <Col as="li" key={movie.id}>
-              <MovieCard
-                movie={movie}
-                actions={
-                  <Button
-                    variant="outline-danger"
-                    size="sm"
-                    onClick={() => remove(movie)}
-                    aria-label={`Remove ${movie.name} from your watchlist`}
-                  >
-                    Remove
-                  </Button>
-                }
-              />
-            </Col>
-          ))}
-        </Row>
+        <MovieGrid
+          movies={movies}
+          label="Watchlist"
+          actions={(movie) => (
+            <Button
+              variant="outline-danger"
+              size="sm"
+              onClick={() => remove(movie)}
+              aria-label={`Remove ${movie.name} from your watchlist`}
+            >
+              Remove
+            </Button>
+          )}
+        />
       </PagedResults>
     </>
   );

@@ -24,6 +24,8 @@ export function mockFetch(routes) {
       method,
       path: parsed.pathname,
       query: Object.fromEntries(parsed.searchParams),
+      // Every value of a repeated parameter (`genre=Drama&genre=Crime`), where `query` keeps the last.
+      params: parsed.searchParams,
       headers: init.headers || {},
       // JSON as the object sent; a file (a poster) as the Blob itself.
       body: typeof init.body === 'string' ? JSON.parse(init.body) : init.body,

@@ -1,0 +1,115 @@
+/**
+ * The client as a film site, on a phone (390 px) and a laptop (1280 px): screenshots of the
+ * catalogue's poster grid, a movie, the dashboard (/private) and the account page into
+ * web/e2e/screenshots/ (git-ignored), for people to look at; axe-core on each (no serious or
+ * critical violation); the grid has two columns on the phone and more on the laptop, and no
+ * page scrolls sideways on the phone.
+ *
+ * Its server loads the demo data; it logs in as the demo viewer, who added the demo movies.
+ * Its browser bypasses the CSP to inject axe (csp.test.mjs checks the policy itself).
+ * Run with `npm run e2e` (builds first). CHROMIUM_PATH overrides the browser.
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe } from 'node:test';
+import { DEMO_VIEWER as VIEWER, axeViolations, demoSuite, logIn, screenshot } from './support.mjs';
+
+const BLOCKING = new Set(['serious', 'critical']);
+// Beside this file, not in the repository's artifacts/screenshots with the other suites' shots.
+const HERE = path.join(path.dirname(new URL(import.meta.url).pathname), 'screenshots');
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'laptop', width: 1280, height: 800 },
+];
+
+/** How many columns the catalogue's grid shows: the cards on the first card's row. */
+function gridColumns(page) {
+  return page.evaluate(() => {
+    const cards = [...document.querySelectorAll('ul[aria-label="Movies"] > li')];
+    const top = cards[0].getBoundingClientRect().top;
+    return cards.filter((card) => Math.abs(card.getBoundingClientRect().top - top) < 1).length;
+  });
+}
+
+describe('a film site at 390 and 1280 px: screenshots, axe-core, the poster grid', () => {
+  let browser;
+  let movie;
+  const step = demoSuite({
+    bypassCSP: true,
+    started: async (suite) => {
+      ({ browser, movie } = suite);
+      await mkdir(HERE, { recursive: true });
+    },
+  });
+
+  /** Waits for the page to settle, screenshots it as `name`, and fails on blocking axe findings. */
+  async function capture(name) {
+    const { page } = browser;
+    await page.waitForLoadState('networkidle');
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    // Lazy posters below the fold load as a person scrolls: load them all for the full-page shot.
+    await page.evaluate(() => document.querySelectorAll('img[loading="lazy"]').forEach((img) => (img.loading = 'eager')));
+    await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+    await screenshot(page, name, { path: path.join(HERE, name) });
+    const blocking = (await axeViolations(page)).filter((violation) => BLOCKING.has(violation.impact));
+    assert.deepEqual(blocking, [], `${name}: ${JSON.stringify(blocking, null, 2)}`);
+    if (page.viewportSize().width <= 390) {
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 390, `${name} scrolls sideways: ${wide} px wide`);
+    }
+  }
+
+  step('logs in as the demo viewer, whose name (never the email) the navbar shows', async () => {
+    const { page } = browser;
+    await logIn(page, VIEWER);
+    assert.doesNotMatch(await page.getByTestId('current-user').innerText(), /@/);
+  });
+
+  for (const viewport of VIEWPORTS) {
+    const { name, width } = viewport;
+
+    step(`${width} px: the catalogue's poster grid`, async () => {
+      const { page } = browser;
+      await page.setViewportSize(viewport);
+      await page.goto('/');
+      await page.getByTestId('movie-card').first().waitFor();
+      const columns = await gridColumns(page);
+      if (width === 390) assert.equal(columns, 2);
+      else assert.ok(columns >= 4, `${columns} columns at ${width} px`);
+      // On a phone the filters fold behind a button; the first poster is on the first screen.
+      const filters = page.getByTestId('catalogue-filters');
+      assert.equal(await filters.isVisible(), width > 390);
+      const firstCard = await page.getByTestId('movie-card').first().boundingBox();
+      assert.ok(firstCard.y < viewport.height / 2, `the first movie starts ${firstCard.y} px down`);
+      await capture(`catalogue-${name}.png`);
+    });
+
+    step(`${width} px: a movie, its cast, directors and genres linking to the catalogue`, async () => {
+      const { page } = browser;
+      await page.goto(`/movies/${movie.id}`);
+      await page.getByTestId('review').first().waitFor();
+      const cast = movie.casts[0];
+      assert.equal(
+        await page.getByRole('link', { name: cast, exact: true }).getAttribute('href'),
+        `/?${new URLSearchParams({ cast })}`,
+      );
+      await capture(`movie-${name}.png`);
+    });
+
+    step(`${width} px: the dashboard with its thumbnails`, async () => {
+      const { page } = browser;
+      await page.goto('/private');
+      await page.getByTestId('my-movie-row').first().waitFor();
+      assert.ok(await page.getByTestId('my-movie-row').first().locator('.table-poster').isVisible());
+      await capture(`dashboard-${name}.png`);
+    });
+
+    step(`${width} px: the account page`, async () => {
+      const { page } = browser;
+      await page.goto('/account');
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await capture(`account-${name}.png`);
+    });
+  }
+});
