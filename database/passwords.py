@@ -23,7 +23,7 @@ import time
 from collections import deque
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import current_app, has_request_context
 
 import metrics
 from extensions import bcrypt
@@ -31,6 +31,7 @@ from extensions import bcrypt
 PREFIX = "bcrypt-sha256$"
 BCRYPT_MAX_BYTES = 72
 POLL_SECONDS = 0.01
+OUTSIDE_REQUEST_WAIT_SECONDS = 300
 
 
 class HashingBusy(RuntimeError):
@@ -98,7 +99,10 @@ def hashing_turn():
     config = current_app.config
     folder = config["PASSWORD_HASH_LOCK_DIR"]
     os.makedirs(folder, exist_ok=True)
-    deadline = time.monotonic() + config["PASSWORD_HASH_WAIT_SECONDS"]
+    # A request waits PASSWORD_HASH_WAIT_SECONDS, then answers 503; work outside a request (the demo
+    # catalogue at start-up, a command) has nobody to answer and waits its turn for longer.
+    wait = config["PASSWORD_HASH_WAIT_SECONDS"] if has_request_context() else OUTSIDE_REQUEST_WAIT_SECONDS
+    deadline = time.monotonic() + wait
     ticket, waiters = object(), line()
     with waiters.changed:
         if len(waiters.tickets) >= config["PASSWORD_HASH_MAX_WAITING"]:

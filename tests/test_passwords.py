@@ -48,7 +48,7 @@ def test_past_the_wait_a_request_leaves_the_line_busy(one_turn):
     outcome = []
 
     def hash_one():
-        with one_turn.app_context():
+        with one_turn.test_request_context():
             try:
                 with hashing_turn():
                     outcome.append("hashed")
@@ -64,6 +64,24 @@ def test_past_the_wait_a_request_leaves_the_line_busy(one_turn):
     # The turn it waited for is free again for the next one.
     with one_turn.app_context(), hashing_turn():
         assert waiting() == 0
+
+
+def test_outside_a_request_hashing_waits_longer_than_a_request_would(one_turn):
+    """The demo catalogue at start-up has no client to answer 503 to: it waits for its turn instead."""
+    one_turn.config["PASSWORD_HASH_WAIT_SECONDS"] = 0.05
+    outcome = []
+
+    def hash_one():
+        with one_turn.app_context(), hashing_turn():
+            outcome.append("hashed")
+
+    with one_turn.app_context(), hashing_turn():
+        thread = threading.Thread(target=hash_one)
+        thread.start()
+        wait_until(lambda: waiting() == 1)
+        time.sleep(0.2)  # four times a request's wait
+    thread.join(10)
+    assert outcome == ["hashed"]
 
 
 def test_a_full_line_refuses_at_once_and_takes_the_next_when_there_is_room(one_turn):
