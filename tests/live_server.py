@@ -151,9 +151,9 @@ def live_server(
     """
     if not (WIRE_URI and server == "run" and root == ROOT):
         return serve(env, args, log_path, health, contract, root, python, server, database)
-    database = f"movie-bag-wire-{os.getpid()}-{next(_databases)}"
-    wire_env = {**production_env(database), **(env or {})}
-    return _wire_server(wire_env, args, log_path, health, contract, database)
+    wire_database = f"movie-bag-wire-{os.getpid()}-{next(_databases)}"
+    wire_env = {**production_env(wire_database), **(env or {})}
+    return _wire_server(wire_env, args, log_path, health, contract, wire_database)
 
 
 @contextlib.contextmanager
