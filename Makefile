@@ -18,12 +18,17 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run test lint create-admin load-demo migrate deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
+.PHONY: run reset-data test lint create-admin load-demo migrate deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
 
 # waitress (server.py): requests are read whole before a thread sees them; production runs gunicorn
-# behind nginx (docker-compose.yml).
+# behind nginx (docker-compose.yml). Without MONGODB_URI it starts SecantusDB (a MongoDB wire-protocol
+# server) on 127.0.0.1:DB_PORT (27117) with its data in .data/ (MOVIE_BAG_DATA), and stops it on the way out.
 run: deps web-build
 	$(PIPENV) run python server.py
+
+# Empty the data folder `make run` keeps (.data/, or MOVIE_BAG_DATA): refused while a server holds it.
+reset-data: deps
+	$(PIPENV) run python -m database.local_server reset
 
 test: dev-deps
 	$(MAKE) lint
@@ -32,7 +37,8 @@ test: dev-deps
 	$(MAKE) test-postman
 	$(MAKE) test-web
 
-# Account and data commands for a real MongoDB (MONGODB_URI): make create-admin EMAIL=you@example.com
+# Account and data commands for the configured MongoDB (MONGODB_URI, else the local database while
+# `make run` runs): make create-admin EMAIL=you@example.com
 create-admin: deps
 	@test -n "$(EMAIL)" || { echo "usage: make create-admin EMAIL=you@example.com"; exit 2; }
 	$(PIPENV) run flask --app app create-admin "$(EMAIL)"

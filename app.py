@@ -4,7 +4,7 @@ from flask import Flask
 
 from cli import register_commands
 from config import load_config
-from database.db import init_db, prepare
+from database.db import init_db, is_empty, prepare
 from database.demo import load_demo_catalogue
 from extensions import init_extensions
 from resources.edge import init_requests
@@ -38,7 +38,8 @@ def create_app(config_name=None, mongo_client_class=None, prepare_database=True,
 
     if prepare_database:
         prepare(app)
-    if app.extensions["embedded_db"] and app.config["DEMO_DATA"]:
+    if app.config["DEMO_DATA"] and is_empty(app):
         with app.app_context():
             load_demo_catalogue()
+        app.extensions["demo_loaded"] = True
     return app

@@ -1,7 +1,9 @@
 """Configuration: the only module that reads the environment."""
 
+import contextlib
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,9 +18,8 @@ load_dotenv(BASE_DIR / ".env.local")
 load_dotenv(BASE_DIR / ".env")
 
 MIN_SECRET_BYTES = 32
-# Without JWT_SECRET_KEY, development signs with a key made when the process starts: no key is written
-# anywhere, and tokens end with the process, as the embedded database's data does.
-PROCESS_SECRET_KEY = secrets.token_urlsafe(48)
+# The local database `make run` starts without MONGODB_URI (database/local_server.py) listens here unless DB_PORT says.
+DEFAULT_DB_PORT = 27117
 
 
 def env(name, default=None):
@@ -50,6 +51,48 @@ def mongodb_database():
     return urlsplit(mongodb_uri() or "").path.strip("/") or env("MONGODB_DB", "movie-bag")
 
 
+def data_folder():
+    """Where development keeps its data (MOVIE_BAG_DATA, default `.data/` in the project, ignored by git):
+    the local database in `db/` and the signing key in `jwt-secret`."""
+    return Path(env("MOVIE_BAG_DATA", str(BASE_DIR / ".data"))).resolve()
+
+
+def db_port():
+    """The loopback port of the local database (DB_PORT)."""
+    return env_int("DB_PORT", DEFAULT_DB_PORT)
+
+
+def uses_local_database(name=None):
+    """Whether `make run` starts the local database: development (FLASK_CONFIG) without MONGODB_URI."""
+    return (name or env("FLASK_CONFIG", "development")) == "development" and not mongodb_uri()
+
+
+def local_database_uri():
+    """The URI of the local database, with the app's database (MONGODB_DB) in its path."""
+    return f"mongodb://127.0.0.1:{db_port()}/{env('MONGODB_DB', 'movie-bag')}?directConnection=true"
+
+
+def development_secret_key(folder):
+    """The signing key kept in folder/jwt-secret (mode 0600), made by the first process that needs it.
+
+    Never in the repository, and the same at every start, so tokens outlive a restart as the data does.
+    """
+    path = Path(folder) / "jwt-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under a private name, then linked into place: a second process starting at the
+        # same moment either links first (and this one reads its key) or reads this one's, never half.
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".jwt-secret-")
+        try:
+            os.write(fd, secrets.token_urlsafe(48).encode())
+            os.close(fd)
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
+
+
 def bind_address():
     """Where gunicorn listens (gunicorn.conf.py): BIND, else HOST:PORT."""
     return env("BIND", f"{env('HOST', '127.0.0.1')}:{env_int('PORT', 5000)}")
@@ -70,10 +113,11 @@ class ConfigError(RuntimeError):
     """Raised when a configuration cannot be run safely."""
 
 
-def base_config():
-    """Settings shared by every configuration, read from the environment now."""
+def base_config(database_uri=None):
+    """Settings shared by every configuration, read from the environment now (database_uri: MONGODB_URI's default)."""
+    database_uri = mongodb_uri() or database_uri
     return {
-        "JWT_SECRET_KEY": env("JWT_SECRET_KEY", PROCESS_SECRET_KEY),
+        "JWT_SECRET_KEY": env("JWT_SECRET_KEY"),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60)),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600)),
         "JWT_TOKEN_LOCATION": ["headers"],
@@ -95,7 +139,7 @@ def base_config():
         "JWT_COOKIE_SAMESITE": "Strict",
         "JWT_ERROR_MESSAGE_KEY": "message",
         "BCRYPT_LOG_ROUNDS": env_int("BCRYPT_LOG_ROUNDS", 12),
-        "MONGODB_URI": mongodb_uri(),
+        "MONGODB_URI": database_uri,
         "MONGODB_DB": env("MONGODB_DB", "movie-bag"),
         "MONGODB_TIMEOUT_MS": env_int("MONGODB_TIMEOUT_MS", 2000),
         "DEMO_DATA": env_bool("DEMO_DATA", True),
@@ -105,6 +149,7 @@ def base_config():
         "PROXY_FIX_X_FOR": env_int("PROXY_FIX_X_FOR", 0),
         # Rate limits (flask-limiter syntax); the counters live in MongoDB when there is one.
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
+        # Without MONGODB_URI (development's local database, one process) they stay in memory.
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", mongodb_uri() or "memory://"),
         # In MongoDB, the counters go to a database of their own beside the app's: <database>-limits.
         "RATELIMIT_STORAGE_OPTIONS": {
@@ -175,15 +220,17 @@ def _mail_backend(config, fallback):
 
 
 def development_config():
-    """Local development: embedded in-memory database unless MONGODB_URI is set."""
-    config = {**base_config(), "ENV_NAME": "development"}
+    """Local development: the local database `make run` starts (database/local_server.py) unless MONGODB_URI is set, and a
+    signing key kept in the data folder unless JWT_SECRET_KEY is set."""
+    config = {**base_config(local_database_uri()), "ENV_NAME": "development"}
+    config["JWT_SECRET_KEY"] = config["JWT_SECRET_KEY"] or development_secret_key(data_folder())
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config
 
 
 def testing_config():
-    """Tests: always the in-memory database and fixed secrets, whatever `.env` says."""
+    """Tests: fixed secrets and no database, whatever `.env` says: the tests connect their own (tests/mongomock_app.py)."""
     return {
         **base_config(),
         "ENV_NAME": "testing",

@@ -43,7 +43,7 @@ def init_extensions(app):
     HashingLine(app)
     jwt.init_app(app)
     mail.init_app(app)
-    # Counters live in MongoDB with a real database (RATELIMIT_STORAGE_URI), in memory on the embedded one.
+    # Counters live in MongoDB with MONGODB_URI (RATELIMIT_STORAGE_URI), in memory under `make run`'s local database.
     limiter.init_app(app)
     # Talisman keeps its settings on the object, not per app: each app gets its own.
     app.extensions["talisman"] = Talisman(

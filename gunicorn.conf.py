@@ -1,24 +1,19 @@
-"""Gunicorn settings, for production behind nginx (deploy/nginx/): several workers on a real MongoDB,
-one threaded process on the embedded one. `make run` serves with waitress instead (server.py)."""
+"""Gunicorn settings, for production behind nginx (deploy/nginx/): several workers on MongoDB (MONGODB_URI;
+in development, the local database `make run` runs). `make run` serves with waitress instead (server.py)."""
 
 import multiprocessing
 import os
 import shutil
 import tempfile
 
-from config import bind_address, env, env_int, mongodb_uri
+from config import bind_address, env, env_int
 
 wsgi_app = "app:create_app()"
 bind = bind_address()
 
-if mongodb_uri():
-    # Stateless workers: tokens, revocations and data all live in MongoDB.
-    workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
-    threads = env_int("GUNICORN_THREADS", 2)
-else:
-    # The embedded in-memory database lives inside one process: never split it across workers.
-    workers = 1
-    threads = env_int("GUNICORN_THREADS", 8)
+# Stateless workers: tokens, revocations and data all live in MongoDB.
+workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
+threads = env_int("GUNICORN_THREADS", 2)
 
 # gunicorn's thread worker, answering the requests it refuses itself in the JSON envelope.
 worker_class = "server.JsonErrorWorker"

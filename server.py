@@ -13,13 +13,17 @@ a body over the limit however it is framed) still gets the envelope `{"message",
 
 import contextlib
 import json
+import signal
+import sys
 import uuid
+from pathlib import Path
 
 from gunicorn.http import errors as gunicorn_errors
 from gunicorn.util import write_nonblock
 from gunicorn.workers.gthread import ThreadWorker
 
-from config import bind_address, env_int, load_config
+from config import bind_address, data_folder, db_port, env_int, load_config, uses_local_database
+from database.local_server import LocalDatabaseError, local_database
 from resources.errors import MESSAGES
 
 REASONS = {
@@ -167,11 +171,60 @@ def make_server(app=None):
     return server
 
 
-def main():
-    """Serve until interrupted."""
-    server = make_server()
-    print(f"movie-bag serving on http://{bind_address()} (waitress)", flush=True)
-    server.run()
+def _stop_on_sigterm():
+    """SIGTERM ends the server as Ctrl-C does, so what `make run` started is stopped on the way out."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def welcome(app, database):
+    """What `make run` prints once it serves: where to go, and where the data lives."""
+    base = app.config["PUBLIC_URL"]
+    web = (
+        f"{base}/"
+        if (Path(app.config["WEB_DIST"]) / "index.html").is_file()
+        else "(not built: `make run` builds it when Node.js 20+ is installed)"
+    )
+    lines = [
+        f"movie-bag serving on http://{bind_address()} (waitress); Ctrl-C stops it.",
+        f"  web client:       {web}",
+        f"  API docs:         {base}/api/docs",
+        f"  OpenAPI document: {base}/api/openapi.json",
+    ]
+    if app.extensions.get("demo_loaded"):
+        from database.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_PASSWORD
+
+        lines.append(f"  demo logins:      {DEMO_EMAIL} / {DEMO_PASSWORD}, admin {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}")
+    if database:
+        lines.append(f"  data:             {database} (SecantusDB on 127.0.0.1:{db_port()}); `make reset-data` empties it")
+    return "\n".join(lines)
+
+
+def main(wrap=None):
+    """Serve until Ctrl-C or SIGTERM: on MONGODB_URI, or (development) on the local database this starts.
+
+    wrap, given the app, returns the WSGI application to serve (tests record every answer with it).
+    """
+    from app import create_app
+
+    _stop_on_sigterm()
+    folder = data_folder() if uses_local_database() else None
+    try:
+        with local_database(folder / "db", db_port()) if folder else contextlib.nullcontext():
+            app = create_app()
+            try:
+                server = make_server(wrap(app) if wrap else app)
+            except OSError as error:
+                sys.exit(f"make run: cannot listen on {bind_address()} ({error.strerror}): choose another port, e.g. PORT=8000 make run")
+            print(welcome(app, folder), flush=True)
+            server.run()
+    except LocalDatabaseError as error:
+        sys.exit(f"make run: {error}")
+    except KeyboardInterrupt:
+        pass  # a signal before the server ran: everything started is stopped already
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Connecting MongoEngine to MongoDB, or to the embedded in-memory database."""
+"""Connecting MongoEngine to MongoDB (or, in development, the local database `make run` starts)."""
 
 import threading
 
@@ -8,6 +8,7 @@ from pymongo import monitoring
 from pymongo.errors import ConnectionFailure
 
 import metrics
+from config import ConfigError
 
 _ready_lock = threading.Lock()
 
@@ -30,24 +31,22 @@ class CommandMetrics(monitoring.CommandListener):
 
 
 def init_db(app, client_class=None):
-    """Connect the default MongoEngine alias for this app: MONGODB_URI, or the embedded database.
+    """Connect the default MongoEngine alias for this app to MONGODB_URI (development's default: the local
+    database `make run` starts, database/local_server.py).
 
     client_class replaces pymongo's client, so tests can run any configuration on mongomock.
     """
     uri = app.config["MONGODB_URI"]
-    options = {"uuidRepresentation": "standard", "tz_aware": False, "event_listeners": [CommandMetrics()]}
-    # A fresh app replaces the previous connection (tests build one app per test).
-    mongoengine.disconnect()
-    app.extensions["embedded_db"] = not uri
     if not uri:
-        from database.embedded import connect_embedded  # never imported with a real database
-
-        connect_embedded(app, client_class, **options)
-        return
+        raise ConfigError("MONGODB_URI is not set: the app has no database to connect to.")
+    options = {"uuidRepresentation": "standard", "tz_aware": False, "event_listeners": [CommandMetrics()]}
     if client_class is not None:
         options["mongo_client_class"] = client_class
+    # A fresh app replaces the previous connection (tests build one app per test).
+    mongoengine.disconnect()
     timeout = app.config["MONGODB_TIMEOUT_MS"]
-    mongoengine.connect(
+    # The client is the app's (app.extensions["mongodb"]); MongoEngine's documents reach it by its alias.
+    app.extensions["mongodb"] = mongoengine.connect(
         db=app.config["MONGODB_DB"],  # a database named in the URI wins
         host=uri,
         serverSelectionTimeoutMS=timeout,
@@ -63,8 +62,8 @@ def ping():
 
 
 def ensure_ready(app):
-    """Make sure the database is at this code's schema before it serves: migrate it (development and the
-    embedded database, MIGRATE_ON_START) or check it (production: NeedsMigration when it is not)."""
+    """Make sure the database is at this code's schema before it serves: migrate it (development,
+    MIGRATE_ON_START) or check it (production: NeedsMigration when it is not)."""
     if app.extensions.get("database_ready"):
         return
     from database.migrations import migrate, require_migrated
@@ -85,3 +84,14 @@ def prepare(app):
             ensure_ready(app)
         except ConnectionFailure as error:
             app.logger.warning("the database does not answer yet (%s): it is checked again with each request", type(error).__name__)
+
+
+def is_empty(app):
+    """Whether the database is ready and holds neither accounts nor movies: the only one the demo catalogue goes into."""
+    from database.accounts import User
+    from database.movies import Movie
+
+    if not app.extensions.get("database_ready"):
+        return False
+    with app.app_context():
+        return not any(document._get_collection().find_one({}, {"_id": 1}) for document in (User, Movie))

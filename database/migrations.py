@@ -4,8 +4,8 @@ MongoEngine would build a collection's indexes lazily, on its first use, and mar
 build finishes; a unique index that fails to build then (say, on racing duplicate first writes) is
 missing for good, and uniqueness with it. So no document creates indexes by itself
 (`auto_create_index: False`): `migrate()` builds them, once, before the first request. It is
-idempotent, and `make migrate` (flask --app app migrate) runs it against any database. Development and
-the embedded database migrate at start-up; production refuses to serve a database that needs it.
+idempotent, and `make migrate` (flask --app app migrate) runs it against any database. Development
+(`make run`'s local database included) migrates at start-up; production refuses to serve a database that needs it.
 """
 
 from mongoengine.connection import get_db

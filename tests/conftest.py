@@ -6,17 +6,21 @@ Every test client, of any app a test builds, checks each answer against the Open
 
 import itertools
 import os
+import shutil
+import tempfile
 
 import mongoengine
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from database.accounts import User
 from database.movies import Movie
 from tests.contract import contract
+from tests.mongomock_app import make_app
 
+# Development apps keep their signing key in the data folder: the test run's own, never the project's .data/.
+TEST_DATA = os.environ["MOVIE_BAG_DATA"] = tempfile.mkdtemp(prefix="movie-bag-test-data-")
 DEFAULT_PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 # The wire tier's own tests need its MongoDB (tests/run_wire_tier.py); the in-process run leaves them out.
@@ -46,10 +50,18 @@ def pytest_sessionstart(session):
     mongoengine.disconnect()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """The run's data folder and its live servers' SecantusDB go with it."""
+    from tests.live_server import stop_session_database
+
+    stop_session_database()
+    shutil.rmtree(TEST_DATA, ignore_errors=True)
+
+
 @pytest.fixture
 def app():
     """A testing app on an empty in-memory database."""
-    app = create_app("testing")
+    app = make_app("testing")
     with app.app_context():
         yield app
     mongoengine.disconnect()

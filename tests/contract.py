@@ -139,10 +139,10 @@ def contract():
     global _contract
     with _contract_lock:
         if _contract is None:
-            from app import create_app
             from resources.openapi import build_spec
+            from tests.mongomock_app import make_app
 
-            _contract = Contract(build_spec(create_app("testing")))
+            _contract = Contract(build_spec(make_app("testing")))
     return _contract
 
 

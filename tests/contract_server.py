@@ -1,7 +1,8 @@
 """The app as the live test servers run it: unchanged, with every answer recorded for tests/contract.py.
 
-tests/live_server.py serves this module's `app` (with `python -m tests.contract_server` as `make run`
-serves, or gunicorn on `tests.contract_server:app`) with MOVIE_BAG_EXCHANGES naming a file; each
+tests/live_server.py serves it (with `python -m tests.contract_server` as `make run` serves, server.py's
+main starting the local database when there is no MONGODB_URI, or gunicorn on
+`tests.contract_server:recorded_app()`) with MOVIE_BAG_EXCHANGES naming a file; each
 answer under /api is appended to it as one JSON line, and the test process checks them all against
 the document when the server stops. The answer itself passes through byte for byte.
 """
@@ -48,9 +49,12 @@ def recording(wsgi_app, path):
     return middleware
 
 
-app = recording(create_app(), EXCHANGES)
+def recorded_app(app=None):
+    """The app (a new one by default) with every /api answer recorded."""
+    return recording(app or create_app(), EXCHANGES)
+
 
 if __name__ == "__main__":
-    from server import make_server
+    from server import main
 
-    make_server(app).run()
+    main(wrap=recorded_app)

@@ -1,10 +1,11 @@
 """Start the app on a free loopback port, exactly as `make run` serves it (or as production does, under gunicorn)."""
 
+import atexit
 import contextlib
 import itertools
 import os
+import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,9 +15,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from database.local_server import free_port, temporary_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# What every live test server runs with unless the caller overrides it: the embedded database,
+# What every live test server runs with unless the caller overrides it: development on SecantusDB (below),
 # cheap bcrypt, no demo data, and nothing from the developer's .env deciding the outcome.
 DEFAULT_ENV = {
     "FLASK_CONFIG": "development",
@@ -29,11 +32,30 @@ DEFAULT_ENV = {
 }
 
 
-def free_port():
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# A live server without a MONGODB_URI of its own runs on SecantusDB, one of two ways:
+# - "session": a database of its own on the one SecantusDB this process starts at its first such server
+#   (a pytest session starts dozens of servers; stop_session_database() ends it, at the latest at exit);
+# - "own": `make run`'s whole arrangement, server.py starting SecantusDB on the server's own data folder
+#   and a free DB_PORT (tests/run_newman.py).
+_session = {"stack": None, "uri": None, "databases": itertools.count(1)}
+
+
+def session_database_uri(name):
+    """The URI of database `name` on the session's SecantusDB, started now if it is not running yet."""
+    if _session["uri"] is None:
+        stack = contextlib.ExitStack()
+        _session["uri"] = stack.enter_context(temporary_database())
+        _session["stack"] = stack
+        atexit.register(stop_session_database)
+    parts = urllib.parse.urlsplit(_session["uri"])
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def stop_session_database():
+    """Stop the session's SecantusDB, if one runs, and remove its folder."""
+    stack, _session["stack"], _session["uri"] = _session["stack"], None, None
+    if stack is not None:
+        stack.close()
 
 
 class ServerURL(str):
@@ -54,7 +76,7 @@ def health_status(base_url):
         return None
 
 
-def wait_until_healthy(base_url, process, timeout=30, status=200):
+def wait_until_healthy(base_url, process, timeout=60, status=200):
     """Poll /api/health until it answers `status`; fail loudly if the server dies or never does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -117,7 +139,9 @@ def drop_databases(*names):
             client.drop_database(name)
 
 
-def live_server(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT, python=sys.executable, server="run"):
+def live_server(
+    env=None, args=(), log_path=None, health=200, contract=True, root=ROOT, python=sys.executable, server="run", database="session"
+):
     """Yield the base URL of a live server (see serve); in the wire tier, the production configuration.
 
     With MOVIE_BAG_WIRE_URI set (tests/run_wire_tier.py), a server asked for as `make run` serves is
@@ -126,10 +150,10 @@ def live_server(env=None, args=(), log_path=None, health=200, contract=True, roo
     rate-limit counters). The test's own settings still win.
     """
     if not (WIRE_URI and server == "run" and root == ROOT):
-        return serve(env, args, log_path, health, contract, root, python, server)
-    database = f"movie-bag-wire-{os.getpid()}-{next(_databases)}"
-    wire_env = {**production_env(database), **(env or {})}
-    return _wire_server(wire_env, args, log_path, health, contract, database)
+        return serve(env, args, log_path, health, contract, root, python, server, database)
+    wire_database = f"movie-bag-wire-{os.getpid()}-{next(_databases)}"
+    wire_env = {**production_env(wire_database), **(env or {})}
+    return _wire_server(wire_env, args, log_path, health, contract, wire_database)
 
 
 @contextlib.contextmanager
@@ -144,9 +168,13 @@ def _wire_server(env, args, log_path, health, contract, database):
 
 
 @contextlib.contextmanager
-def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT, python=sys.executable, server="run"):
+def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT, python=sys.executable, server="run", database="session"):
     """Yield the base URL of a served app; stop it (and its workers) afterwards.
 
+    Each server has a data folder of its own (MOVIE_BAG_DATA: development's signing key), removed after.
+    Without a MONGODB_URI in env, database says where its data goes: "session", a database of its own
+    on this process's SecantusDB; "own", SecantusDB started by server.py itself on that data folder, as
+    `make run` does (server "run" only).
     The server counts as up once /api/health answers `health` (503 for a server whose database is down).
     With contract (the default), every answer of the app is recorded and checked against the OpenAPI
     document when the server stops (tests/contract.py): a violation fails the test that started it.
@@ -156,13 +184,27 @@ def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT
     """
     port = free_port()
     base_url = ServerURL(f"http://127.0.0.1:{port}")
-    server_env = {**os.environ, **DEFAULT_ENV, "PIPENV_DONT_LOAD_ENV": "1", "BIND": f"127.0.0.1:{port}", **(env or {})}
+    data = tempfile.mkdtemp(prefix="movie-bag-live-data-")
+    server_env = {
+        **os.environ,
+        **DEFAULT_ENV,
+        "PIPENV_DONT_LOAD_ENV": "1",
+        "BIND": f"127.0.0.1:{port}",
+        "MOVIE_BAG_DATA": data,
+        **(env or {}),
+    }
+    if not server_env["MONGODB_URI"]:
+        if database == "own" and server == "run":
+            server_env["DB_PORT"] = str(free_port())
+        else:
+            name = server_env.get("MONGODB_DB") or f"movie-bag-live-{os.getpid()}-{next(_session['databases'])}"
+            server_env["MONGODB_URI"] = session_database_uri(name)
     exchanges = None
     if contract:
         exchanges = tempfile.NamedTemporaryFile(prefix="movie-bag-exchanges-", suffix=".jsonl", delete=False)  # noqa: SIM115
         exchanges.close()
         server_env["MOVIE_BAG_EXCHANGES"] = exchanges.name
-        args = (*args, "tests.contract_server:app")
+        args = (*args, "tests.contract_server:recorded_app()")
     if server == "run":
         command = [python, "-m", "tests.contract_server"] if contract else [python, "server.py"]
     else:
@@ -189,6 +231,7 @@ def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+        shutil.rmtree(data, ignore_errors=True)
     if exchanges is not None:
         check_recorded(exchanges.name)
 

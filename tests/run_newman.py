@@ -56,8 +56,8 @@ def main():
     ARTIFACTS.mkdir(exist_ok=True)
     report = ARTIFACTS / "newman.json"
     report.unlink(missing_ok=True)
-    # DEMO_DATA brings the demo admin the Users folder logs in as, as `make run` does.
-    with live_server(env={"DEMO_DATA": "1"}, log_path=ARTIFACTS / "newman-server.log") as base_url:
+    # DEMO_DATA brings the demo admin the Users folder logs in as, as `make run` does, on its own SecantusDB.
+    with live_server(env={"DEMO_DATA": "1"}, log_path=ARTIFACTS / "newman-server.log", database="own") as base_url:
         result = subprocess.run(newman_command(base_url, report), cwd=ROOT, check=False)
     if not report.exists():
         print(f"newman wrote no report (exit code {result.returncode})")

@@ -1,7 +1,7 @@
 """The wire tier: the live-server suites against the production configuration on a real wire protocol.
 
-`make test-wire` runs this. It starts a MongoDB wire-protocol server on a loopback port (SecantusDB
-from the dev packages, an in-memory WiredTiger store) unless MONGODB_TEST_URI names a MongoDB to use
+`make test-wire` runs this. It starts a MongoDB wire-protocol server on a loopback port (SecantusDB, on
+a temporary folder, as database/local_server.py starts it for `make run`) unless MONGODB_TEST_URI names a MongoDB to use
 instead (a local mongod, a replica set, Atlas: only the databases the tier creates are dropped), then
 runs the suites with MOVIE_BAG_WIRE_URI set, which makes every live server of them the production
 configuration: gunicorn with 3 workers, FLASK_CONFIG=production, a migrated database of its own,
@@ -11,17 +11,15 @@ where it is not MongoDB, are listed at the end with their reasons (pytest -rxX).
 
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live_server import ROOT, free_port
+from database.local_server import temporary_database
+from tests.live_server import ROOT
 
 # The tier takes about 2 minutes; a hung database server must not hold CI for its whole time limit.
 TIER_SECONDS = 20 * 60
@@ -35,54 +33,11 @@ SUITES = [
 ]
 
 
-@contextlib.contextmanager
-def secantusdb():
-    """A SecantusDB server on a free loopback port, in memory; its URI."""
-    from pymongo import MongoClient
-
-    port = free_port()
-    work = tempfile.mkdtemp(prefix="movie-bag-secantus-")
-    command = [
-        str(Path(sys.executable).with_name("secantusd-py")),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--storage-path",
-        work,
-        "--log-level",
-        "WARNING",
-    ]
-    log = open(Path(work) / "server.log", "ab")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with MongoClient(uri, serverSelectionTimeoutMS=500) as client:
-                    client.admin.command("ping")
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"SecantusDB did not start: {(Path(work) / 'server.log').read_text()[-2000:]}") from None
-                time.sleep(0.2)
-        yield uri
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
-
-
 def main():
     """Run the tier; pytest's exit code."""
     external = os.environ.get("MONGODB_TEST_URI")
-    with contextlib.nullcontext(external) if external else secantusdb() as uri:
-        label = "MONGODB_TEST_URI" if external else "SecantusDB (a MongoDB wire-protocol server, in memory)"
+    with contextlib.nullcontext(external) if external else temporary_database() as uri:
+        label = "MONGODB_TEST_URI" if external else "SecantusDB (a MongoDB wire-protocol server, on a temporary folder)"
         print(f"wire tier: the live suites in the production configuration, on {label}", flush=True)
         env = {
             **os.environ,

@@ -4,10 +4,10 @@ import pytest
 from flask import Flask
 
 import app as app_module
-from app import create_app
 from database.accounts import User
 from database.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_MOVIES, DEMO_PASSWORD
 from database.movies import Movie
+from tests.mongomock_app import make_app, shared_client_class
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_cors_allows_configured_origins(monkeypatch):
     monkeypatch.setenv("CORS_ORIGINS", "https://spa.example")
     monkeypatch.setenv("DEMO_DATA", "0")
     monkeypatch.delenv("MONGODB_URI", raising=False)
-    client = create_app("development").test_client()
+    client = make_app("development").test_client()
     allowed = client.get("/api/movies", headers={"Origin": "https://spa.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://spa.example"
     assert "X-Total-Count" in allowed.headers["Access-Control-Expose-Headers"]
@@ -99,15 +99,59 @@ def test_load_demo_command_is_idempotent(app):
     assert User.authenticate(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD)["is_admin"] is True
 
 
-def test_embedded_development_app_loads_demo_and_warns(monkeypatch, caplog):
-    monkeypatch.delenv("MONGODB_URI", raising=False)
-    monkeypatch.delenv("MONGODB_SETTINGS", raising=False)
+@pytest.fixture
+def demo_env(monkeypatch):
+    """Development with the demo catalogue on, on mongomock."""
+    for name in ("MONGODB_URI", "MONGODB_SETTINGS"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEMO_DATA", "1")
     monkeypatch.setenv("BCRYPT_LOG_ROUNDS", "4")
-    app = create_app("development")
-    assert "data is NOT persisted" in caplog.text
+
+
+def test_development_loads_the_demo_catalogue_into_an_empty_database(demo_env):
+    app = make_app("development")
+    assert app.extensions["demo_loaded"] is True
     response = app.test_client().get("/api/movies?per_page=100")
     assert len(response.json) == len(DEMO_MOVIES)
+
+
+def an_account(email):
+    """A saved account."""
+    user = User(email=email)
+    user.set_password("a-password-of-its-own")
+    return user.save()
+
+
+def keep_an_account():
+    """A database holding one account and no movie."""
+    an_account("keeper@example.com")
+
+
+def keep_a_movie():
+    """A database holding one movie and no account (its owner removed behind the app's back)."""
+    Movie(name="Heat", casts=["Al Pacino"], genres=["Crime"], added_by=an_account("gone@example.com")).save()
+    User._get_collection().delete_many({})
+
+
+@pytest.mark.parametrize("keep", [keep_an_account, keep_a_movie], ids=["an account", "a movie"])
+def test_a_database_holding_anything_never_gets_the_demo(demo_env, keep):
+    client_class = shared_client_class()
+    with make_app("development", client_class=client_class, DEMO_DATA=False).app_context():
+        keep()
+        kept = (User.objects.count(), Movie.objects.count())
+    again = make_app("development", client_class=client_class)
+    assert "demo_loaded" not in again.extensions
+    with again.app_context():
+        assert (User.objects.count(), Movie.objects.count()) == kept
+
+
+def test_a_restart_does_not_load_the_demo_twice(demo_env):
+    client_class = shared_client_class()
+    make_app("development", client_class=client_class)
+    restarted = make_app("development", client_class=client_class)
+    assert "demo_loaded" not in restarted.extensions
+    with restarted.app_context():
+        assert Movie.objects.count() == len(DEMO_MOVIES)
 
 
 def test_gunicorn_builds_the_app_through_the_factory():

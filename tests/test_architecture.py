@@ -1,5 +1,5 @@
-"""The layers: resources reach the database only through database/, and only database/embedded.py
-touches mongomock's internals (and only when there is no MONGODB_URI)."""
+"""The layers: resources reach the database only through database/; the app never imports mongomock, and
+only the tests' helper (tests/mongomock_app.py) touches its internals."""
 
 import ast
 import os
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRIVATE_DATA_ACCESS = re.compile(r"_get_collection|_from_son|\b_data\b|SimpleNamespace")
 # mongomock's private names: its collections' internals and its client's shared store.
 MONGOMOCK_INTERNAL = re.compile(r"mongomock[\w.]*\._\w+|\._(insert|update|find_and_modify|delete|iter_documents|store)\b|_store=")
-EMBEDDED = ROOT / "database" / "embedded.py"
+MONGOMOCK_HELPER = ROOT / "tests" / "mongomock_app.py"
 
 
 def python_files(*folders):
@@ -43,17 +43,22 @@ def test_resources_never_touch_a_collection_or_a_documents_internals():
     assert offending == []
 
 
-def test_no_file_but_the_embedded_database_names_a_mongomock_internal():
+def test_no_file_but_the_tests_mongomock_helper_names_a_mongomock_internal():
     files = [*python_files(".", "database", "resources", "tests", "bench")]
     offending = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in files
-        if path != EMBEDDED and path.name != "test_architecture.py"
+        if path != MONGOMOCK_HELPER and path.name != "test_architecture.py"
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if MONGOMOCK_INTERNAL.search(line)
     ]
     assert offending == []
-    assert MONGOMOCK_INTERNAL.search(EMBEDDED.read_text()), "the pattern finds what embedded.py does"
+    assert MONGOMOCK_INTERNAL.search(MONGOMOCK_HELPER.read_text()), "the pattern finds what the helper does"
+
+
+def test_no_module_of_the_app_imports_mongomock():
+    files = [*python_files(".", "database", "resources")]
+    assert [path.name for path in files if any(module.startswith("mongomock") for module in imported_modules(path))] == []
 
 
 def test_database_imports_nothing_from_resources_or_the_web_layer():
@@ -79,29 +84,37 @@ def test_the_factory_is_about_sixty_lines():
     assert len((ROOT / "app.py").read_text().splitlines()) <= 60
 
 
-@pytest.mark.parametrize("uri", ["", "mongodb://127.0.0.1:9/movie-bag"])
-def test_mongomock_is_imported_only_for_the_embedded_database(uri):
-    probe = "import sys; from app import create_app; create_app('development'); print('mongomock' in sys.modules, 'database.embedded' in sys.modules)"
+@pytest.mark.parametrize("uri", ["", "mongodb://127.0.0.1:9/movie-bag"], ids=["the local database", "MONGODB_URI"])
+def test_serving_never_loads_mongomock(uri):
+    probe = "import sys; from app import create_app; create_app('development'); print('mongomock' in sys.modules)"
     env = {
         **os.environ,
         "MONGODB_URI": uri,
         "MONGODB_SETTINGS": "",
-        "DEMO_DATA": "0",
+        "DB_PORT": "9",  # nothing answers there: the app starts anyway and says so with each request
+        "MONGODB_TIMEOUT_MS": "200",
+        "DEMO_DATA": "1",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PIPENV_DONT_LOAD_ENV": "1",
     }
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    expected = "True True" if not uri else "False False"
-    assert result.stdout.split("\n")[-2] == expected
+    assert result.stdout.split("\n")[-2] == "False"
 
 
-def test_no_class_outside_the_embedded_database_extends_a_librarys_private_method():
+def test_a_testing_app_without_a_database_refuses_to_start():
+    """create_app("testing") alone never falls back to an in-memory database: tests connect one (make_app)."""
+    from app import create_app
+    from config import ConfigError
+
+    with pytest.raises(ConfigError, match="MONGODB_URI is not set"):
+        create_app("testing")
+
+
+def test_no_class_of_the_app_extends_a_librarys_private_method():
     """`super()._name(...)` is the mark of overriding a base class's private method."""
     offending = []
     for path in python_files(".", "database", "resources"):
-        if path == EMBEDDED:
-            continue
         for node in ast.walk(ast.parse(path.read_text())):
             if (
                 isinstance(node, ast.Attribute)

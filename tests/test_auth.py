@@ -254,11 +254,11 @@ def test_a_token_used_before_then_tampered_with_is_401(client, make_user, login)
 
 
 def test_a_token_accepted_by_one_app_is_not_trusted_by_an_app_with_another_secret(client, make_user, login):
-    from app import create_app
+    from tests.mongomock_app import make_app
 
     token = login(make_user())["access_token"]
     assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    other = create_app("testing", JWT_SECRET_KEY="another-testing-secret-that-is-long-enough")
+    other = make_app("testing", JWT_SECRET_KEY="another-testing-secret-that-is-long-enough")
     response = other.test_client().get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert (response.status_code, response.json["message"]) == (401, "The token is invalid.")
 

@@ -641,7 +641,7 @@ QUERY_METHODS = ("find", "find_one", "count_documents", "aggregate", "distinct")
 
 @pytest.fixture
 def queries(monkeypatch):
-    """Count the queries the embedded database answers."""
+    """Count the queries mongomock answers."""
     counted = []
     for name in QUERY_METHODS:
         original = getattr(mongomock.Collection, name)

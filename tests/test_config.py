@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, load_config
+from config import ConfigError, data_folder, load_config, uses_local_database
 
 GOOD_SECRET = "a-production-secret-that-is-long-enough-0123456789"
 
@@ -26,6 +26,8 @@ def clean_env(monkeypatch):
         "BCRYPT_LOG_ROUNDS",
         "CORS_ORIGINS",
         "DEMO_DATA",
+        "DB_PORT",
+        "MONGODB_DB",
     ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -60,7 +62,31 @@ def test_defaults_for_token_lifetimes(clean_env):
     config = load_config("development")
     assert config["JWT_ACCESS_TOKEN_EXPIRES"] == timedelta(minutes=15)
     assert config["JWT_REFRESH_TOKEN_EXPIRES"] == timedelta(days=30)
-    assert config["MONGODB_URI"] is None
+
+
+def test_development_defaults_to_the_local_database(clean_env):
+    config = load_config("development")
+    assert config["MONGODB_URI"] == "mongodb://127.0.0.1:27117/movie-bag?directConnection=true"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"  # one process: the counters need no database
+    assert uses_local_database("development") and not uses_local_database("production")
+
+
+def test_the_local_database_port_comes_from_db_port(clean_env):
+    clean_env.setenv("DB_PORT", "28000")
+    assert load_config("development")["MONGODB_URI"] == "mongodb://127.0.0.1:28000/movie-bag?directConnection=true"
+
+
+def test_a_mongodb_uri_wins_over_the_local_database(clean_env):
+    clean_env.setenv("MONGODB_URI", "mongodb://db/movie-bag")
+    assert load_config("development")["MONGODB_URI"] == "mongodb://db/movie-bag"
+    assert not uses_local_database("development")
+
+
+def test_the_data_folder_is_the_projects_unless_movie_bag_data_says(clean_env, tmp_path):
+    clean_env.delenv("MOVIE_BAG_DATA")
+    assert data_folder() == Path(__file__).resolve().parent.parent / ".data"
+    clean_env.setenv("MOVIE_BAG_DATA", str(tmp_path))
+    assert data_folder() == tmp_path
 
 
 def test_lifetimes_rounds_and_origins_come_from_the_environment(clean_env):
@@ -101,24 +127,40 @@ def test_unknown_configuration_is_refused(clean_env):
         load_config("staging")
 
 
-def test_development_without_a_key_signs_with_one_made_at_start(clean_env):
-    """No signing key is written in the code: each process makes its own, and tokens end with it."""
+def key_in_another_process(data):
+    """The signing key a fresh process of development would sign with, given its data folder."""
     import subprocess
     import sys
 
-    first, second = load_config("development")["JWT_SECRET_KEY"], load_config("development")["JWT_SECRET_KEY"]
-    assert first == second and len(first) >= 48
-    assert first not in (Path(__file__).resolve().parent.parent / "config.py").read_text()
     probe = "from config import load_config; print(load_config('development')['JWT_SECRET_KEY'])"
-    other = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
         text=True,
         check=True,
-        env={"PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin", "MOVIE_BAG_DATA": str(data), "PIPENV_DONT_LOAD_ENV": "1"},
         cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert other.stdout.strip() not in ("", first)
+    ).stdout.strip()
+
+
+def test_development_without_a_key_keeps_one_in_the_data_folder(clean_env, tmp_path):
+    """No signing key is written in the code: the first start makes one, private to its owner, and every
+    later start (another process) signs with it, so tokens outlive a restart."""
+    clean_env.setenv("MOVIE_BAG_DATA", str(tmp_path / "data"))
+    key = load_config("development")["JWT_SECRET_KEY"]
+    kept = tmp_path / "data" / "jwt-secret"
+    assert len(key) >= 48 and kept.read_text() == key
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert key not in (Path(__file__).resolve().parent.parent / "config.py").read_text()
+    assert key_in_another_process(tmp_path / "data") == key
+    assert key_in_another_process(tmp_path / "other") not in ("", key)
+
+
+def test_a_configured_key_wins_and_nothing_is_kept(clean_env, tmp_path):
+    clean_env.setenv("MOVIE_BAG_DATA", str(tmp_path))
+    clean_env.setenv("JWT_SECRET_KEY", GOOD_SECRET)
+    assert load_config("development")["JWT_SECRET_KEY"] == GOOD_SECRET
+    assert not (tmp_path / "jwt-secret").exists()
 
 
 def test_production_trusts_the_public_hosts_and_sends_hsts(clean_env):

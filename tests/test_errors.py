@@ -2,12 +2,11 @@
 
 import logging
 
-import mongomock
 import pytest
 from flask_jwt_extended import jwt_required
 
-from app import create_app
 from database.accounts import User
+from tests.mongomock_app import make_app
 
 PRODUCTION_ENV = {
     "JWT_SECRET_KEY": "a-production-secret-that-is-long-enough-0123456789",
@@ -23,7 +22,7 @@ def any_app(request, monkeypatch):
     for name, value in PRODUCTION_ENV.items():
         monkeypatch.setenv(name, value)
     # A fresh mongomock database is migrated at start-up here; production would refuse it.
-    app = create_app(request.param, mongo_client_class=mongomock.MongoClient, MIGRATE_ON_START=True)
+    app = make_app(request.param, MIGRATE_ON_START=True)
 
     @app.get("/api/_boom")
     def boom():

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from app import create_app
+from tests.mongomock_app import make_app
 
 
 def test_health_is_ok_when_the_database_answers(client):
@@ -21,7 +21,7 @@ def unreachable_db_client(monkeypatch):
     monkeypatch.setenv("DEMO_DATA", "0")
     # limits' MongoDB storage connects from its __del__, which would outlive this test.
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
-    app = create_app("development")
+    app = make_app("development", client_class=None)
     return app.test_client()
 
 

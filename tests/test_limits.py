@@ -2,14 +2,14 @@
 
 import pytest
 
-from app import create_app
 from tests.conftest import DEFAULT_PASSWORD
+from tests.mongomock_app import make_app
 
 
 @pytest.fixture
 def limited_app():
     """A testing app with rate limiting on and tiny limits."""
-    app = create_app(
+    app = make_app(
         "testing",
         RATELIMIT_ENABLED=True,
         RATELIMIT_LOGIN="3 per minute",
@@ -83,7 +83,7 @@ def test_login_with_a_non_object_body_is_still_limited_by_address(limited_client
 
 
 def test_limits_trust_forwarded_addresses_only_when_configured():
-    app = create_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_SIGNUP="1 per minute", PROXY_FIX_X_FOR=1)
+    app = make_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_SIGNUP="1 per minute", PROXY_FIX_X_FOR=1)
     with app.app_context():
         client = app.test_client()
         first = client.post(

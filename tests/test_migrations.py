@@ -1,12 +1,11 @@
 """The database's shape: indexes built before serving, defaults filled, production refusing an old database."""
 
-import mongomock
 import pytest
 from mongoengine.connection import get_db
 
-from app import create_app
 from database.migrations import SCHEMA_VERSION, DuplicateValues, NeedsMigration, migrate, pending, schema_version
 from database.movies import Movie
+from tests.mongomock_app import make_app
 
 SECRET = "a-migrations-test-secret-that-is-long-enough-01"
 
@@ -75,11 +74,11 @@ def production_env(monkeypatch):
 
 def test_production_refuses_to_start_on_a_database_that_needs_migrate(production_env):
     with pytest.raises(NeedsMigration, match="needs `make migrate`"):
-        create_app("production", mongo_client_class=mongomock.MongoClient)
+        make_app("production")
 
 
 def test_production_answers_503_until_migrated_when_the_check_came_late(production_env):
-    app = create_app("production", mongo_client_class=mongomock.MongoClient, prepare_database=False)
+    app = make_app("production", prepare_database=False)
     client = app.test_client()
     not_ready = client.get("/api/ready")
     assert (not_ready.status_code, not_ready.headers["Retry-After"]) == (503, "30")

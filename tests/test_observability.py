@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import create_app
+from tests.mongomock_app import make_app
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def log_lines():
 
 def app_logging_to(stream, **config):
     """A testing app whose movie_bag log handler writes to stream."""
-    app = create_app("testing", **config)
+    app = make_app("testing", **config)
     logging.getLogger("movie_bag").handlers[0].setStream(stream)
     return app
 
@@ -82,7 +82,7 @@ def test_metrics_are_not_served_without_a_token_configured(client):
 @pytest.fixture
 def metrics_client():
     """An app serving /metrics to the holder of a token."""
-    app = create_app("testing", METRICS_TOKEN="a-metrics-token")
+    app = make_app("testing", METRICS_TOKEN="a-metrics-token")
     with app.app_context():
         yield app.test_client()
 

@@ -105,12 +105,12 @@ def test_a_route_without_a_declaration_stops_the_document(app):
 
 
 def test_an_app_with_an_undeclared_route_refuses_to_start(monkeypatch):
-    from app import create_app
     from resources import routes
+    from tests.mongomock_app import make_app
 
     monkeypatch.setattr(routes, "ROUTES", [*routes.ROUTES, (Undeclared, "/api/things/<thing_id>")])
     with pytest.raises(UndeclaredOperation):
-        create_app("testing")
+        make_app("testing")
 
 
 def test_a_declaration_is_all_a_method_needs_to_be_documented(app):

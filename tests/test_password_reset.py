@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 
-from app import create_app
 from database.accounts import PasswordReset, Session, User
 from tests.conftest import DEFAULT_PASSWORD
 from tests.live_server import free_port
+from tests.mongomock_app import make_app
 
 
 class Inbox:
@@ -47,7 +47,7 @@ def inbox():
 def mail_app(inbox):
     """A testing app that sends mail over SMTP to the inbox."""
     _, port = inbox
-    app = create_app(
+    app = make_app(
         "testing",
         MAIL_BACKEND="smtp",
         MAIL_SERVER="127.0.0.1",
@@ -201,7 +201,7 @@ def test_development_without_smtp_writes_the_email_to_the_outbox_never_the_log(m
     monkeypatch.setenv("DEMO_DATA", "0")
     monkeypatch.setenv("BCRYPT_LOG_ROUNDS", "4")
     monkeypatch.setenv("MAIL_FILE_PATH", str(tmp_path))
-    app = create_app("development", RATELIMIT_ENABLED=False)
+    app = make_app("development", RATELIMIT_ENABLED=False)
     with app.app_context():
         user = User(email="dev@example.com")
         user.set_password(DEFAULT_PASSWORD)
@@ -215,13 +215,11 @@ def test_development_without_smtp_writes_the_email_to_the_outbox_never_the_log(m
 
 
 def test_production_without_smtp_never_logs_the_link(monkeypatch, caplog):
-    import mongomock
-
     monkeypatch.delenv("MAIL_SERVER", raising=False)
     monkeypatch.setenv("JWT_SECRET_KEY", "a-production-secret-that-is-long-enough-0123456789")
     monkeypatch.setenv("MONGODB_URI", "mongodb://db.invalid:27017/movie-bag")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
-    app = create_app("production", mongo_client_class=mongomock.MongoClient, BCRYPT_LOG_ROUNDS=4, MIGRATE_ON_START=True)
+    app = make_app("production", BCRYPT_LOG_ROUNDS=4, MIGRATE_ON_START=True)
     with app.app_context():
         user = User(email="prod@example.com")
         user.set_password(DEFAULT_PASSWORD)
@@ -233,7 +231,7 @@ def test_production_without_smtp_never_logs_the_link(monkeypatch, caplog):
 
 
 def test_unreachable_smtp_server_is_logged_not_raised(caplog):
-    app = create_app("testing", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    app = make_app("testing", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
     with app.app_context():
         user = User(email="lost@example.com")
         user.set_password(DEFAULT_PASSWORD)

@@ -468,15 +468,13 @@ def test_the_web_clients_refresh_token_is_an_httponly_cookie_guarded_by_csrf(run
 
 
 def test_production_sends_hsts_and_refuses_hosts_it_does_not_serve(monkeypatch):
-    import mongomock
-
-    from app import create_app
+    from tests.mongomock_app import make_app
 
     monkeypatch.setenv("JWT_SECRET_KEY", SECRET)
     monkeypatch.setenv("MONGODB_URI", "mongodb://db.invalid:27017/movie-bag")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     monkeypatch.setenv("PUBLIC_URL", "https://movies.example.com")
-    client = create_app("production", mongo_client_class=mongomock.MongoClient, MIGRATE_ON_START=True).test_client()
+    client = make_app("production", MIGRATE_ON_START=True).test_client()
     # TLS ends at the proxy in front, which says so in X-Forwarded-Proto; over plain HTTP, HSTS means nothing.
     served = client.get("/api/health", headers={"Host": "movies.example.com", "X-Forwarded-Proto": "https"})
     assert served.status_code == 200

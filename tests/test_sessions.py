@@ -3,10 +3,9 @@
 import jwt as pyjwt
 import pytest
 
-from app import create_app
 from database.accounts import Session, User
-from database.embedded import shared_client_class
 from tests.conftest import DEFAULT_PASSWORD
+from tests.mongomock_app import make_app, shared_client_class
 
 
 def bearer(token):
@@ -112,16 +111,16 @@ def test_sessions_expire_through_a_ttl_index():
 def test_revocation_is_seen_by_another_app_instance_sharing_the_database():
     """Two app instances (as two workers or machines would be) with separate clients on one database."""
     client_class = shared_client_class()
-    first = create_app("testing", mongo_client_class=client_class)
+    first = make_app("testing", client_class=client_class)
     with first.app_context():
         user = User(email="shared@example.com")
         user.set_password(DEFAULT_PASSWORD)
         user.save()
     tokens = first.test_client().post("/api/auth/login", json={"email": "shared@example.com", "password": DEFAULT_PASSWORD}).json
-    second = create_app("testing", mongo_client_class=client_class)
+    second = make_app("testing", client_class=client_class)
     assert me(second.test_client(), tokens["access_token"]) == 200
     assert second.test_client().post("/api/auth/logout", headers=bearer(tokens["access_token"])).status_code == 204
-    third = create_app("testing", mongo_client_class=client_class)
+    third = make_app("testing", client_class=client_class)
     assert me(third.test_client(), tokens["access_token"]) == 401
     assert refresh(third.test_client(), tokens["refresh_token"]).status_code == 401
 

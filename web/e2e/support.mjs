@@ -83,8 +83,12 @@ export async function startServer({ demoData = false } = {}) {
     // Empty: the public URL, and so the emailed reset links, follow the bound address.
     PUBLIC_URL: '',
     FLASK_CONFIG: 'development',
-    // Empty rather than deleted, so a developer's .env cannot point the run at a real database.
+    // Empty rather than deleted, so a developer's .env cannot point the run at a real database: server.py
+    // starts SecantusDB as `make run` does, on a data folder inside this run's temporary folder (removed
+    // with it) and a free port.
     MONGODB_URI: '',
+    MOVIE_BAG_DATA: path.join(outbox, 'data'),
+    DB_PORT: String(await freePort()),
     DEMO_DATA: demoData ? '1' : '0',
     BCRYPT_LOG_ROUNDS: '4',
     RATELIMIT_ENABLED: '0',
