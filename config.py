@@ -250,6 +250,8 @@ def testing_config():
         "PASSWORD_RESET_URL": "http://testserver/reset-password#token={token}",
         # Reuse-detection tests replay a refresh token at once; the grace window has tests of its own.
         "REFRESH_REUSE_GRACE_SECONDS": 0,
+        # The test process's own hashing turns: servers elsewhere on the machine never make its logins wait.
+        "PASSWORD_HASH_LOCK_DIR": str(Path(tempfile.gettempdir()) / f"movie-bag-hashing-test-{os.getpid()}"),
     }
 
 

@@ -191,6 +191,8 @@ def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT
         "PIPENV_DONT_LOAD_ENV": "1",
         "BIND": f"127.0.0.1:{port}",
         "MOVIE_BAG_DATA": data,
+        # The server's own hashing turns: another test's server never makes its logins wait (or 503).
+        "PASSWORD_HASH_LOCK_DIR": os.path.join(data, "hashing"),
         **(env or {}),
     }
     if not server_env["MONGODB_URI"]:
