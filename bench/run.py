@@ -407,9 +407,9 @@ def check_deep_page(base, cursor, first):
     assert status == 200 and body and body[0]["id"] == first, (base, status, body and body[:1])
 
 
-def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None, drop=True):
+def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None, drop=True, keep=print):
     """The servers at one catalogue size (app, baseline when given, ceiling): one row per endpoint, and
-    how the catalogue was loaded."""
+    how the catalogue was loaded; keep(rows, load) is called whenever a row is added."""
     rows, database = [], f"movie-bag-bench-{stamp}-{size}"
     databases = {"app": database, "ceiling": database, "baseline": f"{database}-baseline"}
     kinds = [("app", {"args": ()})]
@@ -433,6 +433,7 @@ def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None,
             }
             servers[kind] = stack.enter_context(live_server(env=server_env, contract=False, server="gunicorn", **options))
         token, ids, posters, seconds, depth, cursor, first = load_catalogue(uri, database, size, servers["app"])
+        load = {"size": size, "load_s": round(seconds, 1), "ms_per_movie": round(seconds / size * 1000, 2), "deep_rows": depth}
         loaded = {"app": (token, ids), "ceiling": (account(servers["ceiling"], CEILING_EMAIL), ids)}
         if baseline:
             loaded["baseline"] = load_through_posts(servers["baseline"], size)
@@ -448,6 +449,7 @@ def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None,
             measured = {kind: base for kind, base in servers.items() if baseline_too or kind != "baseline"}
             rows.append(compare(name, size, measured, run, items[0] if mode == "get" else None))
             print("  " + format_row(rows[-1], baseline is not None), flush=True)
+            keep(rows, load)
         # Login is latency against one bcrypt verify, so one connection: no queueing behind other logins.
         # The bare verify is timed right before, so both see the same load on the machine.
         bare_ms = bare_bcrypt_ms(rounds)
@@ -466,7 +468,7 @@ def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None,
             rows.append(login_flood(size, flood, max(2 * duration, 10)))
     if drop:
         drop_databases(uri, set(databases[kind] for kind, _ in kinds))
-    return rows, {"size": size, "load_s": round(seconds, 1), "ms_per_movie": round(seconds / size * 1000, 2), "deep_rows": depth}
+    return rows, load
 
 
 # The catalogue beside a login flood: GET /api/movies at LIGHT_CONNECTIONS alone, then again while
@@ -579,7 +581,9 @@ def format_row(row, with_baseline=False):
 WARM_UP_SECONDS = 1
 MIN_REQUESTS = 40
 MAX_SECONDS = 45
-SLOW_SECONDS, SLOW_REQUESTS, SLOW_MAX_SECONDS = 1, 8, 120
+SLOW_SECONDS = 1
+# How many requests' time a slow row runs for, and at most how long (BENCH_SLOW_REQUESTS, BENCH_SLOW_MAX_SECONDS).
+SLOW_REQUESTS, SLOW_MAX_SECONDS = env_int("BENCH_SLOW_REQUESTS", 8), env_int("BENCH_SLOW_MAX_SECONDS", 120)
 
 
 def header(with_baseline):
@@ -666,9 +670,18 @@ def growth(report):
     return sizes, [(name, [by_key.get((name, size)) for size in sizes]) for name in names]
 
 
-def times(row, first, kind="app"):
-    """How many times its p50 at the first size this row's p50 is ("-" where either is missing)."""
-    return f"{row[kind]['p50_ms'] / first[kind]['p50_ms']:.2f}x" if row and first else "-"
+def times(row, first, key):
+    """How many times its value at the first size this row's value of key is ("-" where either is missing).
+
+    The time per request is 1 / requests per second: with the database answering one query at a time
+    it is comparable between a row measured at 8 connections (where p50 includes waiting in line) and
+    one measured on one connection.
+    """
+    if not (row and first):
+        return "-"
+    value = {kind: 1 / row[kind]["rps"] if key == "per_request" else row[kind][key] for kind in ("app", "ceiling")}
+    start = {kind: 1 / first[kind]["rps"] if key == "per_request" else first[kind][key] for kind in ("app", "ceiling")}
+    return f"{value['app'] / start['app']:.1f}x ({value['ceiling'] / start['ceiling']:.1f}x)"
 
 
 def growth_markdown(report):
@@ -676,18 +689,20 @@ def growth_markdown(report):
     sizes, table = growth(report)
     grown = sizes[1:]
     lines = [
-        f"Growth with the catalogue, in this run: p50 at each size, and p50 over p50 at {sizes[0]:,} movies (the ceiling's in brackets).",
+        f"Growth with the catalogue, in this run: p50 at each size (¹: measured on one connection, as one "
+        f"request took over {SLOW_SECONDS} s), then p50 and the time per request (1 / requests per second) "
+        f"over theirs at {sizes[0]:,} movies, the ceiling's in brackets.",
         "",
         "| endpoint | "
         + " | ".join(f"p50 ms at {size:,}" for size in sizes)
         + " | "
-        + " | ".join(f"{size:,} / {sizes[0]:,}" for size in grown)
+        + " | ".join(f"p50 {size:,} / {sizes[0]:,} | per request {size:,} / {sizes[0]:,}" for size in grown)
         + " |",
-        "|---|" + "---:|" * (len(sizes) + len(grown)),
+        "|---|" + "---:|" * (len(sizes) + 2 * len(grown)),
     ]
     for name, rows in table:
-        p50s = [f"{row['app']['p50_ms']}" if row else "-" for row in rows]
-        ratios = [f"{times(row, rows[0])} ({times(row, rows[0], 'ceiling')})" for row in rows[1:]]
+        p50s = [f"{row['app']['p50_ms']}{'¹' if row['app'].get('connections') == 1 else ''}" if row else "-" for row in rows]
+        ratios = [f"{times(row, rows[0], 'p50_ms')} | {times(row, rows[0], 'per_request')}" for row in rows[1:]]
         lines.append(f"| `{name}` | " + " | ".join(p50s + ratios) + " |")
     return "\n".join(lines)
 
@@ -772,7 +787,8 @@ def ensure_wrk():
 
 def write_report(report, now):
     """The JSON, the chart, the Markdown table and the README section of the run so far; their name."""
-    report["bare_bcrypt_ms"] = statistics.median(row["bare_bcrypt_ms"] for row in report["rows"] if "bare_bcrypt_ms" in row)
+    verifies = [row["bare_bcrypt_ms"] for row in report["rows"] if "bare_bcrypt_ms" in row]
+    report["bare_bcrypt_ms"] = statistics.median(verifies) if verifies else None
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = now.strftime("%Y-%m-%d-%H%M")
     report["targets"] = [{"met": ok, "target": text} for ok, text in targets(report)]
@@ -809,11 +825,15 @@ def main():
         }
         print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{header(baseline)}", flush=True)
         for size in sizes:
-            rows, loaded = measure_size(size, uri, stamp, rounds, duration, connections, baseline, drop=bool(external))
-            report["rows"] += rows
-            report["loads"].append(loaded)
-            # Written after every size, so that a long run that stops keeps what it measured.
-            name = write_report(report, now)
+            done_rows, done_loads = list(report["rows"]), list(report["loads"])
+
+            def keep(rows, load, done_rows=done_rows, done_loads=done_loads):
+                # Written after every row, so that a long run that stops keeps what it measured.
+                report["rows"], report["loads"] = done_rows + rows, [*done_loads, load]
+                return write_report(report, now)
+
+            rows, loaded = measure_size(size, uri, stamp, rounds, duration, connections, baseline, bool(external), keep)
+            name = keep(rows, loaded)
 
     print(f"\n{header(baseline)}")
     for row in report["rows"]:
