@@ -77,8 +77,14 @@ class Client:
             headers["Authorization"] = f"Bearer {token}"
         if body is not None and not isinstance(body, bytes):
             body = json.dumps(body)
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # gunicorn closed the connection after its keep-alive time idle (a signup hashing meanwhile): again on a new one.
+            self.connection.close()
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
         raw = response.read()
         return response.status, json.loads(raw) if raw else None
 
