@@ -56,7 +56,7 @@ GENRES = vocabulary(
     "Drama Comedy Action Thriller Sci-Fi Horror Romance Crime War Animation Adventure Fantasy Mystery "
     "Documentary Family Musical Western Biography History Sport"
 )
-# A common surname prefix: what the bench's `q` row searches for (about one movie in nine has a Smith).
+# A common surname prefix: what the bench's `q` row searches for (about one movie in seven has a Smith).
 COMMON_PREFIX = "smi"
 RATED_EVERY = 10
 BATCH = 500

@@ -290,6 +290,8 @@ def secantusdb():
     work = Path(tempfile.mkdtemp(prefix="movie-bag-bench-db-"))
     server = str(Path(sys.executable).with_name("secantusd-py"))
     command = [server, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(work / "data"), "--sync-on-commit"]
+    # Its WiredTiger cache (1G by default, as `make run` has it): BENCH_DB_CACHE, for a catalogue that outgrows it.
+    command += ["--cache-size", env("BENCH_DB_CACHE", "1G")]
     log = open(work / "server.log", "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen([*command, "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
