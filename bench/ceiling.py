@@ -1,43 +1,39 @@
 """The ceiling: bare Flask views that make the app's database calls and answer the same bytes.
 
-No auth, no validation, no marshmallow, no flask-restful, no MongoEngine documents: raw pymongo and
-a hand-written dict. It runs under the same gunicorn.conf.py as the app (`gunicorn ... bench.ceiling:app`),
-on its own database, so the difference between the two is what the app's layers cost.
+No auth, no validation, no marshmallow, no flask-restful, no MongoEngine documents: pymongo and a
+hand-written dict. A catalogue list is planned and read by the app's own query functions
+(database/movies.py `page`, database/paging.py), so its filters, sorts, cursor keyset and capped count are
+the app's by construction; its cursor is signed and read with the app's key, without the app's checks. It
+runs under the same gunicorn.conf.py as the app (`gunicorn ... bench.ceiling:app`), on the same database
+(bench/run.py), so the difference between the two is what the app's layers cost.
 """
 
 import hashlib
 import json
-import re
 from datetime import UTC
 
 import bcrypt
 import gridfs
 from bson import ObjectId
 from flask import Flask, Response, request
+from itsdangerous import URLSafeSerializer
 from mongoengine.connection import get_db
 from pymongo import ReturnDocument
 
 from config import load_config
+from database import paging
 from database.common import utcnow
 from database.db import init_db
 from database.migrations import migrate
+from database.movies import LIST_FILTERS, UNIQUE_FILTERS, Movie
+from database.movies import page as catalogue_page
 from resources.images import poster_versions
 
 # The ceiling authenticates no one: every movie it creates belongs to this one, and a rating or review
 # belongs to the user whose id is the bearer token (the bench's loader sends the ids it got at signup).
 OWNER = ObjectId("000000000000000000000001")
 PUBLIC_URL = ""  # set from the config in create_ceiling
-MOVIE_DEFAULTS = {
-    "year": None,
-    "runtime_minutes": None,
-    "directors": [],
-    "overview": "",
-    "poster": None,
-    "rating_sum": 0,
-    "rating_count": 0,
-    "rating_average": None,
-    "rated": False,
-}
+MOVIE_DEFAULTS = {field: value for field, value in Movie.STORED_DEFAULTS.items() if field not in UNIQUE_FILTERS}
 # A login answer as long as the app's (two HS256 JWTs of about this size), the user's id at the end.
 TOKEN_LENGTH = 348
 
@@ -66,6 +62,8 @@ def movie_dict(doc):
         "directors": doc.get("directors", []),
         "overview": doc.get("overview", ""),
         "poster_url": f"{PUBLIC_URL}/api/movies/{doc['_id']}/poster?v={poster['etag']}" if poster else None,
+        "imdb_id": doc.get("imdb_id"),
+        "tmdb_id": doc.get("tmdb_id"),
         "rating": {"average": round(doc["rating_sum"] / count, 1) if count else None, "count": count},
         "added_by": str(doc["added_by"]),
         "created_at": iso(doc["created_at"]),
@@ -133,28 +131,29 @@ def create_ceiling():
             return respond({"message": "Invalid email or password.", "status": 401}, 401)
         return Response(login_body(user["_id"]), 200, mimetype="application/json")
 
+    cursors = URLSafeSerializer(app.config["JWT_SECRET_KEY"], salt="movie-bag list cursor")
+
     @app.get("/api/movies")
     def list_movies():
-        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
-        query = {}
-        if "q" in request.args:
-            query["name"] = {"$regex": re.escape(request.args["q"]), "$options": "i"}
-        if "genre" in request.args:
-            query["genres"] = request.args["genre"]
-        order = (
-            [("rated", -1), ("rating_average", -1), ("_id", -1)]
-            if request.args.get("sort") == "-rating"
-            else [("created_at", -1), ("_id", -1)]
-        )
-        total = movies.count_documents(query)
-        cursor = movies.find(query).sort(order).skip((page - 1) * per_page).limit(per_page)
-        return respond([movie_dict(doc) for doc in cursor], 200, {"X-Total-Count": str(total)})
+        args = request.args
+        per_page = int(args.get("per_page", 20))
+        criteria = {name: args.getlist(name) for name in LIST_FILTERS if name in args}
+        criteria.update({name: args[name] for name in ("q", "sort") if name in args})
+        position = paging.decode(cursors.loads(args["cursor"])[1]) if "cursor" in args else None
+        found = catalogue_page(per_page, position, None if position else int(args.get("page", 1)), **criteria)
+        exact = found.total is not None
+        headers = {"X-Total-Count": str(found.total)} if exact else {"X-Total-Count-Exceeds": str(paging.COUNT_LIMIT)}
+        if found.next_position is not None:
+            cursor = cursors.dumps(["list", paging.encode(found.next_position)])
+            headers["Link"] = f'<{PUBLIC_URL}/api/movies?cursor={cursor}&per_page={per_page}>; rel="next"'
+        return respond([movie_dict(doc) for doc in found.rows], 200, headers)
 
     @app.post("/api/movies")
     def create_movie():
         body = request.get_json()
         now = utcnow()
         doc = {**MOVIE_DEFAULTS, **body, "added_by": OWNER, "created_at": now, "updated_at": now, "version": 1}
+        doc.update(Movie.derive(doc))
         movies.insert_one(doc)
         return respond(movie_dict(doc), 201, {"Location": f"/api/movies/{doc['_id']}"})
 
@@ -165,11 +164,13 @@ def create_ceiling():
 
     @app.patch("/api/movies/<movie_id>")
     def patch_movie(movie_id):
-        doc = movies.find_one_and_update(
-            {"_id": ObjectId(movie_id)},
-            {"$set": {**request.get_json(), "updated_at": utcnow()}, "$inc": {"version": 1}},
-            return_document=ReturnDocument.AFTER,
-        )
+        # As the app writes: read the row, derive from it and the changes, one update conditional on its version.
+        key = ObjectId(movie_id)
+        current = movies.find_one({"_id": key})
+        doc = {**current, **request.get_json()}
+        doc.update(Movie.derive(doc), updated_at=utcnow(), version=current["version"] + 1)
+        changed = {field: value for field, value in doc.items() if field != "_id" and current.get(field) != value}
+        movies.update_one({"_id": key, "version": current["version"]}, {"$set": changed})
         return respond(movie_dict(doc), 200, {"ETag": f'"{movie_id}-{doc["version"]}"'})
 
     # --- the catalogue's second tier: loaded through these, measured on the GETs below ---------------

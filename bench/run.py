@@ -1,18 +1,24 @@
 """`make bench`: the app against its bare ceiling, under gunicorn, at three catalogue sizes, driven by wrk.
 
-For each catalogue size it starts two servers under gunicorn as production runs it (tests/live_server.py;
-one process with threads on the embedded database, as production cannot share it): the app and
-bench/ceiling.py, on the embedded database or on MONGODB_URI (each on a database of its own, dropped
-afterwards). It loads the same catalogue into both through their POST endpoints, then runs wrk against
-each endpoint of the app and of the ceiling back to back, at a fixed concurrency for a bounded time.
+The database is the default one of `make run`, SecantusDB (a MongoDB wire-protocol server from the dev
+packages, run with --sync-on-commit, its data in a temporary folder removed afterwards), or the MongoDB
+MONGODB_URI names. For each catalogue size one database holds the catalogue, generated and inserted in
+batches as the app stores it (bench/catalogue.py; loading takes minutes at 100,000 movies, so it is
+loaded once): the app and bench/ceiling.py both serve it, each under gunicorn as production runs it
+(tests/live_server.py). The reading rows run first; then the writing rows (PATCH, POST, login), app
+first, on the same database. wrk runs each endpoint of the app and of the ceiling back to back, at a
+fixed concurrency for a bounded time.
 
-Settings (environment): BENCH_SIZES (100,1000,10000), BENCH_DURATION seconds per run (5),
-BENCH_CONNECTIONS (8), BCRYPT_LOG_ROUNDS (the app's default, 12), MONGODB_URI (embedded when unset),
+Settings (environment): BENCH_SIZES (1000,10000,100000), BENCH_DURATION seconds per run (5),
+BENCH_CONNECTIONS (8), BCRYPT_LOG_ROUNDS (the app's default, 12), MONGODB_URI (SecantusDB when unset),
 BENCH_BASELINE (a git revision: `make bench BASELINE=<rev>` serves that commit too, from its own checkout
-and virtualenv under bench/.work/, so that before and after are measured in one run on one machine).
+and virtualenv under bench/.work/, on a database of its own loaded through its POST endpoint, for the
+rows it has).
 """
 
+import contextlib
 import http.client
+import importlib.metadata
 import json
 import math
 import os
@@ -22,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -30,12 +37,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import bcrypt
+from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import catalogue  # noqa: E402
 from config import env, env_int, mongodb_uri  # noqa: E402
-from tests.live_server import live_server  # noqa: E402
+from tests.live_server import free_port, live_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / ".work"
@@ -44,22 +53,14 @@ README = ROOT / "README.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 EMAIL, PASSWORD = "bench@movie-bag.dev", "bench-password-1"
-GENRES = ["Drama", "Comedy", "Action", "Thriller", "Sci-Fi", "Horror", "Romance", "Crime", "War", "Animation"]
-ACTORS = [f"Actor {n:03d}" for n in range(300)]
-SEARCH = {"q": "42", "genre": "Drama"}
-
-
-def catalogue(size):
-    """The same deterministic catalogue for every server: realistic names, 2-4 casts, 1-3 genres."""
-    rng = random.Random(size)
-    return [
-        {
-            "name": f"Bench Movie {n:05d} {rng.choice(['Returns', 'Rising', 'Forever', 'Begins', 'Unbound'])}",
-            "casts": rng.sample(ACTORS, rng.randint(2, 4)),
-            "genres": rng.sample(GENRES, rng.randint(1, 3)),
-        }
-        for n in range(size)
-    ]
+# The ceiling's own account in the shared database: it hashes as plain bcrypt, the app as bcrypt-sha256.
+CEILING_EMAIL = "ceiling@movie-bag.dev"
+# Both servers sign and read list cursors with this key (the deep-page row's cursor is signed with it).
+SECRET = "movie-bag-bench-secret-that-is-long-enough-0123456789"
+PER_PAGE = 20
+# The deep-page row reads this many pages deep by cursor, or half the catalogue when it is smaller.
+DEEP_PAGES = 1000
+GENRE = "drama"  # folded: the filter matches "Drama"
 
 
 class Client:
@@ -67,7 +68,7 @@ class Client:
 
     def __init__(self, base):
         url = urllib.parse.urlsplit(base)
-        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
 
     def call(self, method, path, body=None, token=None, content_type="application/json"):
         """Send one request (bytes as they are, anything else as JSON); returns (status, parsed body)."""
@@ -76,8 +77,14 @@ class Client:
             headers["Authorization"] = f"Bearer {token}"
         if body is not None and not isinstance(body, bytes):
             body = json.dumps(body)
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # gunicorn closed the connection after its keep-alive time idle (a signup hashing meanwhile): again on a new one.
+            self.connection.close()
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
         raw = response.read()
         return response.status, json.loads(raw) if raw else None
 
@@ -92,46 +99,53 @@ def in_parallel(base, work, items, workers=4):
     return [parts[n % workers][n // workers] for n in range(len(items))]
 
 
-def load(base, size):
-    """Sign the bench user up, log in, add the catalogue; returns (token, ids in creation order)."""
+def account(base, email):
+    """Sign email up on the server and log in; returns the access token."""
     client = Client(base)
-    status, _ = client.call("POST", "/api/auth/signup", {"email": EMAIL, "password": PASSWORD})
-    assert status == 201, status
-    status, tokens = client.call("POST", "/api/auth/login", {"email": EMAIL, "password": PASSWORD})
-    assert status == 200, status
-    token = tokens["access_token"]
+    hashing("/api/auth/signup", client, email, 201)
+    return hashing("/api/auth/login", client, email, 200)["access_token"]
+
+
+def hashing(path, client, email, expected):
+    """POST email and PASSWORD to path, again after a second while every password hashing turn is taken (503)."""
+    for _ in range(60):
+        status, body = client.call("POST", path, {"email": email, "password": PASSWORD})
+        if status != 503:
+            break
+        time.sleep(1)
+    assert status == expected, (path, status, body)
+    return body
+
+
+def load_through_posts(base, size):
+    """The catalogue through the server's POST endpoint (the baseline's own database); (token, ids)."""
+    token = account(base, EMAIL)
+    fields = ("name", "casts", "genres", "year", "runtime_minutes", "directors")
+    rows = [{field: row[field] for field in fields} for row in catalogue.movies(size, None)]
 
     def add(client, movie):
         status, body = client.call("POST", "/api/movies", movie, token)
         assert status == 201, (status, body)
         return body["id"]
 
-    return token, in_parallel(base, add, catalogue(size))
+    return token, in_parallel(base, add, rows)
 
 
-# The catalogue's second tier, loaded into the app and the ceiling (the baseline predates it): every
-# other one of the first RATED movies rated, REVIEWERS reviews of the first movie, POSTERS posters.
-RATED, REVIEWERS, POSTERS = 1000, 25, 10
+# The catalogue's second tier, through the app's endpoints: REVIEWERS reviews of the oldest movie and
+# POSTERS posters (every tenth movie is rated in the catalogue itself, bench/catalogue.py).
+REVIEWERS, POSTERS = 25, 10
 
 
 def load_extras(base, token, ids):
-    """Ratings, reviews and posters through the server's endpoints; returns the poster URLs' paths."""
+    """Reviews and posters through the server's endpoints; returns the poster URLs' paths."""
     from database.demo import POSTER_SIZE, title_card
 
-    def rate(client, n):
-        status, body = client.call("PUT", f"/api/movies/{ids[n]}/rating", {"score": n % 10 + 1}, token)
-        assert status == 200, (status, body)
-
-    in_parallel(base, rate, list(range(0, min(RATED, len(ids)), 2)))
-
     def review(client, n):
-        email = f"reviewer{n}@movie-bag.dev"
-        status, body = client.call("POST", "/api/auth/signup", {"email": email, "password": PASSWORD})
-        assert status == 201, (status, body)
-        status, tokens = client.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
-        assert status == 200, (status, tokens)
         status, body = client.call(
-            "POST", f"/api/movies/{ids[0]}/reviews", {"body": f"Review {n}: " + "a fine film. " * 20}, tokens["access_token"]
+            "POST",
+            f"/api/movies/{ids[0]}/reviews",
+            {"body": f"Review {n}: " + "a fine film. " * 20},
+            account(base, f"reviewer{n}@movie-bag.dev"),
         )
         assert status == 201, (status, body)
 
@@ -144,6 +158,26 @@ def load_extras(base, token, ids):
         return urllib.parse.urlsplit(body["poster_url"])._replace(scheme="", netloc="").geturl()
 
     return in_parallel(base, poster, list(range(min(POSTERS, len(ids)))))
+
+
+def deep_cursor(db, uri, database, ids):
+    """The cursor of the page DEEP_PAGES pages deep (or half the catalogue down) in the default order,
+    signed as the app signs it; and the id of the first movie that page must show.
+
+    Walking there would read a thousand pages first (and on SecantusDB every sorted page reads the index
+    to its end): the cursor is the position of the row before that page, made by the app's own code.
+    """
+    from app import create_app
+    from database import paging
+    from resources.pagination import list_digest, serializer
+
+    depth = min(DEEP_PAGES * PER_PAGE, len(ids) // 2)
+    before = db["movies"].find_one({"_id": ids[len(ids) - depth]}, {"created_at": 1})
+    position = [0, before["created_at"], before["_id"]]
+    app = create_app("development", prepare_database=False, MONGODB_URI=uri, MONGODB_DB=database, JWT_SECRET_KEY=SECRET)
+    with app.test_request_context(f"/api/movies?per_page={PER_PAGE}"):
+        cursor = serializer().dumps([list_digest(), paging.encode(position)])
+    return depth, cursor, str(ids[len(ids) - depth - 1])
 
 
 def peak_rss_mib(pid):
@@ -163,14 +197,14 @@ def peak_rss_mib(pid):
 
 
 def run_wrk(base, mode, token, items, duration, connections):
-    """One bounded wrk run; returns its summary as a dict."""
+    """One bounded wrk run (a request may take the whole run); returns its summary as a dict."""
     command = [
         "wrk",
         f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{duration}s",
         "--timeout",
-        "30s",
+        f"{max(30, duration)}s",
         "-s",
         str(SCRIPT),
         base,
@@ -195,20 +229,33 @@ def run_wrk(base, mode, token, items, duration, connections):
     }
 
 
-def endpoints(size, ids, poster_paths=None):
-    """The benchmarked requests for one catalogue: (name, wrk mode, items, needs a token, needs the second tier)."""
-    middle = max(1, math.ceil(size / 20 / 2))
+# The rows whose p50 at the largest catalogue must stay within 2x of theirs at 1,000 movies (issue 17).
+GROWTH_ROWS = (
+    "GET /api/movies",
+    "GET /api/movies?cursor=deep",
+    f"GET /api/movies?q={catalogue.COMMON_PREFIX}",
+    f"GET /api/movies?genre={GENRE}",
+)
+GROWTH_LIMIT = 2
+
+
+def endpoints(ids, cursor=None, poster_paths=None):
+    """The benchmarked requests: (name, wrk mode, items, needs a token, the baseline has it).
+
+    The reading rows come first, the writing ones last: the app and the ceiling share the database.
+    """
     sample = random.Random(7).sample(ids, min(100, len(ids)))
     return [
-        ("GET /api/movies", "get", ["/api/movies"], False, False),
-        ("GET /api/movies?page=mid", "get", [f"/api/movies?page={middle}"], False, False),
-        ("GET /api/movies?q&genre", "get", ["/api/movies?" + urllib.parse.urlencode(SEARCH)], False, False),
-        ("GET /api/movies/<id>", "get", [f"/api/movies/{movie_id}" for movie_id in sample], False, False),
-        ("PATCH /api/movies/<id>", "patch", ids[:50], True, False),
-        ("POST /api/movies", "post", [], True, False),
-        ("GET /api/movies?sort=-rating", "get", ["/api/movies?sort=-rating"], False, True),
-        ("GET /api/movies/<id>/reviews", "get", [f"/api/movies/{ids[0]}/reviews"], False, True),
-        ("GET /api/movies/<id>/poster?size=thumb", "get", [f"{path}&size=thumb" for path in poster_paths or []], False, True),
+        ("GET /api/movies", "get", ["/api/movies"], False, True),
+        ("GET /api/movies?cursor=deep", "get", [f"/api/movies?cursor={cursor}"], False, False),
+        (GROWTH_ROWS[2], "get", ["/api/movies?q=" + catalogue.COMMON_PREFIX], False, False),
+        (GROWTH_ROWS[3], "get", [f"/api/movies?genre={GENRE}"], False, False),
+        ("GET /api/movies?sort=-rating", "get", ["/api/movies?sort=-rating"], False, False),
+        ("GET /api/movies/<id>", "get", [f"/api/movies/{movie_id}" for movie_id in sample], False, True),
+        ("GET /api/movies/<id>/reviews", "get", [f"/api/movies/{ids[0]}/reviews"], False, False),
+        ("GET /api/movies/<id>/poster?size=thumb", "get", [f"{path}&size=thumb" for path in poster_paths or []], False, False),
+        ("PATCH /api/movies/<id>", "patch", ids[:50], True, True),
+        ("POST /api/movies", "post", [], True, True),
     ]
 
 
@@ -236,26 +283,50 @@ def bench_uri():
     return urllib.parse.urlunsplit(parts._replace(path="/", query=urllib.parse.urlencode(query, doseq=True)))
 
 
-def database_label(uri):
-    """What the servers ran on, without credentials."""
-    if not uri:
-        return "embedded in-memory database (mongomock, inside the one gunicorn process)"
-    from pymongo import MongoClient
+@contextlib.contextmanager
+def secantusdb():
+    """SecantusDB as `make run` runs it (--sync-on-commit, on disk), its data in a temporary folder; its URI."""
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="movie-bag-bench-db-"))
+    server = str(Path(sys.executable).with_name("secantusd-py"))
+    command = [server, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(work / "data"), "--sync-on-commit"]
+    # Its WiredTiger cache (1G by default, as `make run` has it): BENCH_DB_CACHE, for a catalogue that outgrows it.
+    command += ["--cache-size", env("BENCH_DB_CACHE", "1G")]
+    log = open(work / "server.log", "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([*command, "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    try:
+        with MongoClient(uri, serverSelectionTimeoutMS=60_000) as client:
+            client.admin.command("ping")
+        yield uri
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=60)  # a clean stop; a server still busy after a minute is killed
+        process.kill()
+        process.wait()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
 
+
+def database_label(uri, secantus):
+    """What the servers ran on, without credentials."""
     with MongoClient(uri, serverSelectionTimeoutMS=5000) as client:
         version = client.server_info()["version"]
+    if secantus:
+        return (
+            f"SecantusDB {importlib.metadata.version('secantusdb')} (the default database of `make run`: a MongoDB "
+            "wire-protocol server, its own process on loopback, --sync-on-commit, data on disk)"
+        )
     hosts = urllib.parse.urlsplit(uri).netloc.rpartition("@")[2]
     return f"MongoDB {version} at {hosts}"
 
 
 def drop_databases(uri, names):
-    """Remove the bench's databases from a real MongoDB."""
-    if uri:
-        from pymongo import MongoClient
-
-        with MongoClient(uri) as client:
-            for name in names:
-                client.drop_database(name)
+    """Remove the bench's databases (not on SecantusDB, whose whole store goes with its temporary folder)."""
+    with MongoClient(uri) as client:
+        for name in names:
+            client.drop_database(name)
 
 
 def machine_label():
@@ -301,59 +372,111 @@ def baseline_checkout(revision):
     return {"root": tree, "python": str(python), "args": args}, f"{revision} ({sha[:7]})"
 
 
-def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None):
-    """The servers at one catalogue size (app, baseline when given, ceiling): one row per endpoint."""
-    rows, databases = [], {}
+def prepare(uri, database):
+    """Build the database's indexes once, before any server starts (as `make migrate` does)."""
+    import mongoengine
+
+    from database.migrations import migrate
+
+    mongoengine.disconnect()  # the previous size's
+    mongoengine.connect(db=database, host=uri, alias="default", uuidRepresentation="standard", socketTimeoutMS=LONG_MS)
+    try:
+        migrate()
+    finally:
+        mongoengine.disconnect()
+
+
+# A sorted list of 100,000 movies on SecantusDB reads its whole index: no socket or worker timeout may cut it.
+LONG_MS = 600_000
+
+
+def load_catalogue(uri, database, size, app):
+    """The catalogue in the app's database, owned by the bench account, with its reviews and posters.
+
+    Returns (token, ids oldest first, poster paths, load seconds, depth of the deep page, its cursor, the
+    id of the first movie it must show).
+    """
+    token = account(app, EMAIL)
+    with MongoClient(uri, socketTimeoutMS=LONG_MS) as client:
+        db = client[database]
+        owner = db["users"].find_one({"email": EMAIL})["_id"]
+        print(f"  loading {size:,} movies (insert_many, {catalogue.BATCH} a batch)", flush=True)
+        ids, seconds = catalogue.load(db, size, owner, progress=lambda line: print(line, flush=True))
+        depth, cursor, first = deep_cursor(db, uri, database, ids)
+    ids = [str(movie_id) for movie_id in ids]
+    posters = load_extras(app, token, ids)
+    print(f"  {size:,} movies loaded in {seconds:.1f} s ({seconds / size * 1000:.1f} ms a movie)", flush=True)
+    return token, ids, posters, seconds, depth, cursor, first
+
+
+def check_deep_page(base, cursor, first):
+    """The deep cursor is accepted and reads from the movie after its position."""
+    status, body = Client(base).call("GET", f"/api/movies?cursor={cursor}")
+    assert status == 200 and body and body[0]["id"] == first, (base, status, body and body[:1])
+
+
+def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None, drop=True, keep=print):
+    """The servers at one catalogue size (app, baseline when given, ceiling): one row per endpoint, and
+    how the catalogue was loaded; keep(rows, load) is called whenever a row is added."""
+    rows, database = [], f"movie-bag-bench-{stamp}-{size}"
+    databases = {"app": database, "ceiling": database, "baseline": f"{database}-baseline"}
     kinds = [("app", {"args": ()})]
     if baseline:
         kinds.append(("baseline", baseline))
     kinds.append(("ceiling", {"args": ("bench.ceiling:app",)}))
+    prepare(uri, database)
     with ExitStack() as stack:
         servers = {}
         for kind, options in kinds:
-            databases[kind] = f"movie-bag-bench-{stamp}-{kind}-{size}"
             server_env = {
                 "MONGODB_URI": uri,
                 "MONGODB_DB": databases[kind],
+                "MONGODB_TIMEOUT_MS": str(LONG_MS),
+                "GUNICORN_TIMEOUT": str(LONG_MS // 1000),
+                "MIGRATE_ON_START": "0" if kind != "baseline" else "1",
+                "JWT_SECRET_KEY": SECRET,
                 "BCRYPT_LOG_ROUNDS": str(rounds),
                 "RATELIMIT_ENABLED": "0",
                 "JWT_ACCESS_TOKEN_EXPIRES": "3600",
             }
             servers[kind] = stack.enter_context(live_server(env=server_env, contract=False, server="gunicorn", **options))
-        loaded, posters = {}, {}
-        for kind, base in servers.items():
-            start = time.monotonic()
-            loaded[kind] = load(base, size)
-            if kind != "baseline":
-                posters[kind] = load_extras(base, *loaded[kind])
-            print(f"  {kind}: {size} movies loaded in {time.monotonic() - start:.1f}s", flush=True)
-        for name, mode, _, authed, second_tier in endpoints(size, loaded["app"][1]):
+        token, ids, posters, seconds, depth, cursor, first = load_catalogue(uri, database, size, servers["app"])
+        load = {"size": size, "load_s": round(seconds, 1), "ms_per_movie": round(seconds / size * 1000, 2), "deep_rows": depth}
+        loaded = {"app": (token, ids), "ceiling": (account(servers["ceiling"], CEILING_EMAIL), ids)}
+        if baseline:
+            loaded["baseline"] = load_through_posts(servers["baseline"], size)
+        for kind in ("app", "ceiling"):
+            check_deep_page(servers[kind], cursor, first)
+        for name, mode, items, authed, baseline_too in endpoints(ids, cursor, posters):
 
-            def run(kind, base, seconds=duration, name=name, mode=mode, authed=authed):
+            def run(kind, base, seconds=duration, clients=connections, name=name, mode=mode, authed=authed):
                 token, ids = loaded[kind]
-                items = next(e[2] for e in endpoints(size, ids, posters.get(kind)) if e[0] == name)
-                return run_wrk(base, mode, token if authed else None, items, seconds, connections)
+                items = next(e[2] for e in endpoints(ids, cursor, posters) if e[0] == name)
+                return run_wrk(base, mode, token if authed else None, items, seconds, clients)
 
-            measured = {kind: base for kind, base in servers.items() if not (second_tier and kind == "baseline")}
-            rows.append(compare(name, size, measured, run))
+            measured = {kind: base for kind, base in servers.items() if baseline_too or kind != "baseline"}
+            rows.append(compare(name, size, measured, run, items[0] if mode == "get" else None))
             print("  " + format_row(rows[-1], baseline is not None), flush=True)
+            keep(rows, load)
         # Login is latency against one bcrypt verify, so one connection: no queueing behind other logins.
         # The bare verify is timed right before, so both see the same load on the machine.
         bare_ms = bare_bcrypt_ms(rounds)
-        rows.append(
-            compare(
-                "POST /api/auth/login",
-                size,
-                servers,
-                lambda kind, base: run_wrk(base, "login", None, [EMAIL, PASSWORD], max(2 * duration, 10), 1),
-            )
-        )
+        login_seconds = max(2 * duration, 10)
+
+        def login(kind, base, seconds=login_seconds):
+            return run_wrk(base, "login", None, [CEILING_EMAIL if kind == "ceiling" else EMAIL, PASSWORD], seconds, 1)
+
+        rows.append(compare("POST /api/auth/login", size, servers, login))
         rows[-1]["bare_bcrypt_ms"] = bare_ms
         print("  " + format_row(rows[-1], baseline is not None), flush=True)
         flood = {kind: base for kind, base in servers.items() if kind != "ceiling"}
-        rows.append(login_flood(size, flood, max(2 * duration, 10)))
-    drop_databases(uri, databases.values())
-    return rows
+        if rows[0]["app"].get("connections") == 1:
+            print(f"  {FLOOD_ROW}: not measured, the first page alone takes over {SLOW_SECONDS} s", flush=True)
+        else:
+            rows.append(login_flood(size, flood, max(2 * duration, 10)))
+    if drop:
+        drop_databases(uri, set(databases[kind] for kind, _ in kinds))
+    return rows, load
 
 
 # The catalogue beside a login flood: GET /api/movies at LIGHT_CONNECTIONS alone, then again while
@@ -406,10 +529,31 @@ def format_flood(row):
     return "  ".join(parts)
 
 
-def compare(name, size, servers, run):
-    """Run one endpoint against each server (the app, the baseline, the ceiling), each after a short unmeasured warm-up."""
+def probe(base, path):
+    """Seconds one GET of path takes on its own."""
+    client = Client(base)
+    start = time.monotonic()
+    client.connection.request("GET", path)
+    client.connection.getresponse().read()
+    return time.monotonic() - start
+
+
+def compare(name, size, servers, run, path=None):
+    """Run one endpoint against each server (the app, the baseline, the ceiling), each after a short unmeasured warm-up.
+
+    A GET whose single request takes over SLOW_SECONDS on the app (a sorted list of 100,000 movies on
+    SecantusDB) is measured on one connection for SLOW_REQUESTS requests' time on every server: at 8
+    connections its requests would only queue in the database, and a warm-up's abandoned requests would
+    still be running into the next measurement.
+    """
     row = {"endpoint": name, "size": size}
+    slow = path is not None and probe(servers["app"], path) > SLOW_SECONDS
     for kind, base in servers.items():
+        if slow:
+            seconds = min(SLOW_MAX_SECONDS, math.ceil(probe(base, path) * SLOW_REQUESTS))
+            row[kind] = {**run(kind, base, seconds, 1), "connections": 1}
+            row[kind]["peak_rss_mib"] = peak_rss_mib(base.pid)
+            continue
         run(kind, base, WARM_UP_SECONDS)
         row[kind] = run(kind, base)
         if row[kind]["requests"] < MIN_REQUESTS:
@@ -445,6 +589,9 @@ def format_row(row, with_baseline=False):
 WARM_UP_SECONDS = 1
 MIN_REQUESTS = 40
 MAX_SECONDS = 45
+SLOW_SECONDS = 1
+# How many requests' time a slow row runs for, and at most how long (BENCH_SLOW_REQUESTS, BENCH_SLOW_MAX_SECONDS).
+SLOW_REQUESTS, SLOW_MAX_SECONDS = env_int("BENCH_SLOW_REQUESTS", 8), env_int("BENCH_SLOW_MAX_SECONDS", 120)
 
 
 def header(with_baseline):
@@ -462,7 +609,12 @@ def markdown(report):
         f"Run {report['date']} on {report['machine']}; database: {report['database']}; "
         f"wrk, {report['connections']} connections, {report['duration_s']} s per run "
         f"(login: 1 connection, bcrypt cost {report['bcrypt_rounds']}, one bare verify = "
-        f"{report['bare_bcrypt_ms']} ms, timed beside each login run).",
+        f"{report['bare_bcrypt_ms']} ms, timed beside each login run). "
+        + "; ".join(
+            f"{loaded['size']:,} movies loaded in {loaded['load_s']:,} s ({loaded['ms_per_movie']} ms a movie, insert_many)"
+            for loaded in report.get("loads", [])
+        )
+        + ".",
         "",
         "| endpoint | movies | req/s | p50 ms | p99 ms | ceiling req/s | ratio | +ms/request | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -471,8 +623,9 @@ def markdown(report):
     flood_rows = [row for row in report["rows"] if row["endpoint"] == FLOOD_ROW]
     for row in ceiling_rows:
         app = row["app"]
+        single = " (1 connection)" if app.get("connections") == 1 else ""
         lines.append(
-            f"| `{row['endpoint']}` | {row['size']:,} | {app['rps']:,.0f} | {app['p50_ms']} | {app['p99_ms']} | "
+            f"| `{row['endpoint']}`{single} | {row['size']:,} | {app['rps']:,.1f} | {app['p50_ms']} | {app['p99_ms']} | "
             f"{row['ceiling']['rps']:,.0f} | {row['ratio']} | {row['overhead_ms']} | {app['peak_rss_mib']} |"
         )
     if flood_rows:
@@ -497,6 +650,8 @@ def markdown(report):
                             f"| {label} | {row['size']:,} | {r['idle_p99_ms']} | {flood} | {f['p99_ms']} | {f['p99_ratio']} | "
                             f"{f['rps']:,.0f} | {f['logins_ok_per_s']} | {f['logins_refused']} of {f['logins']} |"
                         )
+    if len({row["size"] for row in ceiling_rows}) > 1:
+        lines += ["", growth_markdown(report)]
     if report.get("baseline"):
         lines += [
             "",
@@ -511,6 +666,52 @@ def markdown(report):
                 f"| `{row['endpoint']}` | {row['size']:,} | {row['baseline']['rps']:,.0f} | {row['baseline_ratio']} | "
                 f"{row['app']['rps']:,.0f} | {row['ratio']} | {row['ratio'] / row['baseline_ratio']:.2f} |"
             )
+    return "\n".join(lines)
+
+
+def growth(report):
+    """The run's sizes, and for each endpoint its rows by size (None where it was not measured)."""
+    rows = [row for row in report["rows"] if row["endpoint"] != FLOOD_ROW]
+    sizes = sorted({row["size"] for row in rows})
+    by_key = {(row["endpoint"], row["size"]): row for row in rows}
+    names = list(dict.fromkeys(row["endpoint"] for row in rows))
+    return sizes, [(name, [by_key.get((name, size)) for size in sizes]) for name in names]
+
+
+def times(row, first, key):
+    """How many times its value at the first size this row's value of key is ("-" where either is missing).
+
+    The time per request is 1 / requests per second: with the database answering one query at a time
+    it is comparable between a row measured at 8 connections (where p50 includes waiting in line) and
+    one measured on one connection.
+    """
+    if not (row and first):
+        return "-"
+    value = {kind: 1 / row[kind]["rps"] if key == "per_request" else row[kind][key] for kind in ("app", "ceiling")}
+    start = {kind: 1 / first[kind]["rps"] if key == "per_request" else first[kind][key] for kind in ("app", "ceiling")}
+    return f"{value['app'] / start['app']:.1f}x ({value['ceiling'] / start['ceiling']:.1f}x)"
+
+
+def growth_markdown(report):
+    """Each endpoint's p50 at every size, and its growth from the smallest size (the ceiling's beside it)."""
+    sizes, table = growth(report)
+    grown = sizes[1:]
+    lines = [
+        f"Growth with the catalogue, in this run: p50 at each size (¹: measured on one connection, as one "
+        f"request took over {SLOW_SECONDS} s), then p50 and the time per request (1 / requests per second) "
+        f"over theirs at {sizes[0]:,} movies, the ceiling's in brackets.",
+        "",
+        "| endpoint | "
+        + " | ".join(f"p50 ms at {size:,}" for size in sizes)
+        + " | "
+        + " | ".join(f"p50 {size:,} / {sizes[0]:,} | per request {size:,} / {sizes[0]:,}" for size in grown)
+        + " |",
+        "|---|" + "---:|" * (len(sizes) + 2 * len(grown)),
+    ]
+    for name, rows in table:
+        p50s = [f"{row['app']['p50_ms']}{'¹' if row['app'].get('connections') == 1 else ''}" if row else "-" for row in rows]
+        ratios = [f"{times(row, rows[0], 'p50_ms')} | {times(row, rows[0], 'per_request')}" for row in rows[1:]]
+        lines.append(f"| `{name}` | " + " | ".join(p50s + ratios) + " |")
     return "\n".join(lines)
 
 
@@ -533,6 +734,16 @@ def targets(report):
                 verdicts.append(
                     (ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x against {row['baseline_ratio']}x before (>= 90% of it)")
                 )
+    sizes, table = growth(report)
+    if 1000 in sizes:
+        start = sizes.index(1000)
+        for name, rows in table:
+            for size, row in zip(sizes[start + 1 :], rows[start + 1 :], strict=True):
+                if name in GROWTH_ROWS and row and rows[start]:
+                    grown = row["app"]["p50_ms"] / rows[start]["app"]["p50_ms"]
+                    verdicts.append(
+                        (grown <= GROWTH_LIMIT, f"{name}: p50 at {size:,} movies {grown:.2f}x its p50 at 1,000 (<= {GROWTH_LIMIT}x)")
+                    )
     return verdicts
 
 
@@ -582,32 +793,10 @@ def ensure_wrk():
         sys.exit("bench: wrk is not installed (apt-get install wrk, or run `make bench` as root)")
 
 
-def main():
-    """Run every size, print the table, write the JSON, the chart and the README section."""
-    ensure_wrk()
-    sizes = [int(size) for size in env("BENCH_SIZES", "100,1000,10000").split(",")]
-    duration = env_int("BENCH_DURATION", 5)
-    connections = env_int("BENCH_CONNECTIONS", 8)
-    rounds = env_int("BCRYPT_LOG_ROUNDS", 12)
-    uri = bench_uri()
-    baseline, baseline_label = baseline_checkout(env("BENCH_BASELINE")) if env("BENCH_BASELINE") else (None, None)
-    now = datetime.now(UTC)
-    stamp = now.strftime("%Y%m%d%H%M%S")
-    report = {
-        "date": now.strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine_label(),
-        "database": database_label(uri),
-        "connections": connections,
-        "duration_s": duration,
-        "bcrypt_rounds": rounds,
-        "baseline": baseline_label,
-        "rows": [],
-    }
-    print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{header(baseline)}", flush=True)
-    for size in sizes:
-        report["rows"] += measure_size(size, uri, stamp, rounds, duration, connections, baseline)
-    report["bare_bcrypt_ms"] = statistics.median(row["bare_bcrypt_ms"] for row in report["rows"] if "bare_bcrypt_ms" in row)
-
+def write_report(report, now):
+    """The JSON, the chart, the Markdown table and the README section of the run so far; their name."""
+    verifies = [row["bare_bcrypt_ms"] for row in report["rows"] if "bare_bcrypt_ms" in row]
+    report["bare_bcrypt_ms"] = statistics.median(verifies) if verifies else None
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = now.strftime("%Y-%m-%d-%H%M")
     report["targets"] = [{"met": ok, "target": text} for ok, text in targets(report)]
@@ -616,11 +805,52 @@ def main():
     table = markdown(report)
     (RESULTS / f"{name}.md").write_text(table + "\n")
     update_readme(table, f"{name}.png")
+    return name
+
+
+def main():
+    """Run every size, print the table, write the JSON, the chart and the README section."""
+    ensure_wrk()
+    sizes = [int(size) for size in env("BENCH_SIZES", "1000,10000,100000").split(",")]
+    duration = env_int("BENCH_DURATION", 5)
+    connections = env_int("BENCH_CONNECTIONS", 8)
+    rounds = env_int("BCRYPT_LOG_ROUNDS", 12)
+    external = bench_uri()
+    baseline, baseline_label = baseline_checkout(env("BENCH_BASELINE")) if env("BENCH_BASELINE") else (None, None)
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    with contextlib.nullcontext(external) if external else secantusdb() as uri:
+        report = {
+            "date": now.strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine_label(),
+            "database": database_label(uri, secantus=not external),
+            "connections": connections,
+            "duration_s": duration,
+            "bcrypt_rounds": rounds,
+            "baseline": baseline_label,
+            "loads": [],
+            "rows": [],
+        }
+        print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{header(baseline)}", flush=True)
+        for size in sizes:
+            done_rows, done_loads = list(report["rows"]), list(report["loads"])
+
+            def keep(rows, load, done_rows=done_rows, done_loads=done_loads):
+                # Written after every row, so that a long run that stops keeps what it measured.
+                report["rows"], report["loads"] = done_rows + rows, [*done_loads, load]
+                return write_report(report, now)
+
+            rows, loaded = measure_size(size, uri, stamp, rounds, duration, connections, baseline, bool(external), keep)
+            name = keep(rows, loaded)
 
     print(f"\n{header(baseline)}")
     for row in report["rows"]:
         print(format_row(row, baseline is not None))
     print(f"\none bare bcrypt verify at cost {rounds}: {report['bare_bcrypt_ms']} ms")
+    for loaded in report["loads"]:
+        print(f"catalogue of {loaded['size']:,} movies loaded in {loaded['load_s']} s ({loaded['ms_per_movie']} ms a movie)")
+    if len(sizes) > 1:
+        print(f"\n{growth_markdown(report)}\n")
     for ok, text in targets(report):
         print(f"  {'met   ' if ok else 'MISSED'} {text}")
     print(f"\nwrote bench/results/{name}.json, .png and .md")
