@@ -6,6 +6,7 @@ Every function returns stored rows (dicts with `_id`), never documents: see data
 import time
 
 from bson import ObjectId
+from flask import current_app
 from mongoengine import CASCADE, BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, ReferenceField, StringField
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
@@ -27,7 +28,6 @@ ORDERS = {
     "rating": [("rated", DESCENDING), ("rating_average", ASCENDING), ("_id", ASCENDING)],
     "-rating": BY_RATING,
 }
-RELEVANCE = "relevance"
 NULLABLE = ("year", "rating_average")
 # Filters by a value of a list field: every value given must be among the movie's (folded) ones.
 LIST_FILTERS = {"genre": "genre_keys", "cast": "cast_keys", "director": "director_keys"}
@@ -286,15 +286,14 @@ def page(per_page, position=None, page_number=None, **criteria):
     return paging.page(collection, segments, per_page, count_query, position, page_number)
 
 
-_facets = {}
-
-
 def facet(field, limit):
-    """The most frequent values of a list field with their counts: [{name, count}], kept FACET_SECONDS.
+    """The most frequent values of a list field with their counts: [{name, count}], kept FACET_SECONDS
+    by the app (app.extensions["movie_facets"]).
 
     Spellings that fold alike are one value, named by its most frequent spelling.
     """
-    cached = _facets.get(field)
+    facets = current_app.extensions.setdefault("movie_facets", {})
+    cached = facets.get(field)
     if cached and cached[0] > time.monotonic():
         return cached[1][:limit]
     pipeline = [{"$unwind": f"${field}"}, {"$group": {"_id": f"${field}", "count": {"$sum": 1}}}]
@@ -308,7 +307,7 @@ def facet(field, limit):
         if key
     ]
     values.sort(key=lambda value: (-value["count"], text.key(value["name"])))
-    _facets[field] = (time.monotonic() + FACET_SECONDS, values)
+    facets[field] = (time.monotonic() + FACET_SECONDS, values)
     return values[:limit]
 
 
