@@ -18,7 +18,7 @@ export PIPENV_YES := 1
 export PIPENV_NOSPIN := 1
 export PIPENV_VERBOSITY := -1
 
-.PHONY: run reset-data test lint create-admin load-demo migrate deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
+.PHONY: run reset-data test lint create-admin load-demo migrate check-data repair-data deps dev-deps web-build test-python test-wire test-postman test-web browser nginx bench clean
 
 # waitress (server.py): requests are read whole before a thread sees them; production runs gunicorn
 # behind nginx (docker-compose.yml). Without MONGODB_URI it starts SecantusDB (a MongoDB wire-protocol
@@ -50,6 +50,14 @@ load-demo: deps
 # serves only a database this has prepared.
 migrate: deps
 	RATELIMIT_STORAGE_URI=memory:// $(PIPENV) run flask --app "app:create_app(prepare_database=False)" migrate
+
+# Leftovers a crash can leave (docs/production.md): report them, or remove them (idempotent). Against the
+# database MONGODB_URI names, or the local one `make run` serves.
+check-data: deps
+	RATELIMIT_STORAGE_URI=memory:// $(PIPENV) run flask --app app check-data
+
+repair-data: deps
+	RATELIMIT_STORAGE_URI=memory:// $(PIPENV) run flask --app app repair-data
 
 # --- Python -------------------------------------------------------------------------------------
 

@@ -33,6 +33,11 @@ def env_int(name, default):
     return int(env(name, default))
 
 
+def env_float(name, default):
+    """Return a number environment variable or a default."""
+    return float(env(name, default))
+
+
 def env_bool(name, default):
     """Return a boolean environment variable ("1", "true", "yes", "on" are true)."""
     value = env(name)
@@ -141,7 +146,12 @@ def base_config(database_uri=None):
         "BCRYPT_LOG_ROUNDS": env_int("BCRYPT_LOG_ROUNDS", 12),
         "MONGODB_URI": database_uri,
         "MONGODB_DB": env("MONGODB_DB", "movie-bag"),
+        # How long a request waits to find a server it may use (serverSelectionTimeoutMS) and for one
+        # answer (socketTimeoutMS). Production's outlast a replica set's election (docs/production.md).
         "MONGODB_TIMEOUT_MS": env_int("MONGODB_TIMEOUT_MS", 2000),
+        "MONGODB_SOCKET_TIMEOUT_MS": env_int("MONGODB_SOCKET_TIMEOUT_MS", 20000),
+        # A closed account's purge runs this long in the DELETE request; what is left goes on in the background.
+        "ACCOUNT_PURGE_SECONDS": env_float("ACCOUNT_PURGE_SECONDS", 5.0),
         "DEMO_DATA": env_bool("DEMO_DATA", True),
         "CORS_ORIGINS": [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()],
         "WEB_DIST": env("WEB_DIST", str(BASE_DIR / "web" / "dist")),
@@ -269,6 +279,9 @@ def production_config():
     config["TRUSTED_HOSTS"] = config["TRUSTED_HOSTS"] or [urlsplit(config["PUBLIC_URL"]).hostname, "localhost", "127.0.0.1"]
     config["HSTS_SECONDS"] = env_int("HSTS_SECONDS", 31536000)
     config["LOG_FORMAT"] = env("LOG_FORMAT", "json")
+    # MongoDB puts a typical election at up to about 12 s: a request waits that out rather than failing
+    # midway through a failover (MongoDB's "Replica Set Elections"); gunicorn's own timeout is 30 s.
+    config["MONGODB_TIMEOUT_MS"] = env_int("MONGODB_TIMEOUT_MS", 15000)
     # Production serves only a database `make migrate` prepared; it never changes one as it starts.
     config["MIGRATE_ON_START"] = env_bool("MIGRATE_ON_START", False)
     if not config["MONGODB_URI"]:

@@ -5,19 +5,24 @@ Every function returns stored rows or documents as database/__init__.py says.
 
 import hashlib
 import secrets
+import time
 import unicodedata
 
 from bson import ObjectId
 from flask import current_app
-from mongoengine import CASCADE, BooleanField, DateTimeField, Document, EmailField, ReferenceField, StringField
+from mongoengine import BooleanField, DateTimeField, Document, EmailField, ReferenceField, StringField
 from pymongo import DESCENDING
 
 from database import paging
-from database.common import UniqueFieldDocument, contains, exists, object_id, utcnow
+from database.common import UniqueFieldDocument, contains, object_id, primary, utcnow
 from database.paging import Segment
 from database.passwords import hash_password, needs_rehash, verify_password
 
 NEWEST = [("created_at", DESCENDING), ("_id", DESCENDING)]
+# Accounts not closed: a closed one is found by no id, email or list while its purge runs.
+OPEN = {"closed_at": {"$exists": False}}
+# Rows a purge removes between two looks at the clock (each a transaction of its own).
+PURGE_BATCH = 100
 
 # One hash per bcrypt cost, checked against when the email is unknown so both failures take as long.
 _dummy_hashes = {}
@@ -32,8 +37,14 @@ class User(UniqueFieldDocument):
     # Shown beside the user's reviews; None shows as the default below. The email is never shown.
     display_name = StringField(min_length=1, max_length=50)
     created_at = DateTimeField(default=utcnow)
+    # Set when the account is closed (User.close); the account row goes once its purge is done.
+    closed_at = DateTimeField()
 
-    meta = {"collection": "users", "auto_create_index": False, "indexes": [NEWEST]}
+    meta = {
+        "collection": "users",
+        "auto_create_index": False,
+        "indexes": [NEWEST, {"fields": ["closed_at"], "sparse": True}],
+    }
     unique_field = "email"
 
     @staticmethod
@@ -65,7 +76,7 @@ class User(UniqueFieldDocument):
     @classmethod
     def public_names(cls, user_ids):
         """{id: public name} of these accounts: one query. An account gone meanwhile keeps its default name."""
-        rows = cls._get_collection().find({"_id": {"$in": list(user_ids)}}, {"display_name": 1})
+        rows = primary(cls).find({"_id": {"$in": list(user_ids)}}, {"display_name": 1})
         names = {row["_id"]: row.get("display_name") for row in rows}
         return {user_id: names.get(user_id) or cls.default_display_name(user_id) for user_id in user_ids}
 
@@ -73,44 +84,68 @@ class User(UniqueFieldDocument):
     def rename(cls, user_id, display_name):
         """Change the public name (None: back to the default); the row as stored now."""
         change = {"$unset": {"display_name": ""}} if display_name is None else {"$set": {"display_name": display_name}}
-        cls._get_collection().update_one({"_id": user_id}, change)
+        primary(cls).update_one({"_id": user_id}, change)
         return cls.find_by_id(user_id)
 
     @classmethod
-    def delete_account(cls, user_id):
-        """Delete the account with everything of it: its scores (each movie's rating corrected), reviews,
-        watchlist, sessions, resets, and its movies with their posters, ratings and reviews."""
-        from database import posters  # the catalogue's modules import this one
-        from database.movies import Movie
-        from database.ratings import Rating
+    def close(cls, user_id):
+        """Close the account at once: from now its login is refused, its sessions and reset links are gone,
+        and it is no longer found by id or email. What it made is removed by purge, in batches."""
+        primary(cls).update_one({"_id": user_id, "closed_at": {"$exists": False}}, {"$set": {"closed_at": utcnow()}})
+        Session.revoke_all(user_id)
+        PasswordReset.forget_all(user_id)
 
-        Rating.remove_all_of(user_id)
-        for movie_id in Movie.objects(added_by=user_id).scalar("id"):
-            posters.delete_files(movie_id)
-        cls.objects(id=user_id).delete()
+    @classmethod
+    def closed_ids(cls):
+        """The ids of accounts closed but not yet purged (a crash or a restart stopped their purge)."""
+        return [row["_id"] for row in primary(cls).find({"closed_at": {"$exists": True}}, {"_id": 1})]
+
+    @classmethod
+    def purge(cls, user_id, batch=PURGE_BATCH, until=None):
+        """Remove a closed account's scores (each movie's rating corrected), reviews, watchlist and movies
+        (with their posters, ratings and reviews), batch rows at a time, then the account itself.
+
+        True when nothing of it is left; False when time.monotonic() passed until first. Every step
+        removes only what is still there, so a purge stopped anywhere (a crash, a deploy) is finished by
+        running it again: `flask repair-data` does, for every closed account.
+        """
+        from database.movies import Movie  # the catalogue's modules import this one
+        from database.ratings import Rating
+        from database.reviews import Review
+        from database.watchlists import WatchlistEntry
+
+        steps = (Rating.remove_some_of, Review.remove_some_of, WatchlistEntry.remove_some_of, Movie.remove_some_of)
+        for step in steps:
+            while step(user_id, batch):
+                if until is not None and time.monotonic() > until:
+                    return False
+        Session.revoke_all(user_id)
+        PasswordReset.forget_all(user_id)
+        primary(cls).delete_one({"_id": user_id, "closed_at": {"$exists": True}})
+        return True
 
     @classmethod
     def find_by_id(cls, user_id):
         """The row of the user with this id (a string or an ObjectId), or None."""
         key = user_id if isinstance(user_id, ObjectId) else object_id(user_id)
-        return cls._get_collection().find_one({"_id": key}) if key else None
+        return primary(cls).find_one({"_id": key, **OPEN}) if key else None
 
     @classmethod
     def exists(cls, user_id):
-        """True while an account has this id; reads no more than its _id."""
-        return exists(cls, user_id)
+        """True while an open account has this id; reads no more than its _id."""
+        return user_id is not None and primary(cls).find_one({"_id": user_id, **OPEN}, {"_id": 1}) is not None
 
     @classmethod
     def find_by_email(cls, email):
         """The row of the user with this email in any letter case, or None."""
-        return cls._get_collection().find_one({"email": cls.normalize_email(email)})
+        return primary(cls).find_one({"email": cls.normalize_email(email), **OPEN})
 
     @classmethod
     def page(cls, per_page, position=None, page_number=None, q=None):
         """One page of account rows, newest first (q: a substring of the email): paging.Page."""
-        query = {"email": contains(q)} if q else {}
+        query = {**OPEN, **({"email": contains(q)} if q else {})}
         segments = [Segment(query, NEWEST)]
-        return paging.page(cls._get_collection(), segments, per_page, query, position, page_number, {"password_hash": 0})
+        return paging.page(primary(cls), segments, per_page, query, position, page_number, {"password_hash": 0})
 
     def clean(self):
         """Keep the stored email canonical whatever path created the user."""
@@ -144,7 +179,7 @@ class User(UniqueFieldDocument):
     def change_password(cls, user_id, password):
         """Store a hash of the new password (never the password itself)."""
         password_hash = hash_password(password, current_app.config["BCRYPT_LOG_ROUNDS"])
-        cls._get_collection().update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+        primary(cls).update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
 
     def set_password(self, password):
         """Give a document being built a hash of the password (never the password itself)."""
@@ -157,12 +192,12 @@ class User(UniqueFieldDocument):
     @classmethod
     def grant_admin(cls, user_id):
         """Give this account admin rights."""
-        cls._get_collection().update_one({"_id": user_id}, {"$set": {"is_admin": True}})
+        primary(cls).update_one({"_id": user_id}, {"$set": {"is_admin": True}})
 
     @classmethod
     def drop_admin(cls, user_id):
         """Take admin rights away unless no admin would be left; False when it would."""
-        users = cls._get_collection()
+        users = primary(cls)
         if not users.update_one({"_id": user_id, "is_admin": True}, {"$set": {"is_admin": False}}).modified_count:
             return True  # not an admin (any more)
         # Checked after the write, and undone, so two admins demoting each other at once
@@ -187,7 +222,7 @@ class Session(Document):
 
     # The session id is the primary key: the check on every request is a lookup by _id.
     sid = StringField(primary_key=True)
-    user = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
+    user = ReferenceField(User, required=True)
     # The only refresh token of this session that may still be used (rotation), and the one it
     # replaced, which may be presented again for a few seconds (two refreshes at once).
     refresh_jti = StringField(required=True)
@@ -207,17 +242,17 @@ class Session(Document):
     def is_active(cls, sid, user_id):
         """True while the session exists and belongs to this user: one read by _id, no document built."""
         key = object_id(user_id)
-        return key is not None and cls._get_collection().find_one({"_id": sid, "user": key}, {"_id": 1}) is not None
+        return key is not None and primary(cls).find_one({"_id": sid, "user": key}, {"_id": 1}) is not None
 
     @classmethod
     def find(cls, sid):
         """The row of the session with this id, or None."""
-        return cls._get_collection().find_one({"_id": sid})
+        return primary(cls).find_one({"_id": sid})
 
     @classmethod
     def end(cls, sid):
         """End this session: both its tokens stop working."""
-        cls._get_collection().delete_one({"_id": sid})
+        primary(cls).delete_one({"_id": sid})
 
     @staticmethod
     def new_jti():
@@ -238,7 +273,7 @@ class Session(Document):
         """
         now = utcnow()
         session = {"_id": cls.new_sid(), "user": user_id, "refresh_jti": cls.new_jti(), "created_at": now, "expires_at": now + lifetime}
-        sessions = cls._get_collection()
+        sessions = primary(cls)
         sessions.insert_one(session)
         if not User.exists(user_id):
             sessions.delete_one({"_id": session["_id"]})
@@ -249,7 +284,7 @@ class Session(Document):
     def revoke_all(cls, user_id, keep_sid=None):
         """End every session of the user, except keep_sid when given."""
         query = {"user": user_id, **({"_id": {"$ne": keep_sid}} if keep_sid else {})}
-        cls._get_collection().delete_many(query)
+        primary(cls).delete_many(query)
 
     @classmethod
     def rotate(cls, sid, used_jti, grace):
@@ -261,7 +296,7 @@ class Session(Document):
         the session.
         """
         now, fresh = utcnow(), cls.new_jti()
-        sessions = cls._get_collection()
+        sessions = primary(cls)
         change = {"$set": {"refresh_jti": fresh, "previous_jti": used_jti, "rotated_at": now}}
         if sessions.update_one({"_id": sid, "refresh_jti": used_jti}, change).modified_count:
             return cls.find(sid)
@@ -275,7 +310,7 @@ class PasswordReset(Document):
     """A single-use password reset; only a hash of the emailed token is stored."""
 
     token_hash = StringField(required=True, unique=True)
-    user = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
+    user = ReferenceField(User, required=True)
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(required=True)
     used_at = DateTimeField()
@@ -297,13 +332,13 @@ class PasswordReset(Document):
         """A new reset for the user; returns the token to email (never stored)."""
         token, now = secrets.token_urlsafe(32), utcnow()
         row = {"token_hash": cls.hash_token(token), "user": user_id, "created_at": now, "expires_at": now + lifetime}
-        cls._get_collection().insert_one(row)
+        primary(cls).insert_one(row)
         return token
 
     @classmethod
     def find(cls, token):
         """The row of the reset this token belongs to, or None."""
-        return cls._get_collection().find_one({"token_hash": cls.hash_token(token)})
+        return primary(cls).find_one({"token_hash": cls.hash_token(token)})
 
     @staticmethod
     def expired(row):
@@ -313,9 +348,14 @@ class PasswordReset(Document):
     @classmethod
     def claim(cls, reset_id):
         """Mark the reset used; False when another request used it first."""
-        return bool(cls._get_collection().update_one({"_id": reset_id, "used_at": None}, {"$set": {"used_at": utcnow()}}).modified_count)
+        return bool(primary(cls).update_one({"_id": reset_id, "used_at": None}, {"$set": {"used_at": utcnow()}}).modified_count)
+
+    @classmethod
+    def forget_all(cls, user_id):
+        """Delete every reset of the user (the account is closed)."""
+        primary(cls).delete_many({"user": user_id})
 
     @classmethod
     def revoke_all(cls, user_id):
         """Every outstanding reset of the user stops working (after a reset or a password change)."""
-        cls._get_collection().update_many({"user": user_id, "used_at": None}, {"$set": {"used_at": utcnow()}})
+        primary(cls).update_many({"user": user_id, "used_at": None}, {"$set": {"used_at": utcnow()}})

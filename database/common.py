@@ -5,8 +5,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from bson import ObjectId
+from flask import current_app, has_app_context
 from mongoengine import Document, NotUniqueError
-from pymongo.errors import DuplicateKeyError
+from mongoengine.connection import get_connection
+from pymongo import ReadPreference
+from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+# What a write that must outlive a failover waits for: most members of the replica set have it, so no
+# election can roll it back (MongoDB's "Write Concern" and "Rollbacks During Replica Set Failover").
+MAJORITY = WriteConcern("majority")
 
 
 def utcnow():
@@ -30,9 +39,78 @@ def contains(text):
     return {"$regex": re.escape(text), "$options": "i"}
 
 
-def exists(document_class, key):
-    """True while a document of this class has this _id: one read by _id, no document built."""
-    return key is not None and document_class._get_collection().find_one({"_id": key}, {"_id": 1}) is not None
+def exists(document_class, key, session=None):
+    """True while a document of this class has this _id: one read by _id (on the primary), no document built."""
+    return key is not None and primary(document_class).find_one({"_id": key}, {"_id": 1}, session=session) is not None
+
+
+def primary(document_class):
+    """The document's collection as every write and every check that a write depends on uses it: read
+    from the primary whatever readPreference MONGODB_URI names (a secondary lags: a revoked session would
+    still pass there, a version just written would look stale), and written with majority acknowledgement.
+
+    The public catalogue's lists read through the plain collection, so a URI's readPreference may
+    spread those reads over secondaries.
+    """
+    return durable(document_class._get_collection())
+
+
+def durable(collection):
+    """The pymongo collection read from the primary and written with majority acknowledgement (see primary)."""
+    return collection.with_options(read_preference=ReadPreference.PRIMARY, write_concern=MAJORITY)
+
+
+class Abort(Exception):
+    """Raised inside a unit of work to undo it (a transaction is aborted) and return the value it carries."""
+
+    def __init__(self, value=None):
+        super().__init__(value)
+        self.value = value
+
+
+def has_transactions(client):
+    """Whether the database behind the client runs multi-document transactions: a replica set member or a
+    sharded cluster (MongoDB has none on a standalone server; mongomock has none at all)."""
+    try:
+        hello = client.admin.command("hello")
+    except (NotImplementedError, OperationFailure):
+        return False
+    return "setName" in hello or hello.get("msg") == "isdbgrid"
+
+
+def transactions_here():
+    """has_transactions for the current connection, asked once per app."""
+    client = get_connection()
+    if not has_app_context():
+        return has_transactions(client)
+    known = current_app.extensions.setdefault("mongodb_transactions", {})
+    if id(client) not in known:
+        known[id(client)] = has_transactions(client)
+    return known[id(client)]
+
+
+def atomically(work):
+    """Run work(session) as one unit: all of it or none of it.
+
+    Where the database has transactions, work runs in one, committed with majority write concern and
+    snapshot reads on the primary, and retried by pymongo's with_transaction under MongoDB's rules
+    (a TransientTransactionError runs it again, an UnknownTransactionCommitResult commits again). Where it
+    has none (mongomock), work(None) runs its steps in order, each function ordering them to converge:
+    the parent's conditional write first, children after, aggregates recounted from their rows (what
+    `flask repair-data` finishes after a crash). Raising Abort(value) undoes the work and returns value.
+    """
+    if not transactions_here():
+        try:
+            return work(None)
+        except Abort as abort:
+            return abort.value
+    with get_connection().start_session() as session:
+        try:
+            return session.with_transaction(
+                work, read_concern=ReadConcern("snapshot"), write_concern=MAJORITY, read_preference=ReadPreference.PRIMARY
+            )
+        except Abort as abort:
+            return abort.value
 
 
 MAX_WRITE_TRIES = 10
@@ -98,7 +176,7 @@ class OwnedDocument(UniqueFieldDocument):
     def read(cls, doc_id):
         """The stored row with this id, or None (a malformed id included)."""
         key = object_id(doc_id)
-        return cls._get_collection().find_one({"_id": key}) if key else None
+        return primary(cls).find_one({"_id": key}) if key else None
 
     @classmethod
     def write_filter(cls, doc_id, owner=None, versions=None):
@@ -124,7 +202,7 @@ class OwnedDocument(UniqueFieldDocument):
         update. A write by someone else in between makes this one start again from the new version.
         """
         key = object_id(doc_id)
-        collection = cls._get_collection()
+        collection = primary(cls)
         for _ in range(MAX_WRITE_TRIES):
             current = collection.find_one(cls.write_filter(doc_id, owner, versions)) if key else None
             if current is None:
@@ -143,7 +221,7 @@ class OwnedDocument(UniqueFieldDocument):
 
     @classmethod
     def delete_where(cls, doc_id, owner=None, versions=None):
-        """Delete the document if it matches owner and versions (delete rules apply); False if none matched."""
+        """Delete the document if it matches owner and versions; False if none matched."""
         if object_id(doc_id) is None:
             return False
-        return bool(cls.objects(__raw__=cls.write_filter(doc_id, owner, versions)).delete())
+        return bool(primary(cls).delete_one(cls.write_filter(doc_id, owner, versions)).deleted_count)

@@ -50,8 +50,12 @@ def init_db(app, client_class=None):
         db=app.config["MONGODB_DB"],  # a database named in the URI wins
         host=uri,
         serverSelectionTimeoutMS=timeout,
-        connectTimeoutMS=timeout,
-        socketTimeoutMS=max(timeout, 10_000),
+        connectTimeoutMS=min(timeout, 10_000),
+        socketTimeoutMS=max(timeout, app.config["MONGODB_SOCKET_TIMEOUT_MS"]),
+        # The defaults, said here because they matter: a write or read interrupted by a failover is
+        # sent once more to the new primary. Multi-document writes are transactions (database/common.py).
+        retryWrites=True,
+        retryReads=True,
         **options,
     )
 

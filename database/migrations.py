@@ -11,6 +11,7 @@ idempotent, and `make migrate` (flask --app app migrate) runs it against any dat
 from mongoengine.connection import get_db
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from database import posters
 from database.accounts import PasswordReset, Session, User
 from database.common import utcnow
 from database.movies import Movie
@@ -19,8 +20,10 @@ from database.reviews import Review
 from database.watchlists import WatchlistEntry
 
 # 1: accounts, movies, sessions and resets; 2: the catalogue's fields, ratings, reviews and watchlists;
-# 3: movies unique by name and year in any spelling, their search terms, external ids and list indexes.
-SCHEMA_VERSION = 3
+# 3: movies unique by name and year in any spelling, their search terms, external ids and list indexes;
+# 4: movies keep their review and watchlist counts, accounts close before they go, poster files are
+# indexed by their movie.
+SCHEMA_VERSION = 4
 DOCUMENTS = (User, Movie, Session, PasswordReset, Rating, Review, WatchlistEntry)
 META = "movie_bag_meta"
 
@@ -44,9 +47,16 @@ def expected_indexes(document):
     return [[tuple(pair) for pair in spec["fields"]] for spec in document._meta["index_specs"]]
 
 
+# Indexes of collections no document declares: {collection: [keys]}. GridFS's own indexes are its.
+OTHER_INDEXES = {f"{posters.BUCKET}.files": [[("metadata.movie_id", 1)]]}
+
+
 def missing_indexes():
     """'collection: keys' for every declared index the database does not have."""
     missing = []
+    for name, specs in OTHER_INDEXES.items():
+        present = [list(index["key"].items()) for index in get_db()[name].list_indexes()]
+        missing += [f"{name}: {', '.join(f'{field} {direction}' for field, direction in keys)}" for keys in specs if keys not in present]
     for document in DOCUMENTS:
         collection = document._get_collection()
         present = [list(index["key"].items()) for index in collection.list_indexes()]
@@ -76,6 +86,9 @@ def duplicates(document, spec, limit=5):
 
 def build_indexes():
     """Build every declared index; DuplicateValues naming the values when a unique one cannot be."""
+    for name, specs in OTHER_INDEXES.items():
+        for keys in specs:
+            get_db()[name].create_index(keys)
     for document in DOCUMENTS:
         try:
             document.ensure_indexes()
@@ -130,7 +143,12 @@ def drop_unused_indexes():
 
 def migrate():
     """Bring the database up to this code (idempotent): defaults first, then the indexes, then the version."""
+    from database.repair import wrong_counts
+
     changed = fill_defaults()
+    if schema_version() < 4:  # the review and watchlist counts movies keep now, counted once
+        for movie_id in list(wrong_counts()):
+            changed += Movie.recount(movie_id)
     drop_unused_indexes()
     build_indexes()
     get_db()[META].update_one({"_id": "schema"}, {"$set": {"version": SCHEMA_VERSION, "migrated_at": utcnow()}}, upsert=True)

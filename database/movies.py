@@ -7,12 +7,12 @@ import time
 
 from bson import ObjectId
 from flask import current_app
-from mongoengine import CASCADE, BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, ReferenceField, StringField
+from mongoengine import BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, ReferenceField, StringField
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from database import paging, posters, text
 from database.accounts import NEWEST, User
-from database.common import OwnedDocument, object_id, utcnow
+from database.common import Abort, OwnedDocument, atomically, object_id, primary, utcnow
 from database.paging import Segment
 
 BY_RATING = [("rated", DESCENDING), ("rating_average", DESCENDING), ("_id", DESCENDING)]
@@ -34,14 +34,16 @@ LIST_FILTERS = {"genre": "genre_keys", "cast": "cast_keys", "director": "directo
 # Filters that name at most one movie: the answer needs no order.
 UNIQUE_FILTERS = ("imdb_id", "tmdb_id")
 FACET_SECONDS = 60
+MAX_RECOUNTS = 10
 
 
 class Movie(OwnedDocument):
     """A catalogue entry owned by the user who added it, unique by its name and year in any spelling.
 
-    Its rating is kept on the movie as a sum and a count, changed by atomic increments only, with the
-    average and `rated` beside them for sorting (see Rating). Its search terms and folded keys are
-    derived from its name, cast, directors and genres by `derived`, on every write.
+    Its rating is kept on the movie as a sum and a count with the average and `rated` beside them for
+    sorting, and its reviews and watchlist entries as counts: each changes in the same transaction as the
+    row it counts (see Rating), or, without transactions, is recounted from those rows. Its search terms
+    and folded keys are derived from its name, cast, directors and genres by `derived`, on every write.
     """
 
     name = StringField(required=True, min_length=1, max_length=200)
@@ -59,7 +61,11 @@ class Movie(OwnedDocument):
     rating_count = IntField(default=0)
     rating_average = FloatField(null=True, default=None)
     rated = BooleanField(default=False)
-    added_by = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
+    # Every review and watchlist write changes these in its transaction: a movie deleted meanwhile is a
+    # write conflict, so no review or entry can outlive its movie (see database/reviews.py).
+    review_count = IntField(default=0)
+    watchlist_count = IntField(default=0)
+    added_by = ReferenceField(User, required=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     # Bumped by every write; the ETag is built from it so If-Match can be checked atomically.
@@ -105,6 +111,8 @@ class Movie(OwnedDocument):
         "rating_count": 0,
         "rating_average": None,
         "rated": False,
+        "review_count": 0,
+        "watchlist_count": 0,
     }
 
     @staticmethod
@@ -147,7 +155,7 @@ class Movie(OwnedDocument):
         movie.validate()
         row = movie.to_mongo().to_dict()
         with cls.naming_duplicates(row):
-            cls._get_collection().insert_one(row)
+            primary(cls).insert_one(row)
         return row
 
     @classmethod
@@ -155,7 +163,7 @@ class Movie(OwnedDocument):
         """Which of the movie's unique values another movie has: an external id, else its name and year."""
         for field, label in (("imdb_id", "IMDb id"), ("tmdb_id", "TMDB id")):
             value = row and row.get(field)
-            if value is not None and cls._get_collection().find_one({field: value, "_id": {"$ne": row.get("_id")}}, {"_id": 1}):
+            if value is not None and primary(cls).find_one({field: value, "_id": {"$ne": row.get("_id")}}, {"_id": 1}):
                 return field, f"Another movie of the catalogue has this {label}."
         return cls.unique_field, cls.unique_message
 
@@ -166,11 +174,43 @@ class Movie(OwnedDocument):
 
     @classmethod
     def delete_where(cls, movie_id, owner=None, versions=None):
-        """Delete the movie with its ratings, reviews, watchlist entries (delete rules) and poster files."""
-        deleted = super().delete_where(movie_id, owner, versions)
-        if deleted:
-            posters.delete_files(ObjectId(movie_id))
-        return deleted
+        """Delete the movie if it matches owner and versions, with its ratings, reviews, watchlist entries
+        and poster files; False (and nothing changed) if it did not match.
+
+        One transaction where the database has them. Without, the movie's conditional delete goes first,
+        so a refused delete (412) has changed nothing, and its children after: a crash between leaves
+        orphans that `flask repair-data` removes, never a movie missing some of its children.
+        """
+        key = object_id(movie_id)
+        if key is None:
+            return False
+
+        def work(session):
+            if not primary(cls).delete_one(cls.write_filter(key, owner, versions), session=session).deleted_count:
+                return False
+            cls.delete_children([key], session)
+            return True
+
+        return atomically(work)
+
+    @classmethod
+    def delete_children(cls, movie_ids, session=None):
+        """Delete every rating, review, watchlist entry and poster file of these (deleted) movies."""
+        from database.ratings import Rating
+        from database.reviews import Review
+        from database.watchlists import WatchlistEntry
+
+        for child in (Rating, Review, WatchlistEntry):
+            primary(child).delete_many({"movie": {"$in": movie_ids}}, session=session)
+        posters.delete_files(movie_ids, session=session)
+
+    @classmethod
+    def remove_some_of(cls, user_id, batch):
+        """Delete up to batch of the user's movies (each with its children) (an account's purge): how many there were to delete."""
+        rows = list(primary(cls).find({"added_by": user_id}, {"movie": 1}).limit(batch))
+        for row in rows:
+            cls.delete_where(row["_id"])
+        return len(rows)
 
     @classmethod
     def set_poster(cls, movie_id, poster, owner=None):
@@ -181,37 +221,81 @@ class Movie(OwnedDocument):
         """
         if object_id(movie_id) is None:
             return None
-        before = cls._get_collection().find_one_and_update(
+        before = primary(cls).find_one_and_update(
             cls.write_filter(movie_id, owner), {"$set": {"poster": poster, "updated_at": utcnow()}, "$inc": {"version": 1}}
         )
         if before is None:
             return None
-        posters.delete_files(before["_id"], keep=poster and [poster["original"], poster["thumb"]])
+        posters.delete_files([before["_id"]], keep=poster and [poster["original"], poster["thumb"]])
         return cls.read(movie_id)
 
     @classmethod
-    def change_rating(cls, movie_id, delta_sum, delta_count):
-        """Add to the movie's rating sum and count atomically, then bring its average in line.
+    def change_rating(cls, movie_id, delta_sum, delta_count, session):
+        """Inside a transaction: add to the movie's rating sum and count and set its average to match.
 
-        The increments never lose an update. The average is set only if sum and count are still the
-        ones it was computed from, so of racing writers the last one's average is the one that stays,
-        and it is the exact one. Returns False if the movie is gone.
+        Raises Abort(False) when the movie is gone (a movie deleted meanwhile is a write conflict, and
+        the transaction runs again to find it gone).
         """
-        movies = cls._get_collection()
+        movies = primary(cls)
         after = movies.find_one_and_update(
             {"_id": movie_id},
             {"$inc": {"rating_sum": delta_sum, "rating_count": delta_count}},
             return_document=ReturnDocument.AFTER,
+            session=session,
         )
         if after is None:
-            return False
+            raise Abort(False)
         total, count = after["rating_sum"], after["rating_count"]
-        movies.update_one(
-            {"_id": movie_id, "rating_sum": total, "rating_count": count},
-            # Rounded as it is shown, so that min_rating and the sort agree with what people see.
-            {"$set": {"rating_average": cls.average(total, count), "rated": count > 0}},
-        )
-        return True
+        # Rounded as it is shown, so that min_rating and the sort agree with what people see.
+        movies.update_one({"_id": movie_id}, {"$set": cls.rating_fields(total, count)}, session=session)
+
+    @classmethod
+    def count_child(cls, movie_id, field, delta, session, missing_ok=False):
+        """Inside a transaction: change a count the movie keeps of its reviews or watchlist entries by delta.
+
+        This write is also the transaction's hold on the movie: a movie deleted by another transaction
+        meanwhile is a write conflict, so a child is never written beside a deletion that missed it.
+        Raises Abort(None) when the movie is gone (unless missing_ok).
+        """
+        if not primary(cls).update_one({"_id": movie_id}, {"$inc": {field: delta}}, session=session).matched_count and not missing_ok:
+            raise Abort(None)
+
+    @classmethod
+    def rating_fields(cls, total, count):
+        """The fields a movie keeps of its ratings' sum and count."""
+        return {"rating_sum": total, "rating_count": count, "rating_average": cls.average(total, count), "rated": count > 0}
+
+    @classmethod
+    def counts_of(cls, movie_id):
+        """What the movie's kept counts should be, counted from the rows they count: {field: value}."""
+        from database.ratings import Rating
+        from database.reviews import Review
+        from database.watchlists import WatchlistEntry
+
+        group = {"_id": None, "total": {"$sum": "$score"}, "count": {"$sum": 1}}
+        found = next(primary(Rating).aggregate([{"$match": {"movie": movie_id}}, {"$group": group}]), None)
+        return {
+            **cls.rating_fields(found["total"] if found else 0, found["count"] if found else 0),
+            "review_count": primary(Review).count_documents({"movie": movie_id}),
+            "watchlist_count": primary(WatchlistEntry).count_documents({"movie": movie_id}),
+        }
+
+    @classmethod
+    def recount(cls, movie_id):
+        """Without transactions: set the movie's kept counts to what its rows say; False if it is gone.
+
+        Recounted, never incremented, so that a retry after a crash repairs them. Of racing writers each
+        counts again after its write and writes again until the count it wrote is still the truth, so
+        the last one to finish leaves the exact counts.
+        """
+        movies = primary(cls)
+        for _ in range(MAX_RECOUNTS):
+            counts = cls.counts_of(movie_id)
+            if not movies.update_one({"_id": movie_id}, {"$set": counts}).matched_count:
+                return False
+            if cls.counts_of(movie_id) == counts:
+                return True
+        return True  # still changing under many writers: the last of them leaves it exact
 
 
 def list_filter(genre=(), cast=(), director=(), added_by=None, year=None, year_from=None, year_to=None, min_rating=None, **unique):

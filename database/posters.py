@@ -9,6 +9,8 @@ import hashlib
 import gridfs
 from mongoengine.connection import get_db
 
+from database.common import durable
+
 BUCKET = "posters"
 
 
@@ -46,9 +48,16 @@ def discard(poster):
     bucket.delete(poster["thumb"])
 
 
-def delete_files(movie_id, keep=None):
-    """Delete every stored image of the movie except those in keep."""
-    bucket = _bucket()
-    for row in get_db()[f"{BUCKET}.files"].find({"metadata.movie_id": movie_id}, {"_id": 1}):
-        if row["_id"] not in (keep or ()):
-            bucket.delete(row["_id"])
+def delete_files(movie_ids, keep=None, session=None):
+    """Delete every stored image of these movies except those in keep (in the session's transaction, if any).
+
+    The file documents go first, their chunks after, as GridFS itself deletes: a crash between leaves
+    chunks no file names, which `flask repair-data` removes (database/repair.py).
+    """
+    database = get_db()
+    files = durable(database[f"{BUCKET}.files"])
+    found = [row["_id"] for row in files.find({"metadata.movie_id": {"$in": list(movie_ids)}}, {"_id": 1}, session=session)]
+    doomed = [file_id for file_id in found if file_id not in (keep or ())]
+    if doomed:
+        files.delete_many({"_id": {"$in": doomed}}, session=session)
+        durable(database[f"{BUCKET}.chunks"]).delete_many({"files_id": {"$in": doomed}}, session=session)

@@ -1,11 +1,11 @@
 """Reviews: one per person and movie, changed only by its author or an admin."""
 
 from bson import ObjectId
-from mongoengine import CASCADE, DateTimeField, IntField, ReferenceField, StringField
+from mongoengine import DateTimeField, IntField, ReferenceField, StringField
 
 from database import paging
 from database.accounts import User
-from database.common import OwnedDocument, exists, object_id, utcnow
+from database.common import OwnedDocument, atomically, exists, object_id, primary, utcnow
 from database.movies import NEWEST, Movie
 from database.paging import Segment
 
@@ -13,8 +13,8 @@ from database.paging import Segment
 class Review(OwnedDocument):
     """One person's review of one movie: one each, changed only by its author or an admin."""
 
-    movie = ReferenceField(Movie, required=True, reverse_delete_rule=CASCADE)
-    author = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
+    movie = ReferenceField(Movie, required=True)
+    author = ReferenceField(User, required=True)
     body = StringField(required=True, min_length=1, max_length=5000)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
@@ -32,18 +32,57 @@ class Review(OwnedDocument):
 
     @classmethod
     def create(cls, movie_id, author_id, body):
-        """A new review's row; None for an unknown movie, UniqueValueTaken for a second one by the author."""
+        """A new review's row; None for an unknown movie, UniqueValueTaken for a second one by the author.
+
+        The movie's review count changes with it (one transaction, see Movie.count_child): a movie deleted
+        meanwhile either takes the review with it or makes this write find it gone.
+        """
         key = object_id(movie_id)
-        if key is None or not exists(Movie, key):
+        if key is None:
             return None
         now = utcnow()
         row = {"movie": key, "author": author_id, "body": body, "created_at": now, "updated_at": now, "version": 1}
-        with cls.naming_duplicates():
-            cls._get_collection().insert_one(row)
-        if not exists(Movie, key):  # the movie was deleted meanwhile: its review goes with it
-            cls._get_collection().delete_one({"_id": row["_id"]})
+
+        def work(session):
+            row.pop("_id", None)  # a transaction run again inserts afresh
+            if session is not None:
+                Movie.count_child(key, "review_count", 1, session)
+            with cls.naming_duplicates():
+                primary(cls).insert_one(row, session=session)
+            if session is None and not Movie.recount(key):  # the movie was deleted meanwhile: its review goes with it
+                primary(cls).delete_one({"_id": row["_id"]})
+                return None
+            return row
+
+        if not exists(Movie, key):
             return None
-        return row
+        return atomically(work)
+
+    @classmethod
+    def delete_where(cls, doc_id, owner=None, versions=None):
+        """Delete the review if it matches owner and versions, its movie's count with it; False if none matched."""
+        if object_id(doc_id) is None:
+            return False
+
+        def work(session):
+            row = primary(cls).find_one_and_delete(cls.write_filter(doc_id, owner, versions), {"movie": 1}, session=session)
+            if row is None:
+                return False
+            if session is not None:
+                Movie.count_child(row["movie"], "review_count", -1, session, missing_ok=True)
+            else:
+                Movie.recount(row["movie"])
+            return True
+
+        return atomically(work)
+
+    @classmethod
+    def remove_some_of(cls, user_id, batch):
+        """Delete up to batch of the user's reviews (an account's purge): how many there were to delete."""
+        rows = list(primary(cls).find({"author": user_id}, {"movie": 1}).limit(batch))
+        for row in rows:
+            cls.delete_where(row["_id"])
+        return len(rows)
 
     @classmethod
     def page(cls, movie_id, per_page, position=None, page_number=None, author=None):

@@ -1,14 +1,12 @@
 """Watchlists: the movies each person means to see."""
 
-import contextlib
-
-from mongoengine import CASCADE, DateTimeField, Document, ReferenceField
+from mongoengine import DateTimeField, Document, ReferenceField
 from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from database import paging
 from database.accounts import User
-from database.common import exists, object_id, utcnow
+from database.common import atomically, exists, object_id, primary, utcnow
 from database.movies import Movie
 from database.paging import Segment
 
@@ -18,8 +16,8 @@ LATEST = [("added_at", DESCENDING), ("_id", DESCENDING)]
 class WatchlistEntry(Document):
     """A movie on someone's watchlist."""
 
-    user = ReferenceField(User, required=True, reverse_delete_rule=CASCADE)
-    movie = ReferenceField(Movie, required=True, reverse_delete_rule=CASCADE)
+    user = ReferenceField(User, required=True)
+    movie = ReferenceField(Movie, required=True)
     added_at = DateTimeField(default=utcnow)
 
     meta = {
@@ -31,30 +29,61 @@ class WatchlistEntry(Document):
 
     @classmethod
     def add(cls, user_id, movie_id):
-        """Put the movie on the user's watchlist (again is no change); False for an unknown movie."""
+        """Put the movie on the user's watchlist (again is no change); False for an unknown movie.
+
+        The movie's watchlist count changes with a new entry, in one transaction (Movie.count_child).
+        """
         key = object_id(movie_id)
         if key is None or not exists(Movie, key):
             return False
-        entries = cls._get_collection()
-        with contextlib.suppress(DuplicateKeyError):  # two adds at once: it is on the list either way
-            entries.update_one({"user": user_id, "movie": key}, {"$setOnInsert": {"added_at": utcnow()}}, upsert=True)
-        if not exists(Movie, key):
-            entries.delete_one({"user": user_id, "movie": key})
-            return False
-        return True
+
+        def work(session):
+            added = primary(cls).update_one(
+                {"user": user_id, "movie": key}, {"$setOnInsert": {"added_at": utcnow()}}, upsert=True, session=session
+            )
+            if session is not None:
+                if added.upserted_id is not None:
+                    Movie.count_child(key, "watchlist_count", 1, session)
+                return exists(Movie, key, session)
+            if not Movie.recount(key):  # the movie was deleted meanwhile: the entry goes with it
+                primary(cls).delete_one({"user": user_id, "movie": key})
+                return False
+            return True
+
+        try:
+            return bool(atomically(work))
+        except DuplicateKeyError:  # two adds at once: it is on the list either way
+            return exists(Movie, key)
 
     @classmethod
     def holds(cls, user_id, movie_id):
         """True when the movie is on the user's watchlist."""
         key = object_id(movie_id)
-        return key is not None and cls._get_collection().find_one({"user": user_id, "movie": key}, {"_id": 1}) is not None
+        return key is not None and primary(cls).find_one({"user": user_id, "movie": key}, {"_id": 1}) is not None
 
     @classmethod
     def remove(cls, user_id, movie_id):
-        """Take the movie off the user's watchlist, if it is on it."""
+        """Take the movie off the user's watchlist, if it is on it, its movie's count with it."""
         key = object_id(movie_id)
-        if key is not None:
-            cls._get_collection().delete_one({"user": user_id, "movie": key})
+        if key is None:
+            return
+
+        def work(session):
+            removed = primary(cls).delete_one({"user": user_id, "movie": key}, session=session).deleted_count
+            if session is None:
+                Movie.recount(key)
+            elif removed:
+                Movie.count_child(key, "watchlist_count", -1, session, missing_ok=True)
+
+        atomically(work)
+
+    @classmethod
+    def remove_some_of(cls, user_id, batch):
+        """Delete up to batch of the user's watchlist entries (an account's purge): how many there were to delete."""
+        rows = list(primary(cls).find({"user": user_id}, {"movie": 1}).limit(batch))
+        for row in rows:
+            cls.remove(user_id, row["movie"])
+        return len(rows)
 
     @classmethod
     def page(cls, user_id, per_page, position=None, page_number=None):

@@ -1,6 +1,9 @@
 """User accounts: admins manage them; everyone may see and delete their own."""
 
-from flask import Response, url_for
+import threading
+import time
+
+from flask import Response, current_app, url_for
 from flask_restful import Resource
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
@@ -115,9 +118,11 @@ class UserResource(Resource):
         "Delete an account with everything of it",
         description="With its movies (and their posters, ratings and reviews), its own ratings (each movie's "
         "rating corrected), reviews, watchlist and sessions. Its owner or an admin may (anyone else's "
-        "account is a 404, exactly as a missing one); never the last admin (409).",
+        "account is a 404, exactly as a missing one); never the last admin (409). The account is closed at "
+        "once: its login is refused and its tokens stop working. What it made is removed in batches: 204 "
+        "when that is done within the request, 202 when it goes on in the background.",
         tag=TAG,
-        responses={204: Reply("Deleted.")},
+        responses={204: Reply("Deleted, with everything of it."), 202: Reply("Closed; what it made is being removed.")},
         errors=[404, 409],
         auth=ACCESS,
     )
@@ -126,5 +131,22 @@ class UserResource(Resource):
         user = get_own_or_admin_user(user_id)
         if not User.drop_admin(user["_id"]):
             raise Conflict(LAST_ADMIN)
-        User.delete_account(user["_id"])
-        return Response(status=204)
+        User.close(user["_id"])
+        if User.purge(user["_id"], until=time.monotonic() + current_app.config["ACCOUNT_PURGE_SECONDS"]):
+            return Response(status=204)
+        purge_in_background(current_app._get_current_object(), user["_id"])
+        return Response(status=202)
+
+
+def purge_in_background(app, user_id):
+    """Finish a closed account's purge on a thread of this process. If the process stops first, the
+    scheduled `flask repair-data` finishes it (every step removes only what is left)."""
+
+    def purge():
+        with app.app_context():
+            try:
+                User.purge(user_id)
+            except Exception:  # a database error: the next repair-data run finishes it
+                app.logger.exception("the purge of a closed account stopped; `flask repair-data` will finish it")
+
+    threading.Thread(target=purge, name="account-purge", daemon=True).start()

@@ -269,7 +269,7 @@ def test_token_of_deleted_user_is_401(client, make_user, auth_headers):
     user.delete()
     response = client.get("/api/auth/me", headers=headers)
     assert response.status_code == 401
-    assert response.json["message"] == "The token has been revoked."
+    assert response.json["message"] == "The account of this token no longer exists."
 
 
 def test_token_whose_user_vanished_behind_our_back_is_401(client, make_user, auth_headers):

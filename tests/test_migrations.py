@@ -25,7 +25,7 @@ def test_no_document_builds_its_indexes_by_itself():
 def test_migrate_fills_the_defaults_of_old_movies_once(app, make_user):
     owner = make_user()
     get_db().movies.insert_one({"name": "Old", "casts": ["A"], "genres": ["B"], "added_by": owner.id, "version": 1})
-    assert migrate() == 10  # nine defaults and the derived fields
+    assert migrate() == 12  # eleven defaults and the derived fields
     assert migrate() == 0
     old = get_db().movies.find_one({"name": "Old"})
     assert (old["directors"], old["overview"], old["rated"], old["rating_sum"], old["year"]) == ([], "", False, 0, None)

@@ -9,13 +9,16 @@ from database.accounts import User
 from database.movies import Movie
 
 
-def test_deleting_a_user_deletes_their_movies_only(make_user, make_movie):
+def test_closing_and_purging_a_user_deletes_their_movies_only(make_user, make_movie):
     alice, bob = make_user(), make_user()
     make_movie(added_by=alice)
     make_movie(added_by=alice)
     kept = make_movie(added_by=bob)
-    alice.delete()
+    User.close(alice.id)
+    assert User.find_by_id(alice.id) is None and User.find_by_email(alice.email) is None
+    assert User.purge(alice.id, batch=1)
     assert list(Movie.objects.scalar("id")) == [kept.id]
+    assert User.objects(id=alice.id).count() == 0
 
 
 def test_user_document_holds_no_list_of_movies(make_user, make_movie):
