@@ -3,9 +3,9 @@
 import click
 from marshmallow import ValidationError
 
+from database import repair
 from database.accounts import User
 from database.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_PASSWORD, load_demo_catalogue
-from database import repair
 from database.migrations import SCHEMA_VERSION, DuplicateValues, migrate
 from resources.schemas import signup_schema
 
