@@ -83,6 +83,8 @@ def test_every_link_between_the_pages_leads_somewhere(page):
 def test_the_curl_tour_runs_as_written_and_its_edit_sticks():
     block = TOUR.search(README)["block"]
     assert "127.0.0.1:5000" in block  # the reader's server; the test only points API at its own
+    # No comments: zsh (macOS's shell) runs a pasted "# ..." line as a command unless told otherwise.
+    assert not re.search(r"(^|\s)#", block)
     with live_server() as base:
         # -e and pipefail: any step that fails (a missing token, id or header) stops the tour with an error.
         result = subprocess.run(
