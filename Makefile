@@ -104,7 +104,9 @@ endif
 test-wire: dev-deps
 	PIPENV_DONT_LOAD_ENV=1 $(PIPENV) run python tests/run_wire_tier.py
 
-# --- Postman collection under newman (pinned in the root package.json) ------------------------
+# --- Postman collections under newman (pinned in the root package.json) -----------------------
+# tests/run_newman.py: the exploration collection (as the demo user, no 401 allowed) and the test
+# collection on a server with the demo data, then a check that no account or movie they made is left.
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund

@@ -229,10 +229,20 @@ def _mail_backend(config, fallback):
     return "smtp" if config["MAIL_SERVER"] else fallback
 
 
+# Development's sign-up, login and reset limits: loose enough for a day of trying things (curl, the
+# Postman collections, generated clients) from one address; production keeps base_config's.
+DEVELOPMENT_RATE_LIMITS = {
+    "RATELIMIT_SIGNUP": "200 per hour",
+    "RATELIMIT_LOGIN": "100 per minute",
+    "RATELIMIT_FORGOT": "50 per hour",
+}
+
+
 def development_config():
-    """Local development: the local database `make run` starts (database/local_server.py) unless MONGODB_URI is set, and a
-    signing key kept in the data folder unless JWT_SECRET_KEY is set."""
+    """Local development: the local database `make run` starts (database/local_server.py) unless MONGODB_URI is set, a
+    signing key kept in the data folder unless JWT_SECRET_KEY is set, and loose sign-up, login and reset limits."""
     config = {**base_config(local_database_uri()), "ENV_NAME": "development"}
+    config.update({name: env(name, value) for name, value in DEVELOPMENT_RATE_LIMITS.items()})
     config["JWT_SECRET_KEY"] = config["JWT_SECRET_KEY"] or development_secret_key(data_folder())
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")

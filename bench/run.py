@@ -49,7 +49,8 @@ from tests.live_server import free_port, live_server  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / ".work"
 SCRIPT = ROOT / "bench" / "wrk" / "bench.lua"
-README = ROOT / "README.md"
+# The results section lives in docs/performance.md, between these markers.
+README = ROOT / "docs" / "performance.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 EMAIL, PASSWORD = "bench@movie-bag.dev", "bench-password-1"
@@ -779,13 +780,13 @@ def chart(report, path):
 
 
 def update_readme(table, chart_name):
-    """Put this run's table and chart between the README's bench markers."""
+    """Put this run's table and chart between the bench markers of docs/performance.md."""
     text = README.read_text()
     if README_START not in text:
         return
     head, _, rest = text.partition(README_START)
     _, _, tail = rest.partition(README_END)
-    body = f"{README_START}\n{table}\n\n![p50 and p99 against catalogue size](bench/results/{chart_name})\n{README_END}"
+    body = f"{README_START}\n{table}\n\n![p50 and p99 against catalogue size](../bench/results/{chart_name})\n{README_END}"
     README.write_text(head + body + tail)
 
 

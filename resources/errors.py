@@ -10,7 +10,7 @@ import uuid
 
 import marshmallow
 import mongoengine
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
@@ -64,8 +64,19 @@ def handle_http_exception(exc):
 
 
 def handle_rate_limit(exc):
-    """A breached rate limit; the limiter adds Retry-After to the answer."""
-    return error_response(429)
+    """A breached rate limit; the limiter adds Retry-After to the answer.
+
+    Outside production the answer names the setting that refused it (resources/limits.py gives each
+    limit its setting's name), so a developer knows what to raise instead of waiting an hour.
+    """
+    setting = exc.description
+    if current_app.config.get("ENV_NAME") == "production" or not (setting.startswith("RATELIMIT_") and setting in current_app.config):
+        return error_response(429)
+    hint = (
+        f" Not in production: raise {setting} (now {current_app.config[setting]!r}) or set RATELIMIT_ENABLED=0,"
+        " in the environment or .env.local, and restart the server."
+    )
+    return error_response(429, MESSAGES[429] + hint)
 
 
 def drop_stray_retry_after(response):

@@ -22,9 +22,10 @@ def limit_from_config(name, **options):
     """A limit on a resource method whose value is the config setting `name`.
 
     It decorates the method itself: flask-restful's class-level `decorators` all wrap functions of
-    one name, which Flask-Limiter would take for one route.
+    one name, which Flask-Limiter would take for one route. The setting's name rides on the limit as
+    its error message, so that a 429 outside production can say which setting to raise.
     """
-    return limiter.limit(lambda: current_app.config[name], **options)
+    return limiter.limit(lambda: current_app.config[name], error_message=name, **options)
 
 
 def login_email():

@@ -28,6 +28,9 @@ def clean_env(monkeypatch):
         "DEMO_DATA",
         "DB_PORT",
         "MONGODB_DB",
+        "RATELIMIT_SIGNUP",
+        "RATELIMIT_LOGIN",
+        "RATELIMIT_FORGOT",
     ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -171,3 +174,30 @@ def test_production_trusts_the_public_hosts_and_sends_hsts(clean_env):
     assert config["TRUSTED_HOSTS"] == ["movies.example.com", "localhost", "127.0.0.1"]
     assert config["HSTS_SECONDS"] == 31536000
     assert load_config("development")["HSTS_SECONDS"] == 0
+
+
+def test_development_limits_sign_up_login_and_reset_loosely(clean_env):
+    config = load_config("development")
+    assert (config["RATELIMIT_SIGNUP"], config["RATELIMIT_LOGIN"], config["RATELIMIT_FORGOT"]) == (
+        "200 per hour",
+        "100 per minute",
+        "50 per hour",
+    )
+    # Failed logins against one account stay limited: guessing is guessing, in development too.
+    assert config["RATELIMIT_LOGIN_ACCOUNT_ADDRESS"] == "5 per minute"
+
+
+def test_production_keeps_the_strict_limits(clean_env):
+    clean_env.setenv("JWT_SECRET_KEY", GOOD_SECRET)
+    clean_env.setenv("MONGODB_URI", "mongodb://db/movie-bag")
+    config = load_config("production")
+    assert (config["RATELIMIT_SIGNUP"], config["RATELIMIT_LOGIN"], config["RATELIMIT_FORGOT"]) == (
+        "10 per hour",
+        "10 per minute",
+        "5 per hour",
+    )
+
+
+def test_a_limit_set_in_the_environment_wins_in_development(clean_env):
+    clean_env.setenv("RATELIMIT_SIGNUP", "3 per hour")
+    assert load_config("development")["RATELIMIT_SIGNUP"] == "3 per hour"

@@ -33,30 +33,41 @@ def login(client, email, address="10.0.0.1"):
     return client.post("/api/auth/login", json={"email": email, "password": "wrong-password"}, environ_base={"REMOTE_ADDR": address})
 
 
-def assert_429(response):
-    """A rate-limit answer in the envelope, telling the client when to come back."""
+PRODUCTION_ENV = {
+    "JWT_SECRET_KEY": "a-production-secret-that-is-long-enough-0123456789",
+    "MONGODB_URI": "mongodb://db.invalid:27017/movie-bag",
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+PLAIN_429 = "Too many attempts; wait a little and try again (see Retry-After)."
+
+
+def assert_429(response, setting):
+    """A rate-limit answer in the envelope, telling the client when to come back and (not in production)
+    which setting refused it."""
     assert response.status_code == 429
-    assert response.json == {"message": "Too many attempts; wait a little and try again (see Retry-After).", "status": 429}
+    assert response.json["status"] == 429
+    assert response.json["message"].startswith(PLAIN_429 + " Not in production: raise " + setting + " (now ")
+    assert "RATELIMIT_ENABLED=0" in response.json["message"]
     assert int(response.headers["Retry-After"]) > 0
 
 
 def test_signup_is_limited_per_address(limited_client):
     for n in range(2):
         assert limited_client.post("/api/auth/signup", json={"email": f"u{n}@example.com", "password": DEFAULT_PASSWORD}).status_code == 201
-    assert_429(limited_client.post("/api/auth/signup", json={"email": "u9@example.com", "password": DEFAULT_PASSWORD}))
+    assert_429(limited_client.post("/api/auth/signup", json={"email": "u9@example.com", "password": DEFAULT_PASSWORD}), "RATELIMIT_SIGNUP")
 
 
 def test_login_is_limited_per_account_across_addresses(limited_client):
     assert login(limited_client, "victim@example.com", "10.0.0.1").status_code == 401
     assert login(limited_client, "VICTIM@example.com", "10.0.0.2").status_code == 401
-    assert_429(login(limited_client, "victim@example.com", "10.0.0.3"))
+    assert_429(login(limited_client, "victim@example.com", "10.0.0.3"), "RATELIMIT_LOGIN_ACCOUNT")
     assert login(limited_client, "someone-else@example.com", "10.0.0.4").status_code == 401
 
 
 def test_login_is_limited_per_address_across_accounts(limited_client):
     for n in range(3):
         assert login(limited_client, f"a{n}@example.com").status_code == 401
-    assert_429(login(limited_client, "a9@example.com"))
+    assert_429(login(limited_client, "a9@example.com"), "RATELIMIT_LOGIN")
     assert login(limited_client, "a9@example.com", "10.9.9.9").status_code == 401
 
 
@@ -64,7 +75,7 @@ def test_forgot_is_limited(limited_client):
     allowed = limited_client.post("/api/auth/forgot", json={"email": "a@example.com"})
     assert allowed.status_code == 202
     assert "Retry-After" not in allowed.headers
-    assert_429(limited_client.post("/api/auth/forgot", json={"email": "a@example.com"}))
+    assert_429(limited_client.post("/api/auth/forgot", json={"email": "a@example.com"}), "RATELIMIT_FORGOT")
 
 
 def test_refresh_is_limited(limited_client):
@@ -73,13 +84,15 @@ def test_refresh_is_limited(limited_client):
     tokens = limited_client.post("/api/auth/login", json={"email": "r@example.com", "password": DEFAULT_PASSWORD}).json
     first = limited_client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
     assert first.status_code == 200
-    assert_429(limited_client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {first.json['refresh_token']}"}))
+    assert_429(
+        limited_client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {first.json['refresh_token']}"}), "RATELIMIT_REFRESH"
+    )
 
 
 def test_login_with_a_non_object_body_is_still_limited_by_address(limited_client):
     for _ in range(3):
         limited_client.post("/api/auth/login", json=["x"])
-    assert_429(limited_client.post("/api/auth/login", json=["x"]))
+    assert_429(limited_client.post("/api/auth/login", json=["x"]), "RATELIMIT_LOGIN")
 
 
 def test_limits_trust_forwarded_addresses_only_when_configured():
@@ -93,3 +106,31 @@ def test_limits_trust_forwarded_addresses_only_when_configured():
             "/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.2"}
         )
         assert (first.status_code, other.status_code) == (201, 201)
+
+
+def test_the_429_names_the_setting_and_its_value_outside_production(limited_client):
+    for n in range(2):
+        limited_client.post("/api/auth/signup", json={"email": f"v{n}@example.com", "password": DEFAULT_PASSWORD})
+    refused = limited_client.post("/api/auth/signup", json={"email": "v9@example.com", "password": DEFAULT_PASSWORD})
+    assert "raise RATELIMIT_SIGNUP (now '2 per minute')" in refused.json["message"]
+
+
+def test_a_development_429_says_which_setting_to_change(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOVIE_BAG_DATA", str(tmp_path))
+    app = make_app("development", RATELIMIT_ENABLED=True, RATELIMIT_FORGOT="1 per minute")
+    with app.app_context():
+        client = app.test_client()
+        assert client.post("/api/auth/forgot", json={"email": "d@example.com"}).status_code == 202
+        assert_429(client.post("/api/auth/forgot", json={"email": "d@example.com"}), "RATELIMIT_FORGOT")
+
+
+def test_production_429_names_no_setting(monkeypatch):
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    app = make_app("production", MIGRATE_ON_START=True, RATELIMIT_ENABLED=True, RATELIMIT_SIGNUP="1 per minute")
+    with app.app_context():
+        client = app.test_client()
+        assert client.post("/api/auth/signup", json={"email": "p1@example.com", "password": DEFAULT_PASSWORD}).status_code == 201
+        refused = client.post("/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD})
+    assert refused.status_code == 429
+    assert refused.json == {"message": PLAIN_429, "status": 429}

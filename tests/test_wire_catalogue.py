@@ -208,7 +208,7 @@ def test_a_cursor_walk_of_5000_movies_under_writes_sees_each_once_and_skips_none
         if n % 10 == 0:
             deletable.add(str(row["_id"]))
     name = f"movie-bag-wire-walk-{time.time_ns()}"
-    # A sorted page costs SecantusDB time in proportion to the catalogue (README): give its queries the
+    # A sorted page costs SecantusDB time in proportion to the catalogue (docs/performance.md): give its queries the
     # time a busy 2-core machine may need, as a deployment on a slow database would.
     env = {"RATELIMIT_SIGNUP": "100 per minute", "MONGODB_URI": wire_database_uri(name), "MONGODB_TIMEOUT_MS": "30000"}
     with (
