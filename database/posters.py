@@ -46,9 +46,8 @@ def discard(poster):
     bucket.delete(poster["thumb"])
 
 
-def delete_files(movie_id, keep=None):
-    """Delete every stored image of the movie except those in keep."""
+def delete_files(movie_id):
+    """Delete every stored image of the movie (it is gone)."""
     bucket = _bucket()
     for row in get_db()[f"{BUCKET}.files"].find({"metadata.movie_id": movie_id}, {"_id": 1}):
-        if row["_id"] not in (keep or ()):
-            bucket.delete(row["_id"])
+        bucket.delete(row["_id"])

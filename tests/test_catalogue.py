@@ -13,6 +13,7 @@ from bson import ObjectId
 from mongoengine.connection import get_db
 from PIL import Image
 
+from database import posters
 from database.accounts import User
 from database.movies import Movie
 from database.ratings import Rating
@@ -22,6 +23,7 @@ from tests.live_server import live_server
 
 THIS_YEAR = datetime.now(UTC).year
 BODY = {"name": "Heat", "casts": ["Al Pacino"], "genres": ["Crime"]}
+JSON = {"Content-Type": "application/json"}
 FULL = {**BODY, "year": 1995, "runtime_minutes": 170, "directors": ["Michael Mann"], "overview": "A thief and a cop."}
 
 
@@ -339,6 +341,54 @@ def test_a_new_poster_replaces_the_old_one_and_its_files(client, headers, movie)
         get_db()["posters.files"].count_documents({}) == 2
         and get_db()["posters.chunks"].count_documents({"files_id": {"$nin": list(get_db()["posters.files"].distinct("_id"))}}) == 0
     )
+
+
+def test_a_poster_stored_while_another_links_is_not_deleted_by_it(client, movie):
+    """Two uploads: the second is stored before the first links; the first must not delete the second's files."""
+    movie_id = ObjectId(movie["id"])
+    first = posters.store(movie_id, image_bytes("PNG"), image_bytes("PNG", size=(200, 300)), "image/png")
+    second = posters.store(movie_id, image_bytes("JPEG"), image_bytes("JPEG", size=(200, 300)), "image/jpeg")
+    Movie.set_poster(movie_id, first)
+    Movie.set_poster(movie_id, second)
+    poster_url = client.get(f"/api/movies/{movie['id']}").json["poster_url"].removeprefix("http://testserver")
+    assert client.get(poster_url).status_code == 200
+    assert client.get(f"/api/movies/{movie['id']}/poster?size=thumb").status_code == 200
+    # What the second replaced, the first's files, is gone.
+    assert posters.read(first["original"]) is None and posters.read(first["thumb"]) is None
+
+
+@pytest.mark.live
+def test_parallel_poster_uploads_to_one_movie_leave_it_pointing_at_files_that_exist():
+    """Rounds of 16 uploads at once to one movie (the probe saw a dead poster_url in 2-6 of 15-25 rounds)."""
+    with live_server(env={"RATELIMIT_ENABLED": "0"}) as base:
+        body = {"email": "uploader@example.com", "password": "an-uploader-password"}
+        requests.post(f"{base}/api/auth/signup", json=body, timeout=30)
+        token = requests.post(f"{base}/api/auth/login", json=body, timeout=30).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "image/png"}
+        movie = requests.post(f"{base}/api/movies", json={**BODY, "name": "Posters"}, headers=headers | JSON, timeout=30).json()
+        bodies = [image_bytes("PNG", size=(200 + n, 300)) for n in range(16)]
+        broken = []
+        for round_number in range(8):
+            start, answers = threading.Barrier(16), []
+
+            def upload(n, start=start, answers=answers):
+                start.wait()
+                answers.append(
+                    requests.put(f"{base}/api/movies/{movie['id']}/poster", data=bodies[n], headers=headers, timeout=60).status_code
+                )
+
+            threads = [threading.Thread(target=upload, args=(n,)) for n in range(16)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+            assert answers == [200] * 16
+            poster_url = requests.get(f"{base}/api/movies/{movie['id']}", timeout=30).json()["poster_url"]
+            thumb_url = f"{base}/api/movies/{movie['id']}/poster?size=thumb"
+            statuses = (requests.get(poster_url, timeout=30).status_code, requests.get(thumb_url, timeout=30).status_code)
+            if statuses != (200, 200):
+                broken.append((round_number, statuses))
+    assert broken == []
 
 
 def test_only_the_owner_or_an_admin_changes_a_poster(client, movie, make_user, auth_headers):
