@@ -170,6 +170,9 @@ def base_config(database_uri=None):
         "RATELIMIT_SIGNUP": env("RATELIMIT_SIGNUP", "10 per hour"),
         "RATELIMIT_FORGOT": env("RATELIMIT_FORGOT", "5 per hour"),
         "RATELIMIT_REFRESH": env("RATELIMIT_REFRESH", "30 per minute"),
+        # Poster uploads (each a decoded image): per account and per address.
+        "RATELIMIT_POSTER": env("RATELIMIT_POSTER", "30 per hour"),
+        "RATELIMIT_POSTER_ADDRESS": env("RATELIMIT_POSTER_ADDRESS", "60 per hour"),
         # Password reset emails.
         "PASSWORD_RESET_EXPIRES": timedelta(seconds=env_int("PASSWORD_RESET_EXPIRES", 3600)),
         "PUBLIC_URL": public_url(),
@@ -185,6 +188,13 @@ def base_config(database_uri=None):
         "PASSWORD_HASH_WAIT_SECONDS": float(env("PASSWORD_HASH_WAIT_SECONDS", "2")),
         "PASSWORD_HASH_MAX_WAITING": env_int("PASSWORD_HASH_MAX_WAITING", 4),
         "PASSWORD_HASH_LOCK_DIR": env("PASSWORD_HASH_LOCK_DIR", "/tmp/movie-bag-hashing"),
+        # Poster images decoded at once on the machine (all workers together; each takes up to about
+        # 100 MB: resources/images.py), how long an upload waits for a turn before a 503, and how many
+        # wait in each process's line (one more is a 503 at once).
+        "IMAGE_WORK_CONCURRENCY": env_int("IMAGE_WORK_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2)),
+        "IMAGE_WORK_WAIT_SECONDS": float(env("IMAGE_WORK_WAIT_SECONDS", "5")),
+        "IMAGE_WORK_MAX_WAITING": env_int("IMAGE_WORK_MAX_WAITING", 2),
+        "IMAGE_WORK_LOCK_DIR": env("IMAGE_WORK_LOCK_DIR", "/tmp/movie-bag-images"),
         # One log line per request: json (production) or text (development's default).
         "LOG_FORMAT": env("LOG_FORMAT", "text"),
         # /metrics is served only to `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
@@ -224,6 +234,9 @@ def development_config():
     signing key kept in the data folder unless JWT_SECRET_KEY is set."""
     config = {**base_config(local_database_uri()), "ENV_NAME": "development"}
     config["JWT_SECRET_KEY"] = config["JWT_SECRET_KEY"] or development_secret_key(data_folder())
+    # One person trying posters out: uploads are limited loosely (production's limits are per hour of strangers).
+    config["RATELIMIT_POSTER"] = env("RATELIMIT_POSTER", "300 per hour")
+    config["RATELIMIT_POSTER_ADDRESS"] = env("RATELIMIT_POSTER_ADDRESS", "600 per hour")
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config
@@ -252,6 +265,7 @@ def testing_config():
         "REFRESH_REUSE_GRACE_SECONDS": 0,
         # The test process's own hashing turns: servers elsewhere on the machine never make its logins wait.
         "PASSWORD_HASH_LOCK_DIR": str(Path(tempfile.gettempdir()) / f"movie-bag-hashing-test-{os.getpid()}"),
+        "IMAGE_WORK_LOCK_DIR": str(Path(tempfile.gettempdir()) / f"movie-bag-images-test-{os.getpid()}"),
     }
 
 

@@ -1,4 +1,4 @@
-"""Rate limits on the endpoints that guess or spam: login, signup, forgot, refresh and password change.
+"""Rate limits on the endpoints that guess, spam or cost: login, signup, forgot, refresh, password change, poster upload.
 
 Each limit is a decorator an @operation names in its `limits`; its value is read from the app config
 at request time (RATELIMIT_*), so tests and deployments set it without touching code. On an operation
@@ -69,3 +69,6 @@ FORGOT = limit_from_config("RATELIMIT_FORGOT")
 REFRESH = limit_from_config("RATELIMIT_REFRESH", key_func=account_key)
 PASSWORD_PER_ACCOUNT = limit_from_config("RATELIMIT_PASSWORD", key_func=account_key)
 PASSWORD_PER_ADDRESS = limit_from_config("RATELIMIT_PASSWORD_ADDRESS")
+# Poster uploads decode an image each: per account, and per address (many accounts from one place).
+POSTER_PER_ACCOUNT = limit_from_config("RATELIMIT_POSTER", key_func=account_key)
+POSTER_PER_ADDRESS = limit_from_config("RATELIMIT_POSTER_ADDRESS")

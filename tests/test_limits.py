@@ -1,6 +1,9 @@
 """Rate limits: 429 in the envelope with Retry-After, per address and per account."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from tests.conftest import DEFAULT_PASSWORD
 from tests.mongomock_app import make_app
@@ -17,6 +20,7 @@ def limited_app():
         RATELIMIT_SIGNUP="2 per minute",
         RATELIMIT_FORGOT="1 per minute",
         RATELIMIT_REFRESH="1 per minute",
+        RATELIMIT_POSTER="2 per minute",
     )
     with app.app_context():
         yield app
@@ -93,3 +97,23 @@ def test_limits_trust_forwarded_addresses_only_when_configured():
             "/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.2"}
         )
         assert (first.status_code, other.status_code) == (201, 201)
+
+
+def test_poster_uploads_are_limited_per_account(limited_client):
+    limited_client.post("/api/auth/signup", json={"email": "poster@example.com", "password": DEFAULT_PASSWORD})
+    token = limited_client.post("/api/auth/login", json={"email": "poster@example.com", "password": DEFAULT_PASSWORD}).json["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    movie = limited_client.post("/api/movies", json={"name": "Limited", "casts": ["A B"], "genres": ["Drama"]}, headers=headers).json
+    out = io.BytesIO()
+    Image.new("RGB", (60, 90)).save(out, "PNG")
+
+    def upload(address):
+        return limited_client.put(
+            f"/api/movies/{movie['id']}/poster",
+            data=out.getvalue(),
+            headers={**headers, "Content-Type": "image/png"},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    assert [upload(f"10.0.1.{n}").status_code for n in range(2)] == [200, 200]
+    assert_429(upload("10.0.1.9"))
