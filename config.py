@@ -159,11 +159,16 @@ def base_config(database_uri=None):
         if (env("RATELIMIT_STORAGE_URI", mongodb_uri()) or "").startswith("mongodb")
         else {},
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Login: every attempt per address; failures per (account, address); failures per account from
-        # all addresses together, a ceiling against guessing spread over many addresses.
+        # Login (resources/limits.py): every attempt per address; failures per (account, address);
+        # failures per account from clients it does not know, a ceiling against guessing spread over many
+        # addresses that never applies to a known device (one a login to the account gave its device
+        # cookie); failures per known device, wherever it logs in from.
         "RATELIMIT_LOGIN": env("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_LOGIN_ACCOUNT_ADDRESS": env("RATELIMIT_LOGIN_ACCOUNT_ADDRESS", "5 per minute"),
         "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "100 per hour"),
+        "RATELIMIT_LOGIN_DEVICE": env("RATELIMIT_LOGIN_DEVICE", "10 per hour"),
+        # How long a device cookie keeps a client known.
+        "LOGIN_DEVICE_SECONDS": env_int("LOGIN_DEVICE_SECONDS", 180 * 24 * 3600),
         # Password change: per account and per address.
         "RATELIMIT_PASSWORD": env("RATELIMIT_PASSWORD", "5 per minute"),
         "RATELIMIT_PASSWORD_ADDRESS": env("RATELIMIT_PASSWORD_ADDRESS", "10 per minute"),

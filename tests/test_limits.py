@@ -117,3 +117,42 @@ def test_poster_uploads_are_limited_per_account(limited_client):
 
     assert [upload(f"10.0.1.{n}").status_code for n in range(2)] == [200, 200]
     assert_429(upload("10.0.1.9"))
+
+
+def test_a_flood_of_wrong_passwords_from_many_addresses_never_locks_the_owner_out_of_a_known_device():
+    """22 addresses x 5 wrong passwords pass the account's ceiling (100 an hour) on failures from unknown clients."""
+    app = make_app(
+        "testing",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_LOGIN="10 per minute",
+        RATELIMIT_LOGIN_ACCOUNT_ADDRESS="5 per minute",
+        RATELIMIT_LOGIN_ACCOUNT="100 per hour",
+    )
+    with app.app_context():
+        owner, attacker = app.test_client(), app.test_client()
+        body = {"email": "owner@example.com", "password": DEFAULT_PASSWORD}
+        assert owner.post("/api/auth/signup", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 201
+        assert owner.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 200
+        assert owner.get_cookie("movie_bag_device", path="/api/auth") is not None
+        statuses = [login(attacker, "owner@example.com", f"203.0.113.{n}").status_code for n in range(22) for _ in range(5)]
+        assert statuses.count(401) == 100 and statuses[-10:] == [429] * 10  # past the account's ceiling
+        # The owner, from a fresh address, on the device a login gave its cookie: in.
+        assert owner.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": "192.0.2.77"}).status_code == 200
+        # The attackers stay limited, from their addresses and from a fresh one without the cookie.
+        assert_429(login(attacker, "owner@example.com", "203.0.113.3"))
+        assert_429(attacker.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": "192.0.2.78"}))
+
+
+def test_a_device_cookie_is_known_only_to_the_account_whose_login_gave_it():
+    app = make_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_ACCOUNT="1 per hour", RATELIMIT_LOGIN_DEVICE="2 per hour")
+    with app.app_context():
+        client = app.test_client()
+        for email in ("one@example.com", "two@example.com"):
+            client.post("/api/auth/signup", json={"email": email, "password": DEFAULT_PASSWORD})
+        assert client.post("/api/auth/login", json={"email": "one@example.com", "password": DEFAULT_PASSWORD}).status_code == 200
+        # Another account's ceiling holds for this client: its cookie names the first account only.
+        assert login(client, "two@example.com", "10.0.0.1").status_code == 401
+        assert_429(login(client, "two@example.com", "10.0.0.2"))
+        # A known device's own failures count against it, from any address.
+        assert [login(client, "one@example.com", f"10.0.1.{n}").status_code for n in range(2)] == [401, 401]
+        assert_429(login(client, "one@example.com", "10.0.1.9"))
