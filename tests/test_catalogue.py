@@ -513,6 +513,47 @@ def test_a_bad_display_name_is_a_400(client, headers, name):
     assert response.status_code == 400 and "display_name" in response.json["errors"]
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("\u202eadmin", "Must not contain invisible formatting characters (bidi overrides, zero-width spaces)."),
+        ("Ann\u200bie", "Must not contain invisible formatting characters (bidi overrides, zero-width spaces)."),
+        ("\u3164\u3164", "Must contain a visible character."),
+        ("\u2800", "Must contain a visible character."),
+        ("Bell\x07", "Must not contain control characters."),
+        ("a\nb", "Must not contain control characters."),
+        ("admin", "This name is reserved; choose another."),
+        ("ADMIN", "This name is reserved; choose another."),
+        ("\u0410dmin", "This name is reserved; choose another."),
+        ("Moderator", "This name is reserved; choose another."),
+        ("user-1a2b3c", "This name is reserved; choose another."),
+    ],
+    ids=[
+        "bidi-override",
+        "zero-width",
+        "hangul-fillers",
+        "braille-blank",
+        "bell",
+        "newline",
+        "admin",
+        "ADMIN",
+        "cyrillic-admin",
+        "moderator",
+        "a-default-name",
+    ],
+)
+def test_a_name_that_hides_or_poses_is_a_400_that_says_why(client, headers, name, message):
+    response = client.patch("/api/auth/me", json={"display_name": name}, headers=headers)
+    assert (response.status_code, response.json["errors"]) == (400, {"display_name": [message]})
+    signup = client.post("/api/auth/signup", json={"email": "poser@example.com", "password": "a-long-password", "display_name": name})
+    assert (signup.status_code, signup.json["errors"]) == (400, {"display_name": [message]})
+
+
+@pytest.mark.parametrize("name", ["Zoë", "李小龙", "Ana María", "Admin Fan", "Наталья"])
+def test_names_in_any_script_are_welcome(client, headers, name):
+    assert client.patch("/api/auth/me", json={"display_name": name}, headers=headers).json["display_name"] == name
+
+
 def test_one_renames_oneself_and_back_to_the_default(client, owner, headers):
     assert client.patch("/api/auth/me", json={"display_name": "Film Buff"}, headers=headers).json["display_name"] == "Film Buff"
     assert client.patch("/api/auth/me", json={"display_name": None}, headers=headers).json["display_name"] == f"user-{str(owner.id)[-6:]}"
