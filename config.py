@@ -193,9 +193,9 @@ def base_config(database_uri=None):
         "PASSWORD_HASH_WAIT_SECONDS": float(env("PASSWORD_HASH_WAIT_SECONDS", "2")),
         "PASSWORD_HASH_MAX_WAITING": env_int("PASSWORD_HASH_MAX_WAITING", 4),
         "PASSWORD_HASH_LOCK_DIR": env("PASSWORD_HASH_LOCK_DIR", "/tmp/movie-bag-hashing"),
-        # Poster images decoded at once on the machine (all workers together; each takes up to about
-        # 100 MB: resources/images.py), how long an upload waits for a turn before a 503, and how many
-        # wait in each process's line (one more is a 503 at once).
+        # Poster images decoded at once on the machine (all workers together; each takes 30 MB to 370 MB
+        # at 24 megapixels, by its type: resources/images.py), how long an upload waits for a turn before a
+        # 503, and how many wait in each process's line (one more is a 503 at once).
         "IMAGE_WORK_CONCURRENCY": env_int("IMAGE_WORK_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2)),
         "IMAGE_WORK_WAIT_SECONDS": float(env("IMAGE_WORK_WAIT_SECONDS", "5")),
         "IMAGE_WORK_MAX_WAITING": env_int("IMAGE_WORK_MAX_WAITING", 2),

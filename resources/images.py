@@ -6,14 +6,15 @@ wide is made once, at upload.
 
 A small file can hold a huge image (a 154 KB PNG of 6,300 x 6,300 pixels), so decoding is bounded:
 - the pixel count is read from the header, before any pixel is decoded: past MAX_PIXELS (24 million, a
-  4,000 x 6,000 poster scanned for print) the upload is a 400 at once. A decoded image takes at most
-  MAX_PIXELS x 4 bytes (about 96 MB) however small its file;
-- a JPEG is decoded already scaled down (Pillow's draft: 1/2, 1/4 or 1/8 of its size) when it is larger
-  than the poster that is kept, and every image is shrunk (Image.reduce, then a resample) to fit
-  STORED_BOX, 2,000 x 3,000 px (TMDB's largest poster size), before it is encoded again;
+  4,000 x 6,000 poster scanned for print) the upload is a 400 at once, however small its file;
+- a JPEG is decoded already scaled down (Pillow's draft: libjpeg decodes at 1/2, 1/4 or 1/8 of the size)
+  when it is larger than the poster that is kept, and every image is shrunk (Image.reduce, then a
+  resample) to fit STORED_BOX, 2,000 x 3,000 px (TMDB's largest poster size), before it is encoded again.
+  Measured at 24 megapixels, the work's peak memory is about 30-50 MB for a JPEG, 160 MB for an RGB PNG,
+  250 MB for a PNG with transparency and 370 MB for a WebP (Pillow decodes WebP whole, twice);
 - the work runs under the machine's IMAGE_WORK_* turns (turns.py: at most IMAGE_WORK_CONCURRENCY
   images at once on the machine, a short line, then ImageWorkBusy, a 503 with Retry-After), so a flood
-  of uploads costs a bounded amount of memory and CPU, never the catalogue's.
+  of uploads costs at most that many times the peak above, never the catalogue's memory or CPU.
 """
 
 import io
@@ -87,9 +88,10 @@ def decode(data, content_type):
                 raise BadRequest(TOO_MANY_PIXELS)
             target = fitted(image.size, STORED_BOX)
             if target != image.size:
-                # A JPEG decodes straight to a fraction of its size, at least twice the target (other
-                # formats decode whole: their pixel count is what bounds them).
-                image.draft(None, (round(target[0] * REDUCING_GAP), round(target[1] * REDUCING_GAP)))
+                # A JPEG decodes straight to the fraction of its size nearest above the target (libjpeg
+                # scales while it decodes, as well as a resample would); other formats decode whole:
+                # their pixel count is what bounds them.
+                image.draft(None, target)
             image.load()
     except Image.DecompressionBombError:
         raise BadRequest(TOO_MANY_PIXELS) from None
