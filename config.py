@@ -169,17 +169,25 @@ def base_config(database_uri=None):
         if (env("RATELIMIT_STORAGE_URI", mongodb_uri()) or "").startswith("mongodb")
         else {},
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Login: every attempt per address; failures per (account, address); failures per account from
-        # all addresses together, a ceiling against guessing spread over many addresses.
+        # Login (resources/limits.py): every attempt per address; failures per (account, address);
+        # failures per account from clients it does not know, a ceiling against guessing spread over many
+        # addresses that never applies to a known device (one a login to the account gave its device
+        # cookie); failures per known device, wherever it logs in from.
         "RATELIMIT_LOGIN": env("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_LOGIN_ACCOUNT_ADDRESS": env("RATELIMIT_LOGIN_ACCOUNT_ADDRESS", "5 per minute"),
         "RATELIMIT_LOGIN_ACCOUNT": env("RATELIMIT_LOGIN_ACCOUNT", "100 per hour"),
+        "RATELIMIT_LOGIN_DEVICE": env("RATELIMIT_LOGIN_DEVICE", "10 per hour"),
+        # How long a device cookie keeps a client known.
+        "LOGIN_DEVICE_SECONDS": env_int("LOGIN_DEVICE_SECONDS", 180 * 24 * 3600),
         # Password change: per account and per address.
         "RATELIMIT_PASSWORD": env("RATELIMIT_PASSWORD", "5 per minute"),
         "RATELIMIT_PASSWORD_ADDRESS": env("RATELIMIT_PASSWORD_ADDRESS", "10 per minute"),
         "RATELIMIT_SIGNUP": env("RATELIMIT_SIGNUP", "10 per hour"),
         "RATELIMIT_FORGOT": env("RATELIMIT_FORGOT", "5 per hour"),
         "RATELIMIT_REFRESH": env("RATELIMIT_REFRESH", "30 per minute"),
+        # Poster uploads (each a decoded image): per account and per address.
+        "RATELIMIT_POSTER": env("RATELIMIT_POSTER", "30 per hour"),
+        "RATELIMIT_POSTER_ADDRESS": env("RATELIMIT_POSTER_ADDRESS", "60 per hour"),
         # Password reset emails.
         "PASSWORD_RESET_EXPIRES": timedelta(seconds=env_int("PASSWORD_RESET_EXPIRES", 3600)),
         "PUBLIC_URL": public_url(),
@@ -195,6 +203,13 @@ def base_config(database_uri=None):
         "PASSWORD_HASH_WAIT_SECONDS": float(env("PASSWORD_HASH_WAIT_SECONDS", "2")),
         "PASSWORD_HASH_MAX_WAITING": env_int("PASSWORD_HASH_MAX_WAITING", 4),
         "PASSWORD_HASH_LOCK_DIR": env("PASSWORD_HASH_LOCK_DIR", "/tmp/movie-bag-hashing"),
+        # Poster images decoded at once on the machine (all workers together; each takes 30 MB to 370 MB
+        # at 24 megapixels, by its type: resources/images.py), how long an upload waits for a turn before a
+        # 503, and how many wait in each process's line (one more is a 503 at once).
+        "IMAGE_WORK_CONCURRENCY": env_int("IMAGE_WORK_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2)),
+        "IMAGE_WORK_WAIT_SECONDS": float(env("IMAGE_WORK_WAIT_SECONDS", "5")),
+        "IMAGE_WORK_MAX_WAITING": env_int("IMAGE_WORK_MAX_WAITING", 2),
+        "IMAGE_WORK_LOCK_DIR": env("IMAGE_WORK_LOCK_DIR", "/tmp/movie-bag-images"),
         # One log line per request: json (production) or text (development's default).
         "LOG_FORMAT": env("LOG_FORMAT", "text"),
         # /metrics is served only to `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
@@ -244,6 +259,9 @@ def development_config():
     config = {**base_config(local_database_uri()), "ENV_NAME": "development"}
     config.update({name: env(name, value) for name, value in DEVELOPMENT_RATE_LIMITS.items()})
     config["JWT_SECRET_KEY"] = config["JWT_SECRET_KEY"] or development_secret_key(data_folder())
+    # One person trying posters out: uploads are limited loosely (production's limits are per hour of strangers).
+    config["RATELIMIT_POSTER"] = env("RATELIMIT_POSTER", "300 per hour")
+    config["RATELIMIT_POSTER_ADDRESS"] = env("RATELIMIT_POSTER_ADDRESS", "600 per hour")
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config
@@ -272,6 +290,7 @@ def testing_config():
         "REFRESH_REUSE_GRACE_SECONDS": 0,
         # The test process's own hashing turns: servers elsewhere on the machine never make its logins wait.
         "PASSWORD_HASH_LOCK_DIR": str(Path(tempfile.gettempdir()) / f"movie-bag-hashing-test-{os.getpid()}"),
+        "IMAGE_WORK_LOCK_DIR": str(Path(tempfile.gettempdir()) / f"movie-bag-images-test-{os.getpid()}"),
     }
 
 

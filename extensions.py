@@ -37,10 +37,7 @@ CONTENT_SECURITY_POLICY = {
 
 def init_extensions(app):
     """Initialise every extension on this app, from its configuration."""
-    from database.passwords import HashingLine  # it hashes with the bcrypt made above
-
     bcrypt.init_app(app)
-    HashingLine(app)
     jwt.init_app(app)
     mail.init_app(app)
     # Counters live in MongoDB with MONGODB_URI (RATELIMIT_STORAGE_URI), in memory under `make run`'s local database.

@@ -27,6 +27,8 @@ HASHING = Gauge("movie_bag_password_hashes_in_flight", "bcrypt hashes and checks
 HASH_WAITING = Gauge(
     "movie_bag_password_hashes_waiting", "Requests waiting for a turn to hash or check a password.", multiprocess_mode="livesum"
 )
+IMAGES = Gauge("movie_bag_images_in_flight", "Poster images being decoded and encoded now.", multiprocess_mode="livesum")
+IMAGES_WAITING = Gauge("movie_bag_images_waiting", "Uploads waiting for a turn to decode their image.", multiprocess_mode="livesum")
 SIGNUPS = Counter("movie_bag_signups_total", "Accounts created by signup.")
 LOGINS = Counter("movie_bag_logins_total", "Logins, by outcome (ok, failed).", ["outcome"])
 MOVIES_CREATED = Counter("movie_bag_movies_created_total", "Movies added to the catalogue.")

@@ -22,8 +22,10 @@ from database.watchlists import WatchlistEntry
 # 1: accounts, movies, sessions and resets; 2: the catalogue's fields, ratings, reviews and watchlists;
 # 3: movies unique by name and year in any spelling, their search terms, external ids and list indexes;
 # 4: movies keep their review and watchlist counts, accounts close before they go, poster files are
-# indexed by their movie.
+# indexed by their movie; Latin-looking Cyrillic and Greek letters fold as Latin (database/text.py), so
+# movies' derived keys are derived again; emails are canonical with their domain in IDNA's ASCII form.
 SCHEMA_VERSION = 4
+DERIVED_FROM = {"name": 1, "casts": 1, "genres": 1, "directors": 1}
 DOCUMENTS = (User, Movie, Session, PasswordReset, Rating, Review, WatchlistEntry)
 META = "movie_bag_meta"
 
@@ -115,9 +117,53 @@ def fill_defaults():
         if field not in Movie.sparse_fields:
             changed += movies.update_many({field: {"$exists": False}}, {"$set": {field: default}}).modified_count
     # A movie stored before version 3 has no name_key: each gets its derived fields, once.
-    fields = {"name": 1, "casts": 1, "genres": 1, "directors": 1}
-    for row in movies.find({"name_key": {"$exists": False}}, fields):
+    for row in movies.find({"name_key": {"$exists": False}}, DERIVED_FROM):
         changed += movies.update_one({"_id": row["_id"], "name_key": {"$exists": False}}, {"$set": Movie.derive(row)}).modified_count
+    if schema_version() < 4:
+        changed += derive_again() + canonical_emails()
+    return changed
+
+
+def derive_again():
+    """Derive every movie's keys and terms anew (the folding changed in version 4): how many changed.
+
+    Two movies whose names now fold alike (with the same year) cannot both keep them: DuplicateValues
+    names them, and the operator renames one before running `make migrate` again.
+    """
+    movies, changed, clashes = Movie._get_collection(), 0, []
+    for row in movies.find({}, {**DERIVED_FROM, **dict.fromkeys(Movie.derive({"name": "", "casts": [], "genres": []}), 1)}):
+        derived = Movie.derive(row)
+        if any(row.get(field) != value for field, value in derived.items()):
+            try:
+                changed += movies.update_one({"_id": row["_id"]}, {"$set": derived}).modified_count
+            except DuplicateKeyError:
+                clashes.append(f"{row['name']!r} ({row['_id']})")
+    if clashes:
+        raise DuplicateValues(
+            "These movies now have the name and year of another (rename them, then run `make migrate` again): " + ", ".join(clashes)
+        )
+    return changed
+
+
+def canonical_emails():
+    """Store every account's email in its canonical form (IDNA domains since version 4): how many changed.
+
+    Two accounts whose emails are now one address cannot both keep it: DuplicateValues names the
+    accounts by id (never by email, which logs would keep), to be merged or removed by hand.
+    """
+    users, changed, clashes = User._get_collection(), 0, []
+    for row in users.find({}, {"email": 1}):
+        canonical = User.normalize_email(row["email"])
+        if canonical != row["email"]:
+            try:
+                changed += users.update_one({"_id": row["_id"]}, {"$set": {"email": canonical}}).modified_count
+            except DuplicateKeyError:
+                clashes.append(str(row["_id"]))
+    if clashes:
+        raise DuplicateValues(
+            "These accounts' emails are now another account's address (merge or remove them, then run `make migrate` again): "
+            + ", ".join(clashes)
+        )
     return changed
 
 

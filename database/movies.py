@@ -216,8 +216,9 @@ class Movie(OwnedDocument):
     def set_poster(cls, movie_id, poster, owner=None):
         """Point the movie at its new poster's files, if it matches owner; the row as stored now, or None.
 
-        Whatever poster it had is replaced, and its files are deleted; the movie's version changes, so
-        an ETag read before no longer matches.
+        The poster it had is replaced, and the files of that one poster (the row as it was before this
+        very write) are deleted: never another upload's, stored and about to be linked by a request
+        racing this one. The movie's version changes, so an ETag read before no longer matches.
         """
         if object_id(movie_id) is None:
             return None
@@ -226,7 +227,8 @@ class Movie(OwnedDocument):
         )
         if before is None:
             return None
-        posters.delete_files([before["_id"]], keep=poster and [poster["original"], poster["thumb"]])
+        if before.get("poster"):
+            posters.discard(before["poster"])
         return cls.read(movie_id)
 
     @classmethod

@@ -48,8 +48,8 @@ def discard(poster):
     bucket.delete(poster["thumb"])
 
 
-def delete_files(movie_ids, keep=None, session=None):
-    """Delete every stored image of these movies except those in keep (in the session's transaction, if any).
+def delete_files(movie_ids, session=None):
+    """Delete every stored image of these movies (in the session's transaction, if any).
 
     The file documents go first, their chunks after, as GridFS itself deletes: a crash between leaves
     chunks no file names, which `flask repair-data` removes (database/repair.py).
@@ -57,7 +57,6 @@ def delete_files(movie_ids, keep=None, session=None):
     database = get_db()
     files = durable(database[f"{BUCKET}.files"])
     found = [row["_id"] for row in files.find({"metadata.movie_id": {"$in": list(movie_ids)}}, {"_id": 1}, session=session)]
-    doomed = [file_id for file_id in found if file_id not in (keep or ())]
-    if doomed:
-        files.delete_many({"_id": {"$in": doomed}}, session=session)
-        durable(database[f"{BUCKET}.chunks"]).delete_many({"files_id": {"$in": doomed}}, session=session)
+    if found:
+        files.delete_many({"_id": {"$in": found}}, session=session)
+        durable(database[f"{BUCKET}.chunks"]).delete_many({"files_id": {"$in": found}}, session=session)

@@ -1,7 +1,11 @@
 """Text as people type it: the folded form that search and uniqueness compare.
 
 "Amélie", "AMELIE" and "ａｍｅｌｉｅ" fold alike: compatibility forms unified (NFKC), accents and invisible
-format characters (zero-width spaces, bidi marks) dropped, case folded. Search matches folded words by
+format characters (zero-width spaces, bidi marks) dropped, case folded. So do "Heat" and "Hеat" with a
+Cyrillic е: a word's Cyrillic and Greek letters that look like Latin ones (LOOKALIKES, after Unicode's
+confusables, UTS #39) are read as those when the word could pass for Latin: it has a Latin letter
+beside them, or every letter of it has a Latin lookalike. A word of its own script ("Солярис") keeps its
+letters, so Russian or Greek titles still sort and search as themselves. Search matches folded words by
 prefix, so a movie stores every prefix of its words (up to PREFIX_LENGTH letters) in an indexed list,
 and a query is a lookup of its words in that list: never a regular expression over every name.
 """
@@ -12,6 +16,14 @@ from itertools import pairwise
 
 APOSTROPHES = re.compile(r"['’‘`´]")
 WORD = re.compile(r"[^\W_]+")
+# Cyrillic and Greek letters, case folded, that look like a Latin letter in either case (Н like H, р like p).
+LOOKALIKES = str.maketrans(
+    {
+        **dict(zip("авеіјкмнорстухѕԁһԛԝӏ", "abeijkmhopctyxsdhqwl", strict=True)),
+        **dict(zip("αβεζηικμνορτυχ", "abezhikmvoptux", strict=True)),
+    }
+)
+LATIN_LETTER = re.compile("[a-z]")
 # Words are indexed by their prefixes up to this length; a longer query word is looked up by its first ones.
 PREFIX_LENGTH = 15
 # A query's words beyond these are not looked up (each one narrows the results; few titles have more).
@@ -25,9 +37,18 @@ def fold(text):
     return unicodedata.normalize("NFKC", kept).casefold()
 
 
+def unconfused(word):
+    """A folded word with its Latin-looking Cyrillic and Greek letters read as Latin, when it could pass for Latin."""
+    latin = word.translate(LOOKALIKES)
+    if latin == word:
+        return word
+    could_pass = LATIN_LETTER.search(word) or all(ch.isascii() for ch in latin)
+    return latin if could_pass else word
+
+
 def words(text):
-    """The folded words of the text ("Pan's Labyrinth" -> pans, labyrinth)."""
-    return WORD.findall(APOSTROPHES.sub("", fold(text)))
+    """The folded words of the text ("Pan's Labyrinth" -> pans, labyrinth), lookalike letters read as Latin."""
+    return [unconfused(word) for word in WORD.findall(APOSTROPHES.sub("", fold(text)))]
 
 
 def key(text):

@@ -42,7 +42,8 @@ def log_in(data, answer):
     metrics.LOGINS.labels("ok" if session else "failed").inc()
     if not session:
         return unauthorized(INVALID_LOGIN)
-    return answer(user["_id"], session)
+    # The client is now a known device of the account: a flood of failures elsewhere never locks it out.
+    return limits.remember_device(current_app.make_response(answer(user["_id"], session)), user["email"])
 
 
 def rotate_session():
@@ -82,9 +83,11 @@ class LoginResource(Resource):
         "login",
         "Log in with email and password",
         description="Opens a session and answers its access and refresh tokens. A wrong password and an "
-        "unknown email get the same 401, in about the same time. Limited per address and per account.",
+        "unknown email get the same 401, in about the same time. Limited per address and per account; the "
+        "answer's device cookie (movie_bag_device) makes the client a known device of the account, which "
+        "the account's limit on failures from unknown clients never locks out: send it back on later logins.",
         tag=TAG,
-        responses={200: Reply("Logged in: a new session's tokens.", token_schema, NO_STORE_HEADERS)},
+        responses={200: Reply("Logged in: a new session's tokens.", token_schema, (*NO_STORE_HEADERS, *BROWSER_COOKIES))},
         errors=[401],
         body=login_schema,
         limits=limits.LOGIN,

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from database.migrations import DuplicateValues, NeedsMigration
-from database.passwords import HashingBusy
+from turns import Busy
 
 logger = logging.getLogger("movie_bag.errors")
 
@@ -120,9 +120,10 @@ def handle_database_down(exc):
     return error_response(503, headers=[("Retry-After", "5")])
 
 
-def handle_hashing_busy(exc):
-    """Every password hashing turn stayed taken: come back in a second rather than queue without end."""
-    return error_response(503, "The server is busy checking passwords; try again in a moment.", headers=[("Retry-After", "1")])
+def handle_busy(exc):
+    """Every turn of a kind of heavy work (password hashing, image decoding) stayed taken: come back in a
+    second rather than queue without end."""
+    return error_response(503, exc.answer, headers=[("Retry-After", "1")])
 
 
 def handle_not_migrated(exc):
@@ -165,7 +166,7 @@ def register_error_handlers(app):
     app.register_error_handler(mongoengine.DoesNotExist, handle_does_not_exist)
     app.register_error_handler(mongoengine.NotUniqueError, handle_not_unique)
     app.register_error_handler(ConnectionFailure, handle_database_down)
-    app.register_error_handler(HashingBusy, handle_hashing_busy)
+    app.register_error_handler(Busy, handle_busy)
     app.register_error_handler(NeedsMigration, handle_not_migrated)
     app.register_error_handler(DuplicateValues, handle_not_migrated)
     app.register_error_handler(Exception, handle_unexpected)

@@ -8,9 +8,9 @@ import metrics
 from database import movies, posters
 from database.movies import Movie
 from database.ratings import Rating
-from resources import images
+from resources import images, limits
 from resources.contract import ACCESS, Reply, Upload, operation
-from resources.ownership import tagged, write_owned
+from resources.ownership import require_writable, tagged, write_owned
 from resources.pagination import page_reply, read_page
 from resources.schemas import (
     facets_schema,
@@ -178,8 +178,9 @@ class MovieResource(Resource):
 POSTER_UPLOAD = Upload(
     tuple(images.FORMATS),
     5 * 1024 * 1024,
-    "The image itself, at most 5 MiB and 40 megapixels, as image/jpeg, image/png or image/webp. It is "
-    "decoded to check it is what it says, and stored re-encoded, without its metadata (EXIF, GPS).",
+    f"The image itself, at most 5 MiB and {images.MAX_PIXELS // 1_000_000} megapixels, as image/jpeg, image/png or "
+    "image/webp. It is decoded to check it is what it says, and stored re-encoded, without its metadata (EXIF, "
+    f"GPS), scaled down to fit {images.STORED_BOX[0]} x {images.STORED_BOX[1]} px if it is larger.",
 )
 
 
@@ -218,17 +219,22 @@ class MoviePosterResource(Resource):
     @operation(
         "putMoviePoster",
         "Upload a movie's poster",
-        description="Replaces the poster, if any. Only the person who added the movie, or an admin, may.",
+        description="Replaces the poster, if any. Only the person who added the movie, or an admin, may: anyone "
+        "else is refused before the image is read. Limited per account and per address; while the server is "
+        "busy with other images, a 503 with Retry-After.",
         tag=TAG,
         responses={200: THE_MOVIE_NOW},
         errors=[403, 404],
         body=POSTER_UPLOAD,
         auth=ACCESS,
+        limits=[limits.POSTER_PER_ACCOUNT, limits.POSTER_PER_ADDRESS],
     )
     def put(self, movie_id):
         """Check and store the image, then point the movie at it; the files of a refused write are removed."""
-        movie = read_or_404(movie_id)
-        full, thumb = images.poster_versions(request.get_data(), request.mimetype)
+        movie = require_writable(Movie, movie_id, "movie", NOT_YOURS)
+        images.check_type(request.mimetype)
+        with images.image_turn():
+            full, thumb = images.poster_versions(request.get_data(), request.mimetype)
         poster = posters.store(movie["_id"], full, thumb, request.mimetype)
         stored = None
         try:

@@ -94,7 +94,8 @@ HEADERS = {
     "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
     "Set-Cookie": header(
         "The browser session's cookies: movie_bag_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/auth/session) "
-        "and movie_bag_csrf (readable, Path=/), or both cleared."
+        "and movie_bag_csrf (readable, Path=/), or both cleared; on a login, also the device cookie movie_bag_device "
+        "(HttpOnly, Secure, SameSite=Strict, Path=/api/auth) that makes the client a known device of the account."
     ),
 }
 

@@ -56,3 +56,17 @@ def write_owned(document_class, doc_id, write, what, forbidden, if_match=True):
     if not (current_user["is_admin"] or row[document_class.owner_field] == current_user["_id"]):
         raise Forbidden(forbidden)
     raise PreconditionFailed() if versions is not None else NotFound(f"No {what} has this id.")
+
+
+def require_writable(document_class, doc_id, what, forbidden):
+    """The document's row if the caller may write it (its owner, or an admin): 404 or 403 otherwise.
+
+    For a write whose request costs work before the write itself (a poster's image): the caller is told
+    no before any of it is done. The write stays conditional on the owner all the same (write_owned).
+    """
+    row = document_class.read(doc_id)
+    if row is None:
+        raise NotFound(f"No {what} has this id.")
+    if row[document_class.owner_field] != current_user_id() and not current_user["is_admin"]:
+        raise Forbidden(forbidden)
+    return row

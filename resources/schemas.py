@@ -8,6 +8,7 @@ TypeScript would type it as always present): its description says what leaving i
 """
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 import mongoengine
@@ -15,6 +16,7 @@ from bson import ObjectId
 from flask import current_app
 from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
+from database import text
 from database.accounts import User
 from database.movies import Movie
 from database.paging import RESULT_WINDOW
@@ -28,6 +30,29 @@ MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "r
 FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
 POSTER_SIZES = ("full", "thumb")
 
+
+# Names nobody may take, compared as database/text.py folds them ("ADMIN", "Аdmin" with a Cyrillic А, "ad-min").
+RESERVED_NAMES = {
+    text.key(name)
+    for name in (
+        "admin",
+        "ad-min",
+        "administrator",
+        "root",
+        "system",
+        "moderator",
+        "mod",
+        "support",
+        "staff",
+        "official",
+        "movie-bag",
+        "moviebag",
+    )
+}
+# Every account without a name of its own shows as `user-` and 6 characters of its id: nobody may pose as one.
+DEFAULT_NAME = re.compile(r"user [0-9a-f]{6}")
+# Letters and symbols that show as blank space (Hangul fillers, the blank braille pattern).
+BLANK_LOOKING = set("\u115f\u1160\u3164\uffa0\u2800")
 
 # --- fields ------------------------------------------------------------------------------------
 
@@ -62,8 +87,13 @@ class NormalizedEmail(fields.Email):
     marshmallow's Email about non-ASCII): what the schema accepts, the server accepts.
     """
 
+    default_error_messages = {"invisible": "Must not contain invisible formatting characters (zero-width spaces, bidi marks)."}
+
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, str):
+            # Invisible in a mail client and dropped by IDNA: an address that shows like another's is refused.
+            if any(unicodedata.category(ch) == "Cf" for ch in value):
+                raise self.make_error("invisible")
             value = User.normalize_email(value)
             try:
                 STORED_EMAIL.validate(value)
@@ -125,13 +155,29 @@ def email(description):
     return NormalizedEmail(required=True, validate=validate.Length(max=254), metadata={"description": description})
 
 
+def validate_display_name(name):
+    """A name others can read and that speaks for nobody else: no control or invisible formatting
+    characters (a bidi override shows "\u202enimda" as "admin"), something visible, not a reserved name."""
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise ValidationError("Must not contain control characters.")
+    if any(unicodedata.category(ch) == "Cf" for ch in name):
+        raise ValidationError("Must not contain invisible formatting characters (bidi overrides, zero-width spaces).")
+    if not any(unicodedata.category(ch)[0] in "LNPS" and ch not in BLANK_LOOKING for ch in name):
+        raise ValidationError("Must contain a visible character.")
+    key = text.key(name)
+    if key in RESERVED_NAMES or DEFAULT_NAME.fullmatch(key):
+        raise ValidationError("This name is reserved; choose another.")
+
+
 def display_name():
     """A public name: 1 to 50 characters, trimmed; null for the default."""
     return TrimmedString(
         allow_none=True,
-        validate=validate.Length(min=1, max=50),
+        validate=[validate.Length(min=1, max=50), validate_display_name],
         metadata={
-            "description": "Shown beside one's reviews: 1 to 50 characters (trimmed). Left out: `user-` and the last 6 characters of the account's id."
+            "description": "Shown beside one's reviews: 1 to 50 characters (trimmed), with something visible, no control or "
+            "invisible formatting characters, and not a reserved name (admin, moderator, ... or another account's default "
+            "name) in any spelling. Left out: `user-` and the last 6 characters of the account's id."
         },
     )
 

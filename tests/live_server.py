@@ -193,6 +193,7 @@ def serve(env=None, args=(), log_path=None, health=200, contract=True, root=ROOT
         "MOVIE_BAG_DATA": data,
         # The server's own hashing turns: another test's server never makes its logins wait (or 503).
         "PASSWORD_HASH_LOCK_DIR": os.path.join(data, "hashing"),
+        "IMAGE_WORK_LOCK_DIR": os.path.join(data, "images"),
         **(env or {}),
     }
     if not server_env["MONGODB_URI"]:

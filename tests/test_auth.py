@@ -32,6 +32,28 @@ def test_signup_stores_email_lower_cased_and_hash_not_password(client):
     assert user.password_hash.startswith("bcrypt-sha256$$2")
 
 
+@pytest.mark.parametrize(
+    "email", ["demo@movie-bag.dev\u200b", "de\u200dmo@movie-bag.dev", "demo@movie\u2060-bag.dev", "\u202edemo@movie-bag.dev"]
+)
+def test_an_email_with_invisible_formatting_characters_is_a_400(client, email):
+    response = signup(client, email=email)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"email": ["Must not contain invisible formatting characters (zero-width spaces, bidi marks)."]}
+    assert User.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("x@bücher.example", "x@xn--bcher-kva.example"), ("x@xn--bcher-kva.example", "X@BÜCHER.example")]
+)
+def test_an_international_domain_and_its_ascii_form_are_one_account(client, first, second):
+    assert signup(client, email=first).status_code == 201
+    response = signup(client, email=second)
+    assert (response.status_code, response.json["errors"]) == (409, {"email": ["Already taken."]})
+    assert User.objects.get().email == "x@xn--bcher-kva.example"
+    for email in (first, second):
+        assert client.post("/api/auth/login", json={"email": email, "password": PASSWORD}).status_code == 200
+
+
 def test_signup_response_never_contains_password_or_hash(client):
     response = signup(client)
     assert set(response.json) == {"id"}

@@ -3,7 +3,10 @@
 import io
 import itertools
 import re
+import struct
 import threading
+import time
+import zlib
 from datetime import UTC, datetime
 
 import mongomock
@@ -13,15 +16,18 @@ from bson import ObjectId
 from mongoengine.connection import get_db
 from PIL import Image
 
+from database import posters
 from database.accounts import User
 from database.movies import Movie
 from database.ratings import Rating
 from database.reviews import Review
 from database.watchlists import WatchlistEntry
+from resources import images
 from tests.live_server import live_server
 
 THIS_YEAR = datetime.now(UTC).year
 BODY = {"name": "Heat", "casts": ["Al Pacino"], "genres": ["Crime"]}
+JSON = {"Content-Type": "application/json"}
 FULL = {**BODY, "year": 1995, "runtime_minutes": 170, "directors": ["Michael Mann"], "overview": "A thief and a cop."}
 
 
@@ -331,6 +337,66 @@ def test_a_decompression_bomb_is_refused(client, headers, movie):
     assert response.status_code == 400 and "megapixels" in response.json["message"]
 
 
+def png_of_size(width, height):
+    """A valid black-and-white PNG of these dimensions, written chunk by chunk: a few KiB for millions of pixels."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = (b"\0" + b"\0" * ((width + 7) // 8)) * height  # filter byte, then 1 bit a pixel
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def test_a_small_png_of_too_many_pixels_is_refused_from_its_header_without_decoding_it(client, headers, movie):
+    bomb = png_of_size(6300, 6300)  # 39.7 megapixels, as the probe sent
+    assert len(bomb) < 200 * 1024 and Image.open(io.BytesIO(bomb)).size == (6300, 6300)
+    started = time.monotonic()
+    response = put_poster(client, movie, headers, bomb, "image/png")
+    assert (response.status_code, response.json["message"]) == (400, "The image has more than 24 megapixels.")
+    assert time.monotonic() - started < 1  # told by the header: decoding and encoding it takes seconds
+    assert client.get(f"/api/movies/{movie['id']}").json["poster_url"] is None
+
+
+@pytest.mark.parametrize(("kind", "size", "stored"), [("JPEG", (2400, 3600), (2000, 3000)), ("PNG", (4000, 2000), (2000, 1000))])
+def test_a_poster_larger_than_2000_by_3000_is_stored_scaled_to_fit(client, headers, movie, kind, size, stored):
+    assert put_poster(client, movie, headers, image_bytes(kind, size=size), MEDIA[kind]).status_code == 200
+    assert Image.open(io.BytesIO(client.get(f"/api/movies/{movie['id']}/poster").data)).size == stored
+    thumb = Image.open(io.BytesIO(client.get(f"/api/movies/{movie['id']}/poster?size=thumb").data))
+    assert thumb.size == (300, stored[1] * 300 // stored[0])
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"), [(b"not an image", "image/png"), (png_of_size(6300, 6300), "image/png"), (b"{}", "text/plain")]
+)
+def test_a_strangers_upload_is_refused_before_its_body_is_looked_at(client, movie, make_user, auth_headers, data, content_type):
+    response = put_poster(client, movie, auth_headers(make_user()), data, content_type)
+    assert (response.status_code, response.json["message"]) == (403, "Only the person who added this movie, or an admin, may change it.")
+
+
+def test_an_upload_while_every_image_turn_stays_taken_is_a_503_with_retry_after(app, client, headers, movie, tmp_path):
+    app.config.update(IMAGE_WORK_CONCURRENCY=1, IMAGE_WORK_WAIT_SECONDS=0.05, IMAGE_WORK_LOCK_DIR=str(tmp_path))
+    held, release = threading.Event(), threading.Event()
+
+    def hold_turn():
+        with app.app_context(), images.image_turn():
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_turn)
+    holder.start()
+    try:
+        assert held.wait(10)
+        busy = put_poster(client, movie, headers, image_bytes(), "image/jpeg")
+    finally:
+        release.set()
+        holder.join(10)
+    assert (busy.status_code, busy.headers["Retry-After"]) == (503, "1")
+    assert busy.json == {"message": "The server is busy with other images; try again in a moment.", "status": 503}
+    assert client.get(f"/api/movies/{movie['id']}").json["poster_url"] is None
+    assert put_poster(client, movie, headers, image_bytes(), "image/jpeg").status_code == 200  # the turn is free again
+
+
 def test_a_new_poster_replaces_the_old_one_and_its_files(client, headers, movie):
     put_poster(client, movie, headers, image_bytes("JPEG"), "image/jpeg")
     put_poster(client, movie, headers, image_bytes("PNG"), "image/png")
@@ -339,6 +405,56 @@ def test_a_new_poster_replaces_the_old_one_and_its_files(client, headers, movie)
         get_db()["posters.files"].count_documents({}) == 2
         and get_db()["posters.chunks"].count_documents({"files_id": {"$nin": list(get_db()["posters.files"].distinct("_id"))}}) == 0
     )
+
+
+def test_a_poster_stored_while_another_links_is_not_deleted_by_it(client, movie):
+    """Two uploads: the second is stored before the first links; the first must not delete the second's files."""
+    movie_id = ObjectId(movie["id"])
+    first = posters.store(movie_id, image_bytes("PNG"), image_bytes("PNG", size=(200, 300)), "image/png")
+    second = posters.store(movie_id, image_bytes("JPEG"), image_bytes("JPEG", size=(200, 300)), "image/jpeg")
+    Movie.set_poster(movie_id, first)
+    Movie.set_poster(movie_id, second)
+    poster_url = client.get(f"/api/movies/{movie['id']}").json["poster_url"].removeprefix("http://testserver")
+    assert client.get(poster_url).status_code == 200
+    assert client.get(f"/api/movies/{movie['id']}/poster?size=thumb").status_code == 200
+    # What the second replaced, the first's files, is gone.
+    assert posters.read(first["original"]) is None and posters.read(first["thumb"]) is None
+
+
+@pytest.mark.live
+def test_parallel_poster_uploads_to_one_movie_leave_it_pointing_at_files_that_exist():
+    """Rounds of 16 uploads at once to one movie (the probe saw a dead poster_url in 2-6 of 15-25 rounds)."""
+    # Every upload waits for its image turn (none is a 503): they race to store and link, as the probe's did.
+    env = {"RATELIMIT_ENABLED": "0", "IMAGE_WORK_CONCURRENCY": "2", "IMAGE_WORK_MAX_WAITING": "16", "IMAGE_WORK_WAIT_SECONDS": "60"}
+    with live_server(env=env) as base:
+        body = {"email": "uploader@example.com", "password": "an-uploader-password"}
+        requests.post(f"{base}/api/auth/signup", json=body, timeout=30)
+        token = requests.post(f"{base}/api/auth/login", json=body, timeout=30).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "image/png"}
+        movie = requests.post(f"{base}/api/movies", json={**BODY, "name": "Posters"}, headers=headers | JSON, timeout=30).json()
+        bodies = [image_bytes("PNG", size=(200 + n, 300)) for n in range(16)]
+        broken = []
+        for round_number in range(8):
+            start, answers = threading.Barrier(16), []
+
+            def upload(n, start=start, answers=answers):
+                start.wait()
+                answers.append(
+                    requests.put(f"{base}/api/movies/{movie['id']}/poster", data=bodies[n], headers=headers, timeout=60).status_code
+                )
+
+            threads = [threading.Thread(target=upload, args=(n,)) for n in range(16)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+            assert answers == [200] * 16
+            poster_url = requests.get(f"{base}/api/movies/{movie['id']}", timeout=30).json()["poster_url"]
+            thumb_url = f"{base}/api/movies/{movie['id']}/poster?size=thumb"
+            statuses = (requests.get(poster_url, timeout=30).status_code, requests.get(thumb_url, timeout=30).status_code)
+            if statuses != (200, 200):
+                broken.append((round_number, statuses))
+    assert broken == []
 
 
 def test_only_the_owner_or_an_admin_changes_a_poster(client, movie, make_user, auth_headers):
@@ -395,6 +511,47 @@ def test_a_display_name_given_at_signup_is_trimmed_and_kept(client):
 def test_a_bad_display_name_is_a_400(client, headers, name):
     response = client.patch("/api/auth/me", json={"display_name": name}, headers=headers)
     assert response.status_code == 400 and "display_name" in response.json["errors"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("\u202eadmin", "Must not contain invisible formatting characters (bidi overrides, zero-width spaces)."),
+        ("Ann\u200bie", "Must not contain invisible formatting characters (bidi overrides, zero-width spaces)."),
+        ("\u3164\u3164", "Must contain a visible character."),
+        ("\u2800", "Must contain a visible character."),
+        ("Bell\x07", "Must not contain control characters."),
+        ("a\nb", "Must not contain control characters."),
+        ("admin", "This name is reserved; choose another."),
+        ("ADMIN", "This name is reserved; choose another."),
+        ("\u0410dmin", "This name is reserved; choose another."),
+        ("Moderator", "This name is reserved; choose another."),
+        ("user-1a2b3c", "This name is reserved; choose another."),
+    ],
+    ids=[
+        "bidi-override",
+        "zero-width",
+        "hangul-fillers",
+        "braille-blank",
+        "bell",
+        "newline",
+        "admin",
+        "ADMIN",
+        "cyrillic-admin",
+        "moderator",
+        "a-default-name",
+    ],
+)
+def test_a_name_that_hides_or_poses_is_a_400_that_says_why(client, headers, name, message):
+    response = client.patch("/api/auth/me", json={"display_name": name}, headers=headers)
+    assert (response.status_code, response.json["errors"]) == (400, {"display_name": [message]})
+    signup = client.post("/api/auth/signup", json={"email": "poser@example.com", "password": "a-long-password", "display_name": name})
+    assert (signup.status_code, signup.json["errors"]) == (400, {"display_name": [message]})
+
+
+@pytest.mark.parametrize("name", ["Zoë", "李小龙", "Ana María", "Admin Fan", "Наталья"])
+def test_names_in_any_script_are_welcome(client, headers, name):
+    assert client.patch("/api/auth/me", json={"display_name": name}, headers=headers).json["display_name"] == name
 
 
 def test_one_renames_oneself_and_back_to_the_default(client, owner, headers):

@@ -1,6 +1,9 @@
 """Rate limits: 429 in the envelope with Retry-After, per address and per account."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from tests.conftest import DEFAULT_PASSWORD
 from tests.mongomock_app import make_app
@@ -17,6 +20,7 @@ def limited_app():
         RATELIMIT_SIGNUP="2 per minute",
         RATELIMIT_FORGOT="1 per minute",
         RATELIMIT_REFRESH="1 per minute",
+        RATELIMIT_POSTER="2 per minute",
     )
     with app.app_context():
         yield app
@@ -134,3 +138,62 @@ def test_production_429_names_no_setting(monkeypatch):
         refused = client.post("/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD})
     assert refused.status_code == 429
     assert refused.json == {"message": PLAIN_429, "status": 429}
+
+
+def test_poster_uploads_are_limited_per_account(limited_client):
+    limited_client.post("/api/auth/signup", json={"email": "poster@example.com", "password": DEFAULT_PASSWORD})
+    token = limited_client.post("/api/auth/login", json={"email": "poster@example.com", "password": DEFAULT_PASSWORD}).json["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    movie = limited_client.post("/api/movies", json={"name": "Limited", "casts": ["A B"], "genres": ["Drama"]}, headers=headers).json
+    out = io.BytesIO()
+    Image.new("RGB", (60, 90)).save(out, "PNG")
+
+    def upload(address):
+        return limited_client.put(
+            f"/api/movies/{movie['id']}/poster",
+            data=out.getvalue(),
+            headers={**headers, "Content-Type": "image/png"},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    assert [upload(f"10.0.1.{n}").status_code for n in range(2)] == [200, 200]
+    assert_429(upload("10.0.1.9"), "RATELIMIT_POSTER")
+
+
+def test_a_flood_of_wrong_passwords_from_many_addresses_never_locks_the_owner_out_of_a_known_device():
+    """22 addresses x 5 wrong passwords pass the account's ceiling (100 an hour) on failures from unknown clients."""
+    app = make_app(
+        "testing",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_LOGIN="10 per minute",
+        RATELIMIT_LOGIN_ACCOUNT_ADDRESS="5 per minute",
+        RATELIMIT_LOGIN_ACCOUNT="100 per hour",
+    )
+    with app.app_context():
+        owner, attacker = app.test_client(), app.test_client()
+        body = {"email": "owner@example.com", "password": DEFAULT_PASSWORD}
+        assert owner.post("/api/auth/signup", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 201
+        assert owner.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 200
+        assert owner.get_cookie("movie_bag_device", path="/api/auth") is not None
+        statuses = [login(attacker, "owner@example.com", f"203.0.113.{n}").status_code for n in range(22) for _ in range(5)]
+        assert statuses.count(401) == 100 and statuses[-10:] == [429] * 10  # past the account's ceiling
+        # The owner, from a fresh address, on the device a login gave its cookie: in.
+        assert owner.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": "192.0.2.77"}).status_code == 200
+        # The attackers stay limited, from their addresses and from a fresh one without the cookie.
+        assert_429(login(attacker, "owner@example.com", "203.0.113.3"), "RATELIMIT_LOGIN_ACCOUNT_ADDRESS")
+        assert_429(attacker.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": "192.0.2.78"}), "RATELIMIT_LOGIN_ACCOUNT")
+
+
+def test_a_device_cookie_is_known_only_to_the_account_whose_login_gave_it():
+    app = make_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_ACCOUNT="1 per hour", RATELIMIT_LOGIN_DEVICE="2 per hour")
+    with app.app_context():
+        client = app.test_client()
+        for email in ("one@example.com", "two@example.com"):
+            client.post("/api/auth/signup", json={"email": email, "password": DEFAULT_PASSWORD})
+        assert client.post("/api/auth/login", json={"email": "one@example.com", "password": DEFAULT_PASSWORD}).status_code == 200
+        # Another account's ceiling holds for this client: its cookie names the first account only.
+        assert login(client, "two@example.com", "10.0.0.1").status_code == 401
+        assert_429(login(client, "two@example.com", "10.0.0.2"), "RATELIMIT_LOGIN_ACCOUNT")
+        # A known device's own failures count against it, from any address.
+        assert [login(client, "one@example.com", f"10.0.1.{n}").status_code for n in range(2)] == [401, 401]
+        assert_429(login(client, "one@example.com", "10.0.1.9"), "RATELIMIT_LOGIN_DEVICE")

@@ -3,6 +3,7 @@
 import pytest
 from mongoengine.connection import get_db
 
+from database.common import UniqueValueTaken
 from database.migrations import SCHEMA_VERSION, DuplicateValues, NeedsMigration, migrate, pending, schema_version
 from database.movies import Movie
 from tests.mongomock_app import make_app
@@ -62,6 +63,41 @@ def test_migrate_moves_an_old_catalogue_to_name_and_year_identity_in_place(app, 
     assert schema_version() == SCHEMA_VERSION and pending() == []
     remake = {"name": "The Lion King", "year": 2019, "casts": ["Donald Glover"], "genres": ["Animation"]}
     assert Movie.create(remake, owner)["name_key"] == "the lion king"
+
+
+def test_migrate_from_version_3_derives_lookalike_names_again_and_makes_emails_canonical(app, make_user):
+    """Stored by version 3: a name with a Cyrillic е folded as itself, an email with a Unicode domain."""
+    owner = make_user().id
+    get_db().users.insert_one({"email": "x@bücher.example", "password_hash": "bcrypt-sha256$unused", "is_admin": False})
+    get_db().movies.insert_one(
+        {
+            "name": "H\u0435at",
+            "year": 1995,
+            "casts": ["Al Pacino"],
+            "genres": ["Crime"],
+            "added_by": owner,
+            "version": 1,
+            "name_key": "h\u0435at",
+        }
+    )
+    get_db().movie_bag_meta.update_one({"_id": "schema"}, {"$set": {"version": 3}})
+    migrate()
+    assert schema_version() == SCHEMA_VERSION == 4 and pending() == []
+    moved = get_db().movies.find_one({"name": "H\u0435at"})
+    assert (moved["name_key"], moved["name_terms"][:2]) == ("heat", ["h", "he"])
+    assert get_db().users.find_one({"email": "x@xn--bcher-kva.example"}) is not None
+    with pytest.raises(UniqueValueTaken):
+        Movie.create({"name": "Heat", "year": 1995, "casts": ["Al Pacino"], "genres": ["Crime"]}, owner)
+
+
+def test_migrate_names_movies_whose_names_now_fold_alike_and_stops(app, make_user):
+    owner = make_user().id
+    rows = [{"name": name, "year": 1995, "casts": [], "genres": [], "added_by": owner, "version": 1} for name in ("Heat", "H\u0435at")]
+    get_db().movies.insert_many([{**rows[0], "name_key": "heat"}, {**rows[1], "name_key": "h\u0435at"}])
+    get_db().movie_bag_meta.update_one({"_id": "schema"}, {"$set": {"version": 3}})
+    with pytest.raises(DuplicateValues, match=r"These movies now have the name and year of another .*'H\u0435at'"):
+        migrate()
+    assert schema_version() == 3
 
 
 @pytest.fixture

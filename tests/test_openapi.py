@@ -165,6 +165,7 @@ def test_rate_limited_operations_document_429_and_the_rate_limit_headers(spec):
         "changePassword",
         "createBrowserSession",
         "refreshBrowserSession",
+        "putMoviePoster",
     }
     for op in operations(spec):
         if op["operationId"] in limited:

@@ -153,12 +153,24 @@ def test_a_remake_of_the_same_name_is_welcome(client, add):
     assert names(client.get("/api/movies?q=the%20lion%20king")) == ["The Lion King", "The Lion King"]
 
 
-@pytest.mark.parametrize("name", ["heat", "HEAT", " Heat ", "Hëat", "Heat\u200b", "Ｈｅａｔ"])
+@pytest.mark.parametrize(
+    "name",
+    ["heat", "HEAT", " Heat ", "Hëat", "Heat\u200b", "Ｈｅａｔ", "H\u0435at", "\u041dEAT", "\u0397\u0395\u0391\u03a4"],
+    ids=["lower", "upper", "spaces", "accent", "zero-width", "full-width", "cyrillic-e", "cyrillic-H", "greek"],
+)
 def test_the_same_name_and_year_in_another_spelling_is_a_409(client, headers, add, name):
     add(**HEAT)
     response = client.post("/api/movies", json={**HEAT, "name": name}, headers=headers)
     assert response.status_code == 409
     assert response.json["message"] == "A movie of this name and year is already in the catalogue."
+
+
+def test_a_title_in_its_own_script_keeps_its_letters_beside_a_latin_one(client, add):
+    """Only a word that could pass for Latin is read as Latin: Солярис is not Solaris, and each is found as itself."""
+    add(name="Солярис", year=1972, casts=["Наталья Бондарчук"], genres=["Drama"])
+    add(name="Solaris", year=1972, casts=["Donatas Banionis"], genres=["Drama"])
+    assert names(client.get("/api/movies?q=%D1%81%D0%BE%D0%BB%D1%8F%D1%80%D0%B8%D1%81")) == ["Солярис"]
+    assert names(client.get("/api/movies?q=solaris")) == ["Solaris"]
 
 
 def test_a_patch_onto_a_taken_name_and_year_is_a_409(client, headers, add):

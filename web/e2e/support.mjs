@@ -88,8 +88,9 @@ export async function startServer({ demoData = false } = {}) {
     // with it) and a free port.
     MONGODB_URI: '',
     MOVIE_BAG_DATA: path.join(outbox, 'data'),
-    // This server's own password hashing turns: another server on the machine never makes it wait.
+    // This server's own password hashing and image turns: another server on the machine never makes it wait.
     PASSWORD_HASH_LOCK_DIR: path.join(outbox, 'hashing'),
+    IMAGE_WORK_LOCK_DIR: path.join(outbox, 'images'),
     DB_PORT: String(await freePort()),
     DEMO_DATA: demoData ? '1' : '0',
     BCRYPT_LOG_ROUNDS: '4',
