@@ -70,7 +70,11 @@ class User(UniqueFieldDocument):
         """A new account's row; UniqueValueTaken when the email is taken in any letter case."""
         user = cls(email=email, is_admin=is_admin, display_name=display_name)
         user.set_password(password)
-        return user.save().to_mongo().to_dict()
+        user.validate()  # cleans first: the stored email is canonical
+        row = user.to_mongo().to_dict()
+        with cls.naming_duplicates(row):
+            primary(cls).insert_one(row)
+        return row
 
     @staticmethod
     def default_display_name(user_id):

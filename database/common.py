@@ -1,6 +1,7 @@
 """What every aggregate module of database/ shares: the clock, ids, and the owned, conditionally written document."""
 
 import re
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -12,6 +13,13 @@ from pymongo import ReadPreference
 from pymongo.errors import DuplicateKeyError, OperationFailure
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
+
+from turns import Busy
+
+# How long one unit of work may keep trying (with_transaction's own limit is 120 s, past gunicorn's 30 s
+# timeout): a document held by another transaction that long (say, one a crashed process left open
+# until MongoDB's transactionLifetimeLimitSeconds ends it, 60 s) makes the request a 503 with Retry-After.
+TRANSACTION_SECONDS = 20
 
 # What a write that must outlive a failover waits for: most members of the replica set have it, so no
 # election can roll it back (MongoDB's "Write Concern" and "Rollbacks During Replica Set Failover").
@@ -104,10 +112,17 @@ def atomically(work):
             return work(None)
         except Abort as abort:
             return abort.value
+    deadline = time.monotonic() + TRANSACTION_SECONDS
+
+    def attempt(session):
+        if time.monotonic() > deadline:
+            raise Busy(f"a transaction kept conflicting for {TRANSACTION_SECONDS} s")
+        return work(session)
+
     with get_connection().start_session() as session:
         try:
             return session.with_transaction(
-                work, read_concern=ReadConcern("snapshot"), write_concern=MAJORITY, read_preference=ReadPreference.PRIMARY
+                attempt, read_concern=ReadConcern("snapshot"), write_concern=MAJORITY, read_preference=ReadPreference.PRIMARY
             )
         except Abort as abort:
             return abort.value

@@ -8,7 +8,7 @@ import time
 from bson import ObjectId
 from flask import current_app
 from mongoengine import BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, ReferenceField, StringField
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 
 from database import paging, posters, text
 from database.accounts import NEWEST, User
@@ -233,23 +233,18 @@ class Movie(OwnedDocument):
 
     @classmethod
     def change_rating(cls, movie_id, delta_sum, delta_count, session):
-        """Inside a transaction: add to the movie's rating sum and count and set its average to match.
+        """Inside a transaction: add to the movie's rating sum and count, its average set to match, in one write.
 
-        Raises Abort(False) when the movie is gone (a movie deleted meanwhile is a write conflict, and
-        the transaction runs again to find it gone).
+        The movie is read in the transaction's snapshot and written once: another transaction writing
+        it meanwhile is a write conflict, and with_transaction runs this one again on the new values.
+        Raises Abort(False) when the movie is gone.
         """
         movies = primary(cls)
-        after = movies.find_one_and_update(
-            {"_id": movie_id},
-            {"$inc": {"rating_sum": delta_sum, "rating_count": delta_count}},
-            return_document=ReturnDocument.AFTER,
-            session=session,
-        )
-        if after is None:
+        row = movies.find_one({"_id": movie_id}, {"rating_sum": 1, "rating_count": 1}, session=session)
+        if row is None:
             raise Abort(False)
-        total, count = after["rating_sum"], after["rating_count"]
-        # Rounded as it is shown, so that min_rating and the sort agree with what people see.
-        movies.update_one({"_id": movie_id}, {"$set": cls.rating_fields(total, count)}, session=session)
+        fields = cls.rating_fields(row["rating_sum"] + delta_sum, row["rating_count"] + delta_count)
+        movies.update_one({"_id": movie_id}, {"$set": fields}, session=session)
 
     @classmethod
     def count_child(cls, movie_id, field, delta, session, missing_ok=False):
@@ -261,6 +256,19 @@ class Movie(OwnedDocument):
         """
         if not primary(cls).update_one({"_id": movie_id}, {"$inc": {field: delta}}, session=session).matched_count and not missing_ok:
             raise Abort(None)
+
+    @classmethod
+    def take_back_scores(cls, scores, session):
+        """Inside a transaction: take {movie id: score} out of those movies' ratings: two round trips, one
+        write a movie (see change_rating)."""
+        movies = primary(cls)
+        rows = movies.find({"_id": {"$in": list(scores)}}, {"rating_sum": 1, "rating_count": 1}, session=session)
+        changes = [
+            UpdateOne({"_id": row["_id"]}, {"$set": cls.rating_fields(row["rating_sum"] - scores[row["_id"]], row["rating_count"] - 1)})
+            for row in rows
+        ]
+        if changes:
+            movies.bulk_write(changes, session=session)
 
     @classmethod
     def rating_fields(cls, total, count):

@@ -73,8 +73,18 @@ class Rating(Document):
 
     @classmethod
     def remove_some_of(cls, user_id, batch):
-        """Take back up to batch of the user's scores, each movie's rating corrected: how many were left to take."""
-        rows = list(primary(cls).find({"user": user_id}, {"movie": 1}).limit(batch))
-        for row in rows:
-            cls.remove(user_id, row["movie"])
-        return len(rows)
+        """Take back up to batch of the user's scores, each movie's rating corrected, as one unit of work
+        (an account's purge): how many there were to take back. Six round trips however many scores."""
+
+        def work(session):
+            rows = list(primary(cls).find({"user": user_id}, {"movie": 1, "score": 1}, session=session).limit(batch))
+            if rows:
+                primary(cls).delete_many({"_id": {"$in": [row["_id"] for row in rows]}}, session=session)
+                if session is not None:
+                    Movie.take_back_scores({row["movie"]: row["score"] for row in rows}, session)
+                else:
+                    for row in rows:
+                        Movie.recount(row["movie"])
+            return len(rows)
+
+        return atomically(work)

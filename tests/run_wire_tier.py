@@ -30,6 +30,7 @@ SUITES = [
     "tests/test_torture_concurrency.py",
     "tests/test_torture_hostile.py",
     "tests/test_catalogue.py",
+    "tests/test_wire_integrity.py",
 ]
 
 
@@ -65,6 +66,10 @@ EXPECTED_FAILURES = """wire tier: expected failures on SecantusDB: none. Its kno
   - Its planner reports an in-memory sort for an equality filter with a compound sort even where the
     right compound index exists: tests/test_wire_catalogue.py holds the lists to MongoDB's rule instead
     (and asks explain only of a real MongoDB).
+  - A transaction whose client died (SIGKILL) is never ended: MongoDB aborts it after
+    transactionLifetimeLimitSeconds (60 s by default), SecantusDB held one past 200 s (and has no such
+    parameter). The fault-injection tests end the dead client's sessions (killAllSessions) after each
+    kill instead of waiting, as tests/test_wire_integrity.py says.
   - dropDatabase was seen to spin forever (one run in three): the tier drops nothing there, as the
     server's whole store is a temporary folder removed with it (tests/live_server.py).
   Everything else the suites use (unique and TTL indexes, findAndModify, aggregation, GridFS, sessions
