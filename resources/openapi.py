@@ -47,6 +47,14 @@ gives the first page, the `next` one by cursor whenever more follow, and on numb
 `last`. `X-Total-Count` is the exact number of matches up to {COUNT_LIMIT}; past that no request counts
 further, and `X-Total-Count-Exceeds: {COUNT_LIMIT}` says so instead.
 
+**Caching and compression.** Every JSON read answers with a strong `ETag` (a movie's or review's names its
+version; any other, a list page included, is a hash of the answer, which changes when any row of the page or the
+total does): send it back as `If-None-Match` and an unchanged answer is a `304` with no body. `Cache-Control` says
+who may keep an answer: `no-store` for tokens, `private, no-cache` for anything asked with a token, `no-cache` for
+the public catalogue. Answers of 500 bytes or more are compressed with Brotli or gzip when `Accept-Encoding`
+allows (`Vary: Accept-Encoding`); a compressed answer's ETag ends in `:br` or `:gzip`, and If-Match takes it too.
+Posters are never compressed (they are compressed images already).
+
 **Lost updates.** A movie answers with an `ETag`; send it back as `If-Match` on PUT, PATCH and DELETE and
 the write happens only if nobody changed the movie since (412 otherwise).
 
@@ -89,7 +97,10 @@ HEADERS = {
     "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),
     "Cache-Control": header(
-        "`no-store` on an answer that carries a token (never cached); `public, no-cache` on a poster (kept, revalidated)."
+        "`no-store` on an answer that carries a token (never cached); `private, no-cache` on any other answer to a "
+        "request with a token (one person's; kept only by their own client, revalidated); `no-cache` on the public "
+        "catalogue (kept, revalidated with If-None-Match); a poster's: `public, max-age=31536000, immutable` under "
+        "its poster_url, else `public, no-cache`."
     ),
     "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
     "Set-Cookie": header(
@@ -114,6 +125,10 @@ ERRORS = {
     503: ("The database is not answering.", ("Retry-After",)),
 }
 INTERNAL_ERROR = "A bug on our side; its details are logged under the request id."
+NOT_MODIFIED = Reply(
+    "Not modified: If-None-Match named this answer's current ETag, so the copy the client has is still good. No body.",
+    headers=("ETag",),
+)
 CSRF_TOKEN = {
     "in": "header",
     "name": "X-CSRF-Token",
@@ -155,9 +170,10 @@ def trimmed_not_blank(converter, field, **kwargs):
 
 def reply(answer, headers=()):
     """The OpenAPI response object of a Reply, with the headers every answer of its operation carries."""
+    names = ("X-Request-ID", "Cache-Control", *answer.headers, *headers)
     response = {
         "description": answer.description,
-        "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in ("X-Request-ID", *answer.headers, *headers)},
+        "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in dict.fromkeys(names)},
     }
     if answer.content is not None:
         response["content"] = answer.content
@@ -166,10 +182,15 @@ def reply(answer, headers=()):
     return response
 
 
-def responses_of(op):
-    """Every answer of an operation: its own, then the error envelope under each error status."""
+def responses_of(op, method):
+    """Every answer of an operation: its own, a 304 for a JSON read, then the error envelope under each error status."""
     extra = RATE_LIMIT_HEADERS if op.limits else ()
     answers = {status: reply(answer, extra) for status, answer in op.responses.items()}
+    read = op.responses.get(200)
+    if method == "get" and read is not None and read.schema is not None and read.content is None:
+        # Every JSON read is tagged and conditional (resources/caching.py).
+        answers[200] = reply(read, (*extra, "ETag"))
+        answers.setdefault(304, reply(NOT_MODIFIED, extra))
     for status in sorted(op.statuses - set(op.responses)):
         if status == 500:
             answers[status] = reply(Reply(INTERNAL_ERROR, internal_error_schema), extra)
@@ -179,14 +200,14 @@ def responses_of(op):
     return answers
 
 
-def operation_object(op):
+def operation_object(op, method):
     """The OpenAPI operation object of a declaration (apispec turns the schema objects into JSON Schema)."""
     document = {
         "operationId": op.operation_id,
         "summary": op.summary,
         "description": op.description,
         "tags": [op.tag],
-        "responses": responses_of(op),
+        "responses": responses_of(op, method),
     }
     parameters = [{"in": "query", "schema": op.query}] if op.query is not None else []
     if op.if_match:
@@ -274,7 +295,7 @@ def build_spec(app):
         spec.components.header(name, definition)
     for rule, methods in api_rules(app):
         view = app.view_functions[rule.endpoint]
-        operations = {method: operation_object(declaration(view, method)) for method in methods}
+        operations = {method: operation_object(declaration(view, method), method) for method in methods}
         spec.path(path=openapi_path(rule), operations=operations, parameters=path_parameters(rule) or None)
     document = spec.to_dict()
     used = {ref.rsplit("/", 1)[1] for ref in references(document["paths"]) if "/headers/" in ref}

@@ -11,9 +11,11 @@ from flask import request
 from werkzeug.exceptions import Forbidden, NotFound, PreconditionFailed
 from werkzeug.http import quote_etag
 
+from resources.caching import CODINGS
 from resources.tokens import current_user, current_user_id
 
 VERSION = re.compile(r"[0-9]{1,15}")
+CODING_SUFFIX = re.compile(f":(?:{'|'.join(CODINGS)})$")
 
 
 def etag(row):
@@ -31,7 +33,8 @@ def if_match_versions(doc_id):
     if not request.if_match or request.if_match.star_tag:
         return None
     prefix = f"{doc_id}-"
-    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
+    # A compressed answer's tag ends in its coding (":br"): the same version of the document.
+    tags = (CODING_SUFFIX.sub("", tag.removeprefix(prefix)) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
     # Any other tag (empty, another document's, digits MongoDB cannot hold) matches no version.
     return [int(version) for version in tags if VERSION.fullmatch(version)]
 

@@ -338,6 +338,7 @@ def test_signup_answers_only_the_new_account_id(spec):
 def test_errors_reference_the_error_envelope(spec):
     put = spec["paths"]["/api/movies/{movie_id}"]["put"]["responses"]
     assert set(put) == {"200", "400", "401", "403", "404", "409", "412", "413", "414", "415", "431", "500", "503"}
+    assert set(spec["paths"]["/api/movies/{movie_id}"]["get"]["responses"]) >= {"200", "304", "404"}
     assert put["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert spec["components"]["schemas"]["Error"]["required"] == ["message", "status"]
 
@@ -345,11 +346,13 @@ def test_errors_reference_the_error_envelope(spec):
 def test_movie_answers_declare_their_headers(spec):
     assert set(spec["paths"]["/api/movies"]["get"]["responses"]["200"]["headers"]) == {
         "X-Request-ID",
+        "Cache-Control",
+        "ETag",
         "X-Total-Count",
         "X-Total-Count-Exceeds",
         "Link",
     }
-    assert set(spec["paths"]["/api/movies"]["post"]["responses"]["201"]["headers"]) == {"X-Request-ID", "ETag", "Location"}
+    assert set(spec["paths"]["/api/movies"]["post"]["responses"]["201"]["headers"]) == {"X-Request-ID", "Cache-Control", "ETag", "Location"}
     assert "If-Match" in {p["name"] for p in spec["paths"]["/api/movies/{movie_id}"]["delete"]["parameters"]}
 
 
