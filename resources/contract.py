@@ -51,6 +51,15 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class OptionalBody:
+    """A JSON body the operation also works without: when one is sent, its schema checks it before anything
+    else runs (so flask-jwt-extended only ever reads a token from a JSON object); the method reads it itself."""
+
+    schema: object
+    description: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """What an operation takes and answers; see operation()."""
 
@@ -147,7 +156,7 @@ def operation(
             loaded = (query or empty_query_schema).load(query_arguments(query or empty_query_schema))
             if query is not None:
                 kwargs["args"] = loaded
-            if body is not None and not isinstance(body, Upload):
+            if body is not None and not isinstance(body, Upload | OptionalBody):
                 kwargs["data"] = body.load(request.get_json())
             return method(*args, **kwargs)
 
@@ -157,11 +166,33 @@ def operation(
         for limit in reversed(op.limits):
             endpoint = limit(endpoint)
         if auth:
-            endpoint = jwt_required(refresh=auth != ACCESS, locations=["cookies"] if auth == BROWSER else ["headers"])(endpoint)
+            endpoint = jwt_required(refresh=auth != ACCESS, locations=token_locations(auth, body))(endpoint)
+        if isinstance(body, OptionalBody):
+            endpoint = checking_optional_body(body.schema, endpoint)
         endpoint.operation = op
         return endpoint
 
     return decorate
+
+
+def token_locations(auth, body):
+    """Where flask-jwt-extended looks for the token: the browser session's cookie, or the Bearer header (and, for
+    an operation with an optional JSON body, that body's token field: JWT_REFRESH_JSON_KEY, `refresh_token`)."""
+    if auth == BROWSER:
+        return ["cookies"]
+    return ["headers", "json"] if isinstance(body, OptionalBody) else ["headers"]
+
+
+def checking_optional_body(schema, endpoint):
+    """endpoint, after schema has checked the request's JSON body when it has one."""
+
+    @wraps(endpoint)
+    def run(*args, **kwargs):
+        if request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            schema.load(request.get_json())
+        return endpoint(*args, **kwargs)
+
+    return run
 
 
 def query_arguments(schema):

@@ -13,7 +13,8 @@ from flask_restful import Resource
 from marshmallow import Schema, validate
 
 from database.paging import COUNT_LIMIT, RESULT_WINDOW
-from resources.contract import BROWSER, JSON, Reply, Upload, declaration, operation
+from resources.contract import BROWSER, JSON, OptionalBody, Reply, Upload, declaration, operation
+from resources.errors import CODES
 from resources.schemas import (
     MAX_PER_PAGE,
     ObjectIdString,
@@ -35,8 +36,13 @@ who added a movie (or an admin) changes it.
 **Authentication.** Log in (`login`), then send the access token as `Authorization: Bearer <token>`.
 It lives 15 minutes; trade the refresh token for a new pair with `refreshToken` (once per refresh token).
 
-**Errors** are one JSON envelope, `{{"message", "status"}}`, plus `errors` by field on a 400 or 409; a
-500 names the `request_id` its details were logged under (also in every answer's `X-Request-ID`).
+**Errors** are one JSON envelope, `{{"code", "message", "status"}}`, plus `errors` by field on a 400 or 409;
+a 500 names the `request_id` its details were logged under (also in every answer's `X-Request-ID`). `code`
+is for programs and never changes its meaning; `message` is for people and may be reworded. The proxy and
+server in front of the app (nginx, gunicorn, waitress) answer what they refuse themselves in the same envelope.
+The codes:
+
+{{codes}}
 
 **Query strings.** An operation accepts exactly the query parameters it documents: any other parameter,
 on any operation, is a 400 naming it (so a misspelt filter never silently returns everything).
@@ -61,6 +67,8 @@ the write happens only if nobody changed the movie since (412 otherwise).
 **Rate limits.** Login, signup, refresh and password reset emails are limited; their answers carry
 `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`, and a 429 says in `Retry-After`
 how many seconds to wait."""
+
+DESCRIPTION = DESCRIPTION.replace("{codes}", "\n".join(f"- `{code}`: {meaning}" for code, meaning in CODES.items()))
 
 TAGS = [
     {"name": "Auth", "description": "Accounts of one's own: signup, login, tokens, passwords."},
@@ -223,10 +231,14 @@ def operation_object(op, method):
             "description": op.body.description,
             "content": {media: binary for media in op.body.media_types},
         }
+    elif isinstance(op.body, OptionalBody):
+        document["requestBody"] = {"required": False, "description": op.body.description, "content": {JSON: {"schema": op.body.schema}}}
     elif op.body is not None:
         document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
     if op.auth:
         document["security"] = [{REFRESH_COOKIE if op.auth == BROWSER else BEARER: []}]
+        if isinstance(op.body, OptionalBody):
+            document["security"].append({})  # or no header at all: the token is in the body
     return document
 
 

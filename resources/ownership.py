@@ -12,6 +12,7 @@ from werkzeug.exceptions import Forbidden, NotFound, PreconditionFailed
 from werkzeug.http import quote_etag
 
 from resources.caching import CODINGS
+from resources.errors import coded
 from resources.tokens import current_user, current_user_id
 
 VERSION = re.compile(r"[0-9]{1,15}")
@@ -57,5 +58,5 @@ def write_owned(document_class, doc_id, write, what, forbidden, if_match=True):
     if row is None:
         raise NotFound(f"No {what} has this id.")
     if not (current_user["is_admin"] or row[document_class.owner_field] == current_user["_id"]):
-        raise Forbidden(forbidden)
+        raise coded(Forbidden(forbidden), "forbidden_not_owner")
     raise PreconditionFailed() if versions is not None else NotFound(f"No {what} has this id.")

@@ -18,6 +18,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_dump, vali
 from database.accounts import User
 from database.movies import Movie
 from database.paging import RESULT_WINDOW
+from resources.errors import CODES
 
 PASSWORD_MIN_CHARS = 8
 # Passwords are hashed with SHA-256 before bcrypt (database/passwords.py), so their length is not
@@ -190,6 +191,12 @@ class LoginSchema(Schema):
 
     email = TrimmedString(required=True, validate=validate.Length(min=1, max=254))
     password = password(1, f"At most {PASSWORD_MAX_CHARS} characters.")
+
+
+class RefreshInputSchema(Schema):
+    """A refresh token sent in the body, as OAuth clients and mobile SDKs send it, instead of as the Bearer token."""
+
+    refresh_token = Text(required=True, validate=validate.Length(min=1, max=4096), metadata={"description": "The refresh token."})
 
 
 class ChangePasswordSchema(Schema):
@@ -409,6 +416,13 @@ class ReviewQuerySchema(PageQuerySchema):
 class ErrorSchema(Schema):
     """The one envelope every error answers with."""
 
+    code = fields.String(
+        required=True,
+        validate=validate.OneOf(list(CODES)),
+        metadata={
+            "description": "What went wrong, for programs: stable across versions and layers (the document's description lists them)."
+        },
+    )
     message = fields.String(required=True, metadata={"description": "One sentence for a person."})
     status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated."})
     errors = fields.Dict(
@@ -420,6 +434,7 @@ class ErrorSchema(Schema):
 class InternalErrorSchema(Schema):
     """The envelope of a 500: a bug on our side, logged under the request id it names."""
 
+    code = fields.String(required=True, validate=validate.OneOf(["internal_error"]), metadata={"description": "`internal_error`."})
     message = fields.String(required=True, metadata={"description": "One sentence for a person, with the request id."})
     status = fields.Integer(required=True, metadata={"description": "500."})
     request_id = fields.String(required=True, metadata={"description": "Quote it in a bug report (also in X-Request-ID)."})
@@ -566,6 +581,7 @@ class ReviewSchema(Schema):
 
 signup_schema = SignupSchema()
 login_schema = LoginSchema()
+refresh_input_schema = RefreshInputSchema()
 change_password_schema = ChangePasswordSchema()
 forgot_password_schema = ForgotPasswordSchema()
 reset_password_schema = ResetPasswordSchema()

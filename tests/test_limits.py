@@ -36,7 +36,11 @@ def login(client, email, address="10.0.0.1"):
 def assert_429(response):
     """A rate-limit answer in the envelope, telling the client when to come back."""
     assert response.status_code == 429
-    assert response.json == {"message": "Too many attempts; wait a little and try again (see Retry-After).", "status": 429}
+    assert response.json == {
+        "code": "rate_limited",
+        "message": "Too many attempts; wait a little and try again (see Retry-After).",
+        "status": 429,
+    }
     assert int(response.headers["Retry-After"]) > 0
 
 

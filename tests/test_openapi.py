@@ -142,7 +142,7 @@ def test_every_operation_has_a_summary_a_description_and_a_declared_tag(spec):
 
 def test_every_operation_documents_the_500_envelope_with_its_request_id(spec):
     internal = spec["components"]["schemas"]["InternalError"]
-    assert set(internal["required"]) == {"message", "status", "request_id"}
+    assert set(internal["required"]) == {"code", "message", "status", "request_id"}
     for op in operations(spec):
         answer = op["responses"]["500"]
         assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/InternalError"}
@@ -340,7 +340,7 @@ def test_errors_reference_the_error_envelope(spec):
     assert set(put) == {"200", "400", "401", "403", "404", "409", "412", "413", "414", "415", "431", "500", "503"}
     assert set(spec["paths"]["/api/movies/{movie_id}"]["get"]["responses"]) >= {"200", "304", "404"}
     assert put["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
-    assert spec["components"]["schemas"]["Error"]["required"] == ["message", "status"]
+    assert spec["components"]["schemas"]["Error"]["required"] == ["code", "message", "status"]
 
 
 def test_movie_answers_declare_their_headers(spec):
