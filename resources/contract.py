@@ -43,11 +43,14 @@ class Upload:
     """A request body that is a file, not JSON: its media types and its size limit.
 
     The method reads it itself (request.get_data()); the limit replaces the JSON limit for the request.
+    With multipart_field, the file may also come as the one file part of a multipart/form-data body
+    (the part's name is documented as that field).
     """
 
     media_types: tuple
     max_bytes: int
     description: str
+    multipart_field: str = None
 
 
 @dataclass(frozen=True)

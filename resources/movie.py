@@ -2,6 +2,7 @@
 
 from flask import Response, current_app, request, url_for
 from flask_restful import Resource
+from marshmallow import ValidationError
 from werkzeug.exceptions import NotFound
 
 import metrics
@@ -179,8 +180,21 @@ POSTER_UPLOAD = Upload(
     tuple(images.FORMATS),
     5 * 1024 * 1024,
     "The image itself, at most 5 MiB and 40 megapixels, as image/jpeg, image/png or image/webp. It is "
-    "decoded to check it is what it says, and stored re-encoded, without its metadata (EXIF, GPS).",
+    "decoded to check it is what it says, and stored re-encoded, without its metadata (EXIF, GPS). Or, as "
+    "mobile upload APIs send it, a multipart/form-data body of exactly one file part (named `poster`; any "
+    "name is taken) with the image's type as its Content-Type, and no other part; the 5 MiB are the whole body's.",
+    multipart_field="poster",
 )
+
+
+def uploaded_poster():
+    """The poster's bytes and media type: the raw body, or the one file part of a multipart/form-data body."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data(), request.mimetype
+    parts = [part for _, part in request.files.items(multi=True)]
+    if len(parts) != 1 or request.form:
+        raise ValidationError({"poster": ["Send exactly one file part (the image), and no other part."]})
+    return parts[0].read(), parts[0].mimetype
 
 
 class MoviePosterResource(Resource):
@@ -228,8 +242,9 @@ class MoviePosterResource(Resource):
     def put(self, movie_id):
         """Check and store the image, then point the movie at it; the files of a refused write are removed."""
         movie = read_or_404(movie_id)
-        full, thumb = images.poster_versions(request.get_data(), request.mimetype)
-        poster = posters.store(movie["_id"], full, thumb, request.mimetype)
+        data, media_type = uploaded_poster()
+        full, thumb = images.poster_versions(data, media_type)
+        poster = posters.store(movie["_id"], full, thumb, media_type)
         stored = None
         try:
             stored = write_movie(movie_id, lambda **where: Movie.set_poster(movie_id, poster, where["owner"]), if_match=False)

@@ -226,11 +226,13 @@ def operation_object(op, method):
         document["parameters"] = parameters
     if isinstance(op.body, Upload):
         binary = {"schema": {"type": "string", "format": "binary"}}
-        document["requestBody"] = {
-            "required": True,
-            "description": op.body.description,
-            "content": {media: binary for media in op.body.media_types},
-        }
+        content = {media: binary for media in op.body.media_types}
+        if field := op.body.multipart_field:
+            content["multipart/form-data"] = {
+                "schema": {"type": "object", "properties": {field: binary["schema"]}, "required": [field], "additionalProperties": False},
+                "encoding": {field: {"contentType": ", ".join(op.body.media_types)}},
+            }
+        document["requestBody"] = {"required": True, "description": op.body.description, "content": content}
     elif isinstance(op.body, OptionalBody):
         document["requestBody"] = {"required": False, "description": op.body.description, "content": {JSON: {"schema": op.body.schema}}}
     elif op.body is not None:
