@@ -72,6 +72,8 @@ class Operation:
     tag: str
     responses: dict
     errors: tuple = ()
+    # {status: sentence} of what, beside the usual, an error status of this operation means (a cross-field rule).
+    error_notes: dict = field(default_factory=dict, compare=False)
     body: object = None
     query: object = None
     auth: str = None
@@ -130,7 +132,7 @@ def operation(
     """Declare a Resource method's contract, and apply what it declares.
 
     responses: {status: Reply} for the answers the method returns; errors: the error statuses it
-    raises itself (404, 403, 409, ...). body and query are marshmallow schema instances; auth is
+    raises itself (404, 403, 409, ...), or {status: sentence} to say what else a status means there. body and query are marshmallow schema instances; auth is
     ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the browser session's cookie); if_match documents the If-Match header the method
     reads; limits are rate-limit decorators from resources/limits.py.
     """
@@ -141,6 +143,7 @@ def operation(
         tag=tag,
         responses=dict(responses),
         errors=tuple(errors),
+        error_notes=dict(errors) if isinstance(errors, dict) else {},
         body=body,
         query=query,
         auth=auth,

@@ -14,6 +14,7 @@ from resources.contract import ACCESS, Reply, Upload, operation
 from resources.ownership import tagged, write_owned
 from resources.pagination import page_reply, read_page
 from resources.schemas import (
+    YEARS_INVERTED,
     facets_schema,
     movie_input_schema,
     movie_patch_schema,
@@ -73,8 +74,12 @@ class MovieListResource(Resource):
     @operation(
         "listMovies",
         "Search, filter, sort and page the catalogue",
+        description="Search, filter, sort and page the catalogue. Every filter narrows the list. One rule spans two "
+        "parameters: `year_to` must not come before `year_from` (an inverted range is a 400, `validation_failed`, "
+        "naming `year_to`).",
         tag=TAG,
         responses={200: page_reply("One page of movies.", movies_schema)},
+        errors={400: f'Also when year_to comes before year_from ("{YEARS_INVERTED}" under errors.year_to).'},
         query=movie_query_schema,
     )
     def get(self, args):

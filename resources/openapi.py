@@ -18,6 +18,7 @@ from resources.errors import CODES
 from resources.schemas import (
     MAX_PER_PAGE,
     ObjectIdString,
+    Text,
     TrimmedString,
     error_schema,
     internal_error_schema,
@@ -170,10 +171,20 @@ def object_id_pattern(converter, field, **kwargs):
     return {"pattern": "^[0-9a-fA-F]{24}$"} if isinstance(field, ObjectIdString) else {}
 
 
-def trimmed_not_blank(converter, field, **kwargs):
-    """A trimmed string that must not be empty must hold more than white space."""
+# JSON Schema patterns (ECMA-262, unanchored unless anchored here): no NUL character anywhere, and for a trimmed
+# string that must not be empty, at least one character that is neither white space nor NUL.
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK_NO_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+def text_pattern(converter, field, **kwargs):
+    """A Text field refuses NUL characters (a search term, a poster's version, a name); a trimmed one that
+    must not be empty must hold more than white space. Both are said, so that no string the document allows
+    is refused."""
+    if not isinstance(field, Text) or "pattern" in kwargs.get("ret", {}):
+        return {}
     non_empty = any(isinstance(v, validate.Length) and (v.min or 0) >= 1 for v in field.validators)
-    return {"pattern": r"\S"} if isinstance(field, TrimmedString) and non_empty else {}
+    return {"pattern": NOT_BLANK_NO_NUL if isinstance(field, TrimmedString) and non_empty else NO_NUL}
 
 
 def reply(answer, headers=()):
@@ -204,6 +215,8 @@ def responses_of(op, method):
             answers[status] = reply(Reply(INTERNAL_ERROR, internal_error_schema), extra)
         else:
             description, headers = ERRORS[status]
+            if status in op.error_notes:
+                description = f"{description} {op.error_notes[status]}"
             answers[status] = reply(Reply(description, error_schema, headers), extra)
     return answers
 
@@ -294,7 +307,7 @@ def build_spec(app):
         tags=TAGS,
     )
     plugin.converter.add_attribute_function(object_id_pattern)
-    plugin.converter.add_attribute_function(trimmed_not_blank)
+    plugin.converter.add_attribute_function(text_pattern)
     spec.components.security_scheme(BEARER, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.security_scheme(
         REFRESH_COOKIE,

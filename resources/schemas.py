@@ -28,6 +28,7 @@ MAX_PER_PAGE = 100
 MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "rating", "-rating")
 FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
 POSTER_SIZES = ("full", "thumb")
+YEARS_INVERTED = "Must not be before year_from."
 
 
 # --- fields ------------------------------------------------------------------------------------
@@ -361,7 +362,7 @@ class MovieQuerySchema(PageQuerySchema):
     added_by = ObjectIdString(metadata={"description": "Movies added by the user with this id."})
     year = year_field("Movies of this year.")
     year_from = year_field("Movies of this year or later.")
-    year_to = year_field("Movies of this year or earlier.")
+    year_to = year_field("Movies of this year or earlier; not before year_from (else a 400).")
     min_rating = fields.Float(
         validate=validate.Range(min=1, max=10),
         metadata={"description": "Movies whose average rating (as shown, to one decimal) is at least this; unrated ones never are."},
@@ -379,7 +380,7 @@ class MovieQuerySchema(PageQuerySchema):
     def years_in_order(self, data, **kwargs):
         """year_from must not come after year_to."""
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
-            raise ValidationError("Must not be before year_from.", "year_to")
+            raise ValidationError(YEARS_INVERTED, "year_to")
 
 
 class PosterQuerySchema(Schema):

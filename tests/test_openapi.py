@@ -406,3 +406,38 @@ def test_every_operation_declares_414_and_431_in_the_envelope(spec):
     for op in operations(spec):
         for status in ("414", "431"):
             assert op["responses"][status]["content"] == {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+# --- every rule the server enforces on a request is stated ----------------------------------------------
+
+
+def parameter(spec, path, method, name):
+    """A documented query parameter's schema."""
+    return next(p for p in spec["paths"][path][method]["parameters"] if p["name"] == name)["schema"]
+
+
+def test_a_posters_version_documents_that_it_takes_no_nul(spec, client, make_movie):
+    pattern = re.compile(parameter(spec, "/api/movies/{movie_id}/poster", "get", "v")["pattern"])
+    assert pattern.search("0123abcd") and not pattern.search("0123\x00abcd")
+    movie = make_movie()
+    refused = client.get(f"/api/movies/{movie.id}/poster", query_string={"v": "0123\x00abcd"})
+    assert (refused.status_code, refused.json["code"]) == (400, "validation_failed")
+
+
+@pytest.mark.parametrize(("path", "name"), [("/api/movies", "q"), ("/api/movies", "cursor"), ("/api/users", "q")])
+def test_every_text_query_parameter_documents_that_it_takes_no_nul(spec, path, name):
+    assert not re.search(parameter(spec, path, "get", name)["pattern"], "a\x00b")
+
+
+def test_a_required_name_documents_that_it_is_not_blank_nor_nul(spec):
+    pattern = re.compile(spec["components"]["schemas"]["MovieInput"]["properties"]["name"]["pattern"])
+    assert pattern.search(" The Godfather ")
+    assert not pattern.search("   ") and not pattern.search("The\x00Godfather")
+
+
+def test_the_inverted_year_range_is_documented_as_a_400(spec):
+    listing = spec["paths"]["/api/movies"]["get"]
+    assert "`year_to` must not come before `year_from`" in listing["description"]
+    assert "year_to comes before year_from" in listing["responses"]["400"]["description"]
+    year_to = next(p for p in listing["parameters"] if p["name"] == "year_to")
+    assert "not before year_from" in year_to["description"]
