@@ -132,9 +132,11 @@ def operation(
     """Declare a Resource method's contract, and apply what it declares.
 
     responses: {status: Reply} for the answers the method returns; errors: the error statuses it
-    raises itself (404, 403, 409, ...), or {status: sentence} to say what else a status means there. body and query are marshmallow schema instances; auth is
-    ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the browser session's cookie); if_match documents the If-Match header the method
-    reads; limits are rate-limit decorators from resources/limits.py.
+    raises itself (404, 403, 409, ...), or {status: sentence} to say what else a status means there
+    (a rule across parameters). body and query are marshmallow schema instances (body may also be an
+    Upload or an OptionalBody); auth is ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the
+    browser session's cookie); if_match documents the If-Match header the method reads; limits are
+    rate-limit decorators from resources/limits.py.
     """
     op = Operation(
         operation_id=operation_id,
