@@ -48,7 +48,12 @@ def envelope(status, message=None):
     """The body and headers of a server-made error answer."""
     message = message or EXTRA_MESSAGES.get(status) or MESSAGES.get(status) or REASONS.get(status, "Error")
     body = json.dumps({"code": code_for(status), "message": message, "status": status}).encode()
-    headers = [("Content-Type", "application/json"), ("X-Request-ID", uuid.uuid4().hex), ("Connection", "close")]
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-cache"),
+        ("X-Request-ID", uuid.uuid4().hex),
+        ("Connection", "close"),
+    ]
     return body, headers
 
 

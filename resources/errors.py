@@ -56,7 +56,7 @@ CODES = {
     "account is gone: log in again.",
     "csrf_failed": "The browser session's CSRF value was not sent as X-CSRF-Token, or does not match.",
     "reset_token_invalid": "The password reset token is unknown, expired or used already: ask for a new one.",
-    "forbidden": "The token's user may not do this (an admin's operation).",
+    "forbidden": "The caller may not do this (an admin's operation, or a proxy this server does not trust).",
     "forbidden_not_owner": "Only the person who added this, or an admin, may change it.",
     "not_found": "Nothing has this id (a malformed id included), or there is no such path.",
     "method_not_allowed": "This path does not take this method; Allow lists those it does.",

@@ -556,6 +556,7 @@ def test_what_a_server_refuses_itself_is_the_envelope(edge, request_bytes, statu
     answered, headers, body = raw(edge, request_bytes)
     assert (answered, body["status"]) == (status, status)
     assert body["code"] == {400: "bad_request", 414: "uri_too_long", 431: "headers_too_large"}[status]
+    assert headers[b"Cache-Control"] == b"no-cache"
     assert headers[b"Content-Type"].startswith(b"application/json")
     assert b"<html" not in json.dumps(body).encode()
 
