@@ -441,3 +441,21 @@ def test_the_inverted_year_range_is_documented_as_a_400(spec):
     assert "year_to comes before year_from" in listing["responses"]["400"]["description"]
     year_to = next(p for p in listing["parameters"] if p["name"] == "year_to")
     assert "not before year_from" in year_to["description"]
+
+
+def test_every_json_read_documents_its_etag_and_a_304(spec):
+    reads = [
+        op
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if method == "get" and "application/json" in op["responses"].get("200", {}).get("content", {})
+    ]
+    assert len(reads) > 10
+    for op in reads:
+        assert "ETag" in op["responses"]["200"]["headers"], op["operationId"]
+        assert "content" not in op["responses"]["304"] and "ETag" in op["responses"]["304"]["headers"], op["operationId"]
+
+
+def test_every_answer_documents_its_cache_control(spec):
+    for op in operations(spec):
+        assert all("Cache-Control" in answer["headers"] for answer in op["responses"].values()), op["operationId"]
