@@ -7,6 +7,7 @@ from config import load_config
 from database.db import init_db, is_empty, prepare
 from database.demo import load_demo_catalogue
 from extensions import init_extensions
+from resources.caching import init_caching
 from resources.edge import init_requests
 from resources.errors import register_error_handlers
 from resources.observability import init_observability
@@ -31,6 +32,7 @@ def create_app(config_name=None, mongo_client_class=None, prepare_database=True,
     init_requests(app)
     init_db(app, mongo_client_class)
     init_extensions(app)
+    init_caching(app)
     init_auth(app)
     init_routes(app)
     register_web_client(app)

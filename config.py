@@ -236,6 +236,24 @@ def base_config(database_uri=None):
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_POSTER_BYTES": 5 * 1024 * 1024,
         "RESTFUL_JSON": {"ensure_ascii": False},
+        # Compression (flask-compress): Brotli or gzip, as the client prefers (Brotli on a tie), for these
+        # types only, and only past COMPRESS_MIN_SIZE bytes. Posters (JPEG, PNG, WebP: compressed already)
+        # and event streams are not among them.
+        "COMPRESS_MIMETYPES": [
+            "application/json",
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "image/svg+xml",
+            "text/plain",
+            "application/manifest+json",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        # A streamed answer is left as it is, whatever its type: the files served are read whole instead
+        # (web.py, resources/docs.py), and a stream is never held back to be compressed.
+        "COMPRESS_STREAMS": False,
     }
 
 

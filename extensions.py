@@ -1,6 +1,7 @@
 """Every Flask extension object, made once here and initialised by the factory in app.py."""
 
 from flask_bcrypt import Bcrypt
+from flask_compress import Compress
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -16,6 +17,7 @@ jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
 cors = CORS()
+compress = Compress()
 
 # One policy for the web client, Swagger UI and every JSON answer: nothing inline, nothing from
 # elsewhere, no framing. Swagger UI's bundle injects one <style> element; its hash (for the bundle
@@ -55,5 +57,8 @@ def init_extensions(app):
         strict_transport_security_include_subdomains=False,
         session_cookie_secure=True,
     )
+    # Its after_request hook is registered before resources/caching.py's, so it runs after it: it compresses
+    # what is already tagged and answered (304) there.
+    compress.init_app(app)
     if app.config["CORS_ORIGINS"]:
         cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, expose_headers=EXPOSED_HEADERS)

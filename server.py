@@ -8,7 +8,7 @@
   guide asks, with JsonErrorWorker below as its worker class.
 
 A request either server refuses before the app sees it (a header too large, a malformed request line,
-a body over the limit however it is framed) still gets the envelope `{"message", "status"}`.
+a body over the limit however it is framed) still gets the envelope `{"code", "message", "status"}`.
 """
 
 import contextlib
@@ -24,7 +24,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from config import bind_address, data_folder, db_port, env_int, load_config, uses_local_database
 from database.local_server import LocalDatabaseError, local_database
-from resources.errors import MESSAGES
+from resources.errors import MESSAGES, code_for
 
 REASONS = {
     400: "Bad Request",
@@ -47,8 +47,13 @@ EXTRA_MESSAGES = {
 def envelope(status, message=None):
     """The body and headers of a server-made error answer."""
     message = message or EXTRA_MESSAGES.get(status) or MESSAGES.get(status) or REASONS.get(status, "Error")
-    body = json.dumps({"message": message, "status": status}).encode()
-    headers = [("Content-Type", "application/json"), ("X-Request-ID", uuid.uuid4().hex), ("Connection", "close")]
+    body = json.dumps({"code": code_for(status), "message": message, "status": status}).encode()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-cache"),
+        ("X-Request-ID", uuid.uuid4().hex),
+        ("Connection", "close"),
+    ]
     return body, headers
 
 

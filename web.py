@@ -5,9 +5,11 @@ from pathlib import Path
 from flask import Blueprint, current_app, send_from_directory
 from werkzeug.routing import PathConverter
 
+from resources.caching import whole
 from resources.errors import error_response
 
 blueprint = Blueprint("web", __name__)
+IMMUTABLE_SECONDS = 31536000  # a year
 
 
 class ClientPathConverter(PathConverter):
@@ -31,9 +33,15 @@ def web_client(path):
             "The web client is not built here (Node.js and npm are needed: run `make run` "
             "with them installed). The API is served under /api.",
         )
+    if path.startswith("assets/") and (dist / path).is_file():
+        # Vite names every file under assets/ by a hash of its content: a new build is a new name.
+        response = send_from_directory(dist, path, max_age=IMMUTABLE_SECONDS)
+        response.cache_control.immutable = True
+        return whole(response)
     if path and (dist / path).is_file():
-        return send_from_directory(dist, path)
-    return send_from_directory(dist, "index.html", max_age=0)
+        return whole(send_from_directory(dist, path))
+    # index.html names the current build's assets: kept, but asked for again (If-None-Match) each time.
+    return whole(send_from_directory(dist, "index.html"))
 
 
 def register_web_client(app):

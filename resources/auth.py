@@ -10,7 +10,8 @@ from werkzeug.exceptions import BadRequest, Forbidden
 import metrics
 from database.accounts import PasswordReset, Session, User
 from resources import limits
-from resources.contract import ACCESS, BROWSER, REFRESH, Reply, operation
+from resources.contract import ACCESS, BROWSER, REFRESH, OptionalBody, Reply, operation
+from resources.errors import coded
 from resources.mail import send_email
 from resources.schemas import (
     access_token_schema,
@@ -20,6 +21,7 @@ from resources.schemas import (
     login_schema,
     me_patch_schema,
     notice_schema,
+    refresh_input_schema,
     reset_password_schema,
     signup_schema,
     token_schema,
@@ -41,7 +43,7 @@ def log_in(data, answer):
     # No session also when the account was deleted while its password was being checked.
     metrics.LOGINS.labels("ok" if session else "failed").inc()
     if not session:
-        return unauthorized(INVALID_LOGIN)
+        return unauthorized(INVALID_LOGIN, code="invalid_credentials")
     # The client is now a known device of the account: a flood of failures elsewhere never locks it out.
     return limits.remember_device(current_app.make_response(answer(user["_id"], session)), user["email"])
 
@@ -103,13 +105,15 @@ class RefreshResource(Resource):
     @operation(
         "refreshToken",
         "Trade the refresh token for a new token pair",
-        description="Send the refresh token as the Bearer token. The answer is a new access AND refresh "
+        description="Send the refresh token as the Bearer token, or in a JSON body as `refresh_token` (as OAuth "
+        "clients do). The answer is a new access AND refresh "
         "token of the same session; the refresh token sent stops working. Presented again within "
         "REFRESH_REUSE_GRACE_SECONDS (10) of that, as when two refreshes race or a client retries after "
         "a timeout, it gets a pair of the same session; any later, it is taken as stolen and ends the "
         "whole session (reuse detection).",
         tag=TAG,
         responses={200: Reply("A new token pair of the same session.", token_schema, NO_STORE_HEADERS)},
+        body=OptionalBody(refresh_input_schema, "The refresh token, when it is not sent as the Bearer token."),
         auth=REFRESH,
         limits=[limits.REFRESH],
     )
@@ -117,7 +121,7 @@ class RefreshResource(Resource):
         """The used refresh token stops working; presenting it again after the grace window ends the session."""
         session = rotate_session()
         if session is None:
-            return unauthorized(REUSED, "invalid_token")
+            return unauthorized(REUSED, "invalid_token", "token_revoked")
         return token_answer(current_user["_id"], session)
 
 
@@ -187,7 +191,7 @@ class PasswordResource(Resource):
     def put(self, data):
         """403 for a wrong current password (the token itself is fine); other sessions and resets end."""
         if not User.password_matches(current_user, data["current_password"]):
-            raise Forbidden("The current password is not correct.")
+            raise coded(Forbidden("The current password is not correct."), "invalid_credentials")
         User.change_password(current_user["_id"], data["new_password"])
         Session.revoke_all(current_user["_id"], keep_sid=get_jwt()["sid"])
         PasswordReset.revoke_all(current_user["_id"])
@@ -250,11 +254,11 @@ class ResetPasswordResource(Resource):
         """The token works once and for an hour; afterwards every session of the user ends."""
         reset = PasswordReset.find(data["reset_token"])
         if reset is None:
-            raise BadRequest("This reset token is not valid.")
+            raise coded(BadRequest("This reset token is not valid."), "reset_token_invalid")
         if PasswordReset.expired(reset):
-            raise BadRequest("This reset token has expired; ask for a new one.")
+            raise coded(BadRequest("This reset token has expired; ask for a new one."), "reset_token_invalid")
         if not PasswordReset.claim(reset["_id"]):
-            raise BadRequest("This reset token was already used; ask for a new one.")
+            raise coded(BadRequest("This reset token was already used; ask for a new one."), "reset_token_invalid")
         User.change_password(reset["user"], data["password"])
         Session.revoke_all(reset["user"])
         PasswordReset.revoke_all(reset["user"])
@@ -324,7 +328,7 @@ class BrowserSessionRefreshResource(Resource):
         """Rotate the cookie's refresh token; a reuse after the grace window ends the session."""
         session = rotate_session()
         if session is None:
-            response = unauthorized(REUSED, "invalid_token")
+            response = unauthorized(REUSED, "invalid_token", "token_revoked")
             unset_refresh_cookies(response)
             return response
         return browser_answer(current_user["_id"], session)

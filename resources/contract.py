@@ -43,10 +43,22 @@ class Upload:
     """A request body that is a file, not JSON: its media types and its size limit.
 
     The method reads it itself (request.get_data()); the limit replaces the JSON limit for the request.
+    With multipart_field, the file may also come as the one file part of a multipart/form-data body
+    (the part's name is documented as that field).
     """
 
     media_types: tuple
     max_bytes: int
+    description: str
+    multipart_field: str = None
+
+
+@dataclass(frozen=True)
+class OptionalBody:
+    """A JSON body the operation also works without: when one is sent, its schema checks it before anything
+    else runs (so flask-jwt-extended only ever reads a token from a JSON object); the method reads it itself."""
+
+    schema: object
     description: str
 
 
@@ -60,6 +72,8 @@ class Operation:
     tag: str
     responses: dict
     errors: tuple = ()
+    # {status: sentence} of what, beside the usual, an error status of this operation means (a cross-field rule).
+    error_notes: dict = field(default_factory=dict, compare=False)
     body: object = None
     query: object = None
     auth: str = None
@@ -118,9 +132,11 @@ def operation(
     """Declare a Resource method's contract, and apply what it declares.
 
     responses: {status: Reply} for the answers the method returns; errors: the error statuses it
-    raises itself (404, 403, 409, ...). body and query are marshmallow schema instances; auth is
-    ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the browser session's cookie); if_match documents the If-Match header the method
-    reads; limits are rate-limit decorators from resources/limits.py.
+    raises itself (404, 403, 409, ...), or {status: sentence} to say what else a status means there
+    (a rule across parameters). body and query are marshmallow schema instances (body may also be an
+    Upload or an OptionalBody); auth is ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the
+    browser session's cookie); if_match documents the If-Match header the method reads; limits are
+    rate-limit decorators from resources/limits.py.
     """
     op = Operation(
         operation_id=operation_id,
@@ -129,6 +145,7 @@ def operation(
         tag=tag,
         responses=dict(responses),
         errors=tuple(errors),
+        error_notes=dict(errors) if isinstance(errors, dict) else {},
         body=body,
         query=query,
         auth=auth,
@@ -147,7 +164,7 @@ def operation(
             loaded = (query or empty_query_schema).load(query_arguments(query or empty_query_schema))
             if query is not None:
                 kwargs["args"] = loaded
-            if body is not None and not isinstance(body, Upload):
+            if body is not None and not isinstance(body, Upload | OptionalBody):
                 kwargs["data"] = body.load(request.get_json())
             return method(*args, **kwargs)
 
@@ -157,11 +174,33 @@ def operation(
         for limit in reversed(op.limits):
             endpoint = limit(endpoint)
         if auth:
-            endpoint = jwt_required(refresh=auth != ACCESS, locations=["cookies"] if auth == BROWSER else ["headers"])(endpoint)
+            endpoint = jwt_required(refresh=auth != ACCESS, locations=token_locations(auth, body))(endpoint)
+        if isinstance(body, OptionalBody):
+            endpoint = checking_optional_body(body.schema, endpoint)
         endpoint.operation = op
         return endpoint
 
     return decorate
+
+
+def token_locations(auth, body):
+    """Where flask-jwt-extended looks for the token: the browser session's cookie, or the Bearer header (and, for
+    an operation with an optional JSON body, that body's token field: JWT_REFRESH_JSON_KEY, `refresh_token`)."""
+    if auth == BROWSER:
+        return ["cookies"]
+    return ["headers", "json"] if isinstance(body, OptionalBody) else ["headers"]
+
+
+def checking_optional_body(schema, endpoint):
+    """endpoint, after schema has checked the request's JSON body when it has one."""
+
+    @wraps(endpoint)
+    def run(*args, **kwargs):
+        if request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            schema.load(request.get_json())
+        return endpoint(*args, **kwargs)
+
+    return run
 
 
 def query_arguments(schema):

@@ -10,6 +10,7 @@ from flask import send_file
 from flask_restful import Resource
 from werkzeug.exceptions import NotFound
 
+from resources.caching import whole
 from resources.contract import Reply, operation
 
 TAG = "Service"
@@ -63,4 +64,4 @@ class ApiDocsFileResource(Resource):
         if filename not in FILES:
             raise NotFound("The documentation page has no such file.")
         folder, media_type = FILES[filename]
-        return send_file(folder / filename, mimetype=media_type, max_age=3600)
+        return whole(send_file(folder / filename, mimetype=media_type, max_age=3600))

@@ -1,4 +1,7 @@
-"""One JSON error envelope for every failure: {"message", "status"} plus "errors" for fields.
+"""One JSON error envelope for every failure: {"code", "message", "status"} plus "errors" for fields.
+
+`code` is for programs: one of CODES, stable, and the same from every layer that answers (this app,
+gunicorn and waitress in server.py, nginx's error pages in deploy/nginx/); `message` is for people.
 
 Every request gets an id (the caller's X-Request-ID when sane), echoed on every answer and named by a
 500 so that a bug report can quote it.
@@ -40,9 +43,79 @@ MESSAGES = {
 }
 
 
-def error_response(status, message=None, errors=None, headers=None, **extra):
+# Every error code any layer answers with, and what it means: the OpenAPI document lists them (an enum).
+CODES = {
+    "validation_failed": "A field, a query parameter or the body's shape is refused; `errors` names which and why.",
+    "bad_request": "The request could not be read as sent: malformed JSON, a poster that is not the image it says, a "
+    "malformed request line or header, or a host this server does not serve.",
+    "authentication_required": "No token was sent where the operation needs one.",
+    "invalid_credentials": "The email or password is wrong (login), or the current password is (password change).",
+    "token_invalid": "The token is malformed, tampered with, or of the wrong kind (a refresh token where an access token goes).",
+    "token_expired": "The token has expired: refresh it (an access token) or log in again (a refresh token).",
+    "token_revoked": "The token's session has ended (logout, a password change, a refresh token used twice) or its "
+    "account is gone: log in again.",
+    "csrf_failed": "The browser session's CSRF value was not sent as X-CSRF-Token, or does not match.",
+    "reset_token_invalid": "The password reset token is unknown, expired or used already: ask for a new one.",
+    "forbidden": "The caller may not do this (an admin's operation, or a proxy this server does not trust).",
+    "forbidden_not_owner": "Only the person who added this, or an admin, may change it.",
+    "not_found": "Nothing has this id (a malformed id included), or there is no such path.",
+    "method_not_allowed": "This path does not take this method; Allow lists those it does.",
+    "request_timeout": "The request was not sent in time.",
+    "conflict": "This conflicts with what is stored: a unique value is taken, or no admin would be left.",
+    "precondition_failed": "If-Match names a version that is no longer current: read it again, then retry.",
+    "payload_too_large": "The body is over the operation's limit (1 MiB; 5 MiB for a poster).",
+    "uri_too_long": "The request line is over 8190 bytes.",
+    "unsupported_media_type": "The body is not of a media type the operation takes.",
+    "expectation_failed": "The request's Expect header is not supported.",
+    "rate_limited": "Too many attempts: wait the seconds Retry-After says.",
+    "headers_too_large": "A request header, or all of them together, is too large.",
+    "internal_error": "A bug on our side, logged under the `request_id` given.",
+    "not_implemented": "The request's transfer coding is not supported.",
+    "database_unavailable": "The database did not answer: retry after Retry-After.",
+    "busy": "Every password hashing turn is taken: retry after Retry-After (a second).",
+    "database_not_ready": "The database has not been migrated to this version of the code yet: retry later.",
+    "service_unavailable": "The API is restarting or unreachable behind the proxy: retry after Retry-After.",
+}
+# The code of an error answer whose cause names none, by status.
+STATUS_CODES = {
+    400: "bad_request",
+    401: "authentication_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "request_timeout",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    417: "expectation_failed",
+    429: "rate_limited",
+    431: "headers_too_large",
+    500: "internal_error",
+    501: "not_implemented",
+    503: "database_unavailable",
+}
+
+
+def code_for(status):
+    """The code of an error answer with this status whose cause names none."""
+    return STATUS_CODES.get(status) or ("internal_error" if status >= 500 else "bad_request")
+
+
+def coded(exception, code):
+    """A werkzeug HTTP exception that answers with this code (one of CODES) rather than its status's."""
+    exception.error_code = code
+    return exception
+
+
+def error_response(status, message=None, errors=None, headers=None, code=None, **extra):
     """The envelope every error answer uses."""
-    body = {"message": message or MESSAGES.get(status) or HTTP_STATUS_CODES.get(status, "Error"), "status": status}
+    body = {
+        "code": code or code_for(status),
+        "message": message or MESSAGES.get(status) or HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+    }
     if errors:
         body["errors"] = errors
     body.update(extra)
@@ -60,7 +133,7 @@ def handle_http_exception(exc):
     message = exc.description if exc.description != type(exc).description else None
     if exc.code == 413 and message is None:
         message = f"The request body is too large (the limit is {request.max_content_length // (1024 * 1024)} MiB)."
-    return error_response(exc.code, message, headers=headers)
+    return error_response(exc.code, message, headers=headers, code=getattr(exc, "error_code", None))
 
 
 def handle_rate_limit(exc):
@@ -71,12 +144,12 @@ def handle_rate_limit(exc):
     """
     setting = exc.description
     if current_app.config.get("ENV_NAME") == "production" or not (setting.startswith("RATELIMIT_") and setting in current_app.config):
-        return error_response(429)
+        return error_response(429, code="rate_limited")
     hint = (
         f" Not in production: raise {setting} (now {current_app.config[setting]!r}) or set RATELIMIT_ENABLED=0,"
         " in the environment or .env.local, and restart the server."
     )
-    return error_response(429, MESSAGES[429] + hint)
+    return error_response(429, MESSAGES[429] + hint, code="rate_limited")
 
 
 def drop_stray_retry_after(response):
@@ -89,7 +162,7 @@ def drop_stray_retry_after(response):
 def handle_marshmallow_error(exc):
     """Schema validation failures; the submitted values are never echoed back."""
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-    return error_response(400, "The submitted data is not valid.", errors=messages)
+    return error_response(400, "The submitted data is not valid.", errors=messages, code="validation_failed")
 
 
 def handle_mongoengine_validation(exc):
@@ -98,7 +171,7 @@ def handle_mongoengine_validation(exc):
     MongoEngine's messages quote the value they refused (`Invalid email address: ...`).
     """
     errors = {field: ["Not a valid value."] for field in (exc.to_dict() or {})}
-    return error_response(400, "The submitted data is not valid.", errors=errors or None)
+    return error_response(400, "The submitted data is not valid.", errors=errors or None, code="validation_failed")
 
 
 def handle_does_not_exist(exc):
@@ -117,26 +190,26 @@ def handle_not_unique(exc):
 def handle_database_down(exc):
     """MongoDB did not answer in time (any pymongo ConnectionFailure): a clear 503, not a hang or a 500."""
     logger.error("database unavailable (request %s): %s", g.get("request_id"), exc)
-    return error_response(503, headers=[("Retry-After", "5")])
+    return error_response(503, headers=[("Retry-After", "5")], code="database_unavailable")
 
 
 def handle_busy(exc):
     """Every turn of a kind of heavy work (password hashing, image decoding) stayed taken: come back in a
     second rather than queue without end."""
-    return error_response(503, exc.answer, headers=[("Retry-After", "1")])
+    return error_response(503, exc.answer, headers=[("Retry-After", "1")], code="busy")
 
 
 def handle_not_migrated(exc):
     """The database is older than the code (or a unique index cannot be built): not ready, and why."""
     logger.error("database not ready: %s", exc)
-    return error_response(503, str(exc), headers=[("Retry-After", "30")])
+    return error_response(503, str(exc), headers=[("Retry-After", "30")], code="database_not_ready")
 
 
 def handle_unexpected(exc):
     """Anything else is a bug: log it with the request id, tell the client only the id."""
     request_id = g.get("request_id")
     logger.exception("unhandled error (request %s)", request_id)
-    return error_response(500, f"An unexpected error occurred (request id {request_id}).", request_id=request_id)
+    return error_response(500, f"An unexpected error occurred (request id {request_id}).", request_id=request_id, code="internal_error")
 
 
 def assign_request_id():

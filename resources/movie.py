@@ -2,6 +2,7 @@
 
 from flask import Response, current_app, request, url_for
 from flask_restful import Resource
+from marshmallow import ValidationError
 from werkzeug.exceptions import NotFound
 
 import metrics
@@ -13,6 +14,7 @@ from resources.contract import ACCESS, Reply, Upload, operation
 from resources.ownership import require_writable, tagged, write_owned
 from resources.pagination import page_reply, read_page
 from resources.schemas import (
+    YEARS_INVERTED,
     facets_schema,
     movie_input_schema,
     movie_patch_schema,
@@ -72,8 +74,12 @@ class MovieListResource(Resource):
     @operation(
         "listMovies",
         "Search, filter, sort and page the catalogue",
+        description="Search, filter, sort and page the catalogue. Every filter narrows the list. One rule spans two "
+        "parameters: `year_to` must not come before `year_from` (an inverted range is a 400, `validation_failed`, "
+        "naming `year_to`).",
         tag=TAG,
         responses={200: page_reply("One page of movies.", movies_schema)},
+        errors={400: f'Also when year_to comes before year_from ("{YEARS_INVERTED}" under errors.year_to).'},
         query=movie_query_schema,
     )
     def get(self, args):
@@ -180,8 +186,20 @@ POSTER_UPLOAD = Upload(
     5 * 1024 * 1024,
     f"The image itself, at most 5 MiB and {images.MAX_PIXELS // 1_000_000} megapixels, as image/jpeg, image/png or "
     "image/webp. It is decoded to check it is what it says, and stored re-encoded, without its metadata (EXIF, "
-    f"GPS), scaled down to fit {images.STORED_BOX[0]} x {images.STORED_BOX[1]} px if it is larger.",
+    f"GPS), scaled down to fit {images.STORED_BOX[0]} x {images.STORED_BOX[1]} px if it is larger. Or, as mobile upload APIs send it, a multipart/form-data body of exactly one "
+    "file part (named `poster`; any name is taken) with the image's type as its Content-Type, and no other part; the 5 MiB are the whole body's.",
+    multipart_field="poster",
 )
+
+
+def uploaded_poster():
+    """The poster's bytes and media type: the raw body, or the one file part of a multipart/form-data body."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data(), request.mimetype
+    parts = [part for _, part in request.files.items(multi=True)]
+    if len(parts) != 1 or request.form:
+        raise ValidationError({"poster": ["Send exactly one file part (the image), and no other part."]})
+    return parts[0].read(), parts[0].mimetype
 
 
 class MoviePosterResource(Resource):
@@ -232,10 +250,11 @@ class MoviePosterResource(Resource):
     def put(self, movie_id):
         """Check and store the image, then point the movie at it; the files of a refused write are removed."""
         movie = require_writable(Movie, movie_id, "movie", NOT_YOURS)
-        images.check_type(request.mimetype)
+        data, media_type = uploaded_poster()
+        images.check_type(media_type)
         with images.image_turn():
-            full, thumb = images.poster_versions(request.get_data(), request.mimetype)
-        poster = posters.store(movie["_id"], full, thumb, request.mimetype)
+            full, thumb = images.poster_versions(data, media_type)
+        poster = posters.store(movie["_id"], full, thumb, media_type)
         stored = None
         try:
             stored = write_movie(movie_id, lambda **where: Movie.set_poster(movie_id, poster, where["owner"]), if_match=False)

@@ -13,10 +13,12 @@ from flask_restful import Resource
 from marshmallow import Schema, validate
 
 from database.paging import COUNT_LIMIT, RESULT_WINDOW
-from resources.contract import BROWSER, JSON, Reply, Upload, declaration, operation
+from resources.contract import BROWSER, JSON, OptionalBody, Reply, Upload, declaration, operation
+from resources.errors import CODES
 from resources.schemas import (
     MAX_PER_PAGE,
     ObjectIdString,
+    Text,
     TrimmedString,
     error_schema,
     internal_error_schema,
@@ -35,8 +37,13 @@ who added a movie (or an admin) changes it.
 **Authentication.** Log in (`login`), then send the access token as `Authorization: Bearer <token>`.
 It lives 15 minutes; trade the refresh token for a new pair with `refreshToken` (once per refresh token).
 
-**Errors** are one JSON envelope, `{{"message", "status"}}`, plus `errors` by field on a 400 or 409; a
-500 names the `request_id` its details were logged under (also in every answer's `X-Request-ID`).
+**Errors** are one JSON envelope, `{{"code", "message", "status"}}`, plus `errors` by field on a 400 or 409;
+a 500 names the `request_id` its details were logged under (also in every answer's `X-Request-ID`). `code`
+is for programs and never changes its meaning; `message` is for people and may be reworded. The proxy and
+server in front of the app (nginx, gunicorn, waitress) answer what they refuse themselves in the same envelope.
+The codes:
+
+{{codes}}
 
 **Query strings.** An operation accepts exactly the query parameters it documents: any other parameter,
 on any operation, is a 400 naming it (so a misspelt filter never silently returns everything).
@@ -47,12 +54,22 @@ gives the first page, the `next` one by cursor whenever more follow, and on numb
 `last`. `X-Total-Count` is the exact number of matches up to {COUNT_LIMIT}; past that no request counts
 further, and `X-Total-Count-Exceeds: {COUNT_LIMIT}` says so instead.
 
+**Caching and compression.** Every JSON read answers with a strong `ETag` (a movie's or review's names its
+version; any other, a list page included, is a hash of the answer, which changes when any row of the page or the
+total does): send it back as `If-None-Match` and an unchanged answer is a `304` with no body. `Cache-Control` says
+who may keep an answer: `no-store` for tokens, `private, no-cache` for anything asked with a token, `no-cache` for
+the public catalogue. Answers of 500 bytes or more are compressed with Brotli or gzip when `Accept-Encoding`
+allows (`Vary: Accept-Encoding`); a compressed answer's ETag ends in `:br` or `:gzip`, and If-Match takes it too.
+Posters are never compressed (they are compressed images already).
+
 **Lost updates.** A movie answers with an `ETag`; send it back as `If-Match` on PUT, PATCH and DELETE and
 the write happens only if nobody changed the movie since (412 otherwise).
 
 **Rate limits.** Login, signup, refresh and password reset emails are limited; their answers carry
 `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`, and a 429 says in `Retry-After`
 how many seconds to wait."""
+
+DESCRIPTION = DESCRIPTION.replace("{codes}", "\n".join(f"- `{code}`: {meaning}" for code, meaning in CODES.items()))
 
 TAGS = [
     {"name": "Auth", "description": "Accounts of one's own: signup, login, tokens, passwords."},
@@ -89,7 +106,10 @@ HEADERS = {
     "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),
     "Cache-Control": header(
-        "`no-store` on an answer that carries a token (never cached); `public, no-cache` on a poster (kept, revalidated)."
+        "`no-store` on an answer that carries a token (never cached); `private, no-cache` on any other answer to a "
+        "request with a token (one person's; kept only by their own client, revalidated); `no-cache` on the public "
+        "catalogue (kept, revalidated with If-None-Match); a poster's: `public, max-age=31536000, immutable` under "
+        "its poster_url, else `public, no-cache`."
     ),
     "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
     "Set-Cookie": header(
@@ -115,6 +135,10 @@ ERRORS = {
     503: ("The database is not answering.", ("Retry-After",)),
 }
 INTERNAL_ERROR = "A bug on our side; its details are logged under the request id."
+NOT_MODIFIED = Reply(
+    "Not modified: If-None-Match named this answer's current ETag, so the copy the client has is still good. No body.",
+    headers=("ETag",),
+)
 CSRF_TOKEN = {
     "in": "header",
     "name": "X-CSRF-Token",
@@ -148,17 +172,28 @@ def object_id_pattern(converter, field, **kwargs):
     return {"pattern": "^[0-9a-fA-F]{24}$"} if isinstance(field, ObjectIdString) else {}
 
 
-def trimmed_not_blank(converter, field, **kwargs):
-    """A trimmed string that must not be empty must hold more than white space."""
+# JSON Schema patterns (ECMA-262, unanchored unless anchored here): no NUL character anywhere, and for a trimmed
+# string that must not be empty, at least one character that is neither white space nor NUL.
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK_NO_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+def text_pattern(converter, field, **kwargs):
+    """A Text field refuses NUL characters (a search term, a poster's version, a name); a trimmed one that
+    must not be empty must hold more than white space. Both are said, so that no string the document allows
+    is refused."""
+    if not isinstance(field, Text) or "pattern" in kwargs.get("ret", {}):
+        return {}
     non_empty = any(isinstance(v, validate.Length) and (v.min or 0) >= 1 for v in field.validators)
-    return {"pattern": r"\S"} if isinstance(field, TrimmedString) and non_empty else {}
+    return {"pattern": NOT_BLANK_NO_NUL if isinstance(field, TrimmedString) and non_empty else NO_NUL}
 
 
 def reply(answer, headers=()):
     """The OpenAPI response object of a Reply, with the headers every answer of its operation carries."""
+    names = ("X-Request-ID", "Cache-Control", *answer.headers, *headers)
     response = {
         "description": answer.description,
-        "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in ("X-Request-ID", *answer.headers, *headers)},
+        "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in dict.fromkeys(names)},
     }
     if answer.content is not None:
         response["content"] = answer.content
@@ -167,27 +202,34 @@ def reply(answer, headers=()):
     return response
 
 
-def responses_of(op):
-    """Every answer of an operation: its own, then the error envelope under each error status."""
+def responses_of(op, method):
+    """Every answer of an operation: its own, a 304 for a JSON read, then the error envelope under each error status."""
     extra = RATE_LIMIT_HEADERS if op.limits else ()
     answers = {status: reply(answer, extra) for status, answer in op.responses.items()}
+    read = op.responses.get(200)
+    if method == "get" and read is not None and read.schema is not None and read.content is None:
+        # Every JSON read is tagged and conditional (resources/caching.py).
+        answers[200] = reply(read, (*extra, "ETag"))
+        answers.setdefault(304, reply(NOT_MODIFIED, extra))
     for status in sorted(op.statuses - set(op.responses)):
         if status == 500:
             answers[status] = reply(Reply(INTERNAL_ERROR, internal_error_schema), extra)
         else:
             description, headers = ERRORS[status]
+            if status in op.error_notes:
+                description = f"{description} {op.error_notes[status]}"
             answers[status] = reply(Reply(description, error_schema, headers), extra)
     return answers
 
 
-def operation_object(op):
+def operation_object(op, method):
     """The OpenAPI operation object of a declaration (apispec turns the schema objects into JSON Schema)."""
     document = {
         "operationId": op.operation_id,
         "summary": op.summary,
         "description": op.description,
         "tags": [op.tag],
-        "responses": responses_of(op),
+        "responses": responses_of(op, method),
     }
     parameters = [{"in": "query", "schema": op.query}] if op.query is not None else []
     if op.if_match:
@@ -198,15 +240,21 @@ def operation_object(op):
         document["parameters"] = parameters
     if isinstance(op.body, Upload):
         binary = {"schema": {"type": "string", "format": "binary"}}
-        document["requestBody"] = {
-            "required": True,
-            "description": op.body.description,
-            "content": {media: binary for media in op.body.media_types},
-        }
+        content = {media: binary for media in op.body.media_types}
+        if field := op.body.multipart_field:
+            content["multipart/form-data"] = {
+                "schema": {"type": "object", "properties": {field: binary["schema"]}, "required": [field], "additionalProperties": False},
+                "encoding": {field: {"contentType": ", ".join(op.body.media_types)}},
+            }
+        document["requestBody"] = {"required": True, "description": op.body.description, "content": content}
+    elif isinstance(op.body, OptionalBody):
+        document["requestBody"] = {"required": False, "description": op.body.description, "content": {JSON: {"schema": op.body.schema}}}
     elif op.body is not None:
         document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
     if op.auth:
         document["security"] = [{REFRESH_COOKIE if op.auth == BROWSER else BEARER: []}]
+        if isinstance(op.body, OptionalBody):
+            document["security"].append({})  # or no header at all: the token is in the body
     return document
 
 
@@ -260,7 +308,7 @@ def build_spec(app):
         tags=TAGS,
     )
     plugin.converter.add_attribute_function(object_id_pattern)
-    plugin.converter.add_attribute_function(trimmed_not_blank)
+    plugin.converter.add_attribute_function(text_pattern)
     spec.components.security_scheme(BEARER, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.security_scheme(
         REFRESH_COOKIE,
@@ -275,7 +323,7 @@ def build_spec(app):
         spec.components.header(name, definition)
     for rule, methods in api_rules(app):
         view = app.view_functions[rule.endpoint]
-        operations = {method: operation_object(declaration(view, method)) for method in methods}
+        operations = {method: operation_object(declaration(view, method), method) for method in methods}
         spec.path(path=openapi_path(rule), operations=operations, parameters=path_parameters(rule) or None)
     document = spec.to_dict()
     used = {ref.rsplit("/", 1)[1] for ref in references(document["paths"]) if "/headers/" in ref}

@@ -11,9 +11,12 @@ from flask import request
 from werkzeug.exceptions import Forbidden, NotFound, PreconditionFailed
 from werkzeug.http import quote_etag
 
+from resources.caching import CODINGS
+from resources.errors import coded
 from resources.tokens import current_user, current_user_id
 
 VERSION = re.compile(r"[0-9]{1,15}")
+CODING_SUFFIX = re.compile(f":(?:{'|'.join(CODINGS)})$")
 
 
 def etag(row):
@@ -31,7 +34,8 @@ def if_match_versions(doc_id):
     if not request.if_match or request.if_match.star_tag:
         return None
     prefix = f"{doc_id}-"
-    tags = (tag.removeprefix(prefix) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
+    # A compressed answer's tag ends in its coding (":br"): the same version of the document.
+    tags = (CODING_SUFFIX.sub("", tag.removeprefix(prefix)) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
     # Any other tag (empty, another document's, digits MongoDB cannot hold) matches no version.
     return [int(version) for version in tags if VERSION.fullmatch(version)]
 
@@ -54,7 +58,7 @@ def write_owned(document_class, doc_id, write, what, forbidden, if_match=True):
     if row is None:
         raise NotFound(f"No {what} has this id.")
     if not (current_user["is_admin"] or row[document_class.owner_field] == current_user["_id"]):
-        raise Forbidden(forbidden)
+        raise coded(Forbidden(forbidden), "forbidden_not_owner")
     raise PreconditionFailed() if versions is not None else NotFound(f"No {what} has this id.")
 
 

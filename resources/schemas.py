@@ -20,6 +20,7 @@ from database import text
 from database.accounts import User
 from database.movies import Movie
 from database.paging import RESULT_WINDOW
+from resources.errors import CODES
 
 PASSWORD_MIN_CHARS = 8
 # Passwords are hashed with SHA-256 before bcrypt (database/passwords.py), so their length is not
@@ -29,6 +30,7 @@ MAX_PER_PAGE = 100
 MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "rating", "-rating")
 FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
 POSTER_SIZES = ("full", "thumb")
+YEARS_INVERTED = "Must not be before year_from."
 
 
 # Names nobody may take, compared as database/text.py folds them ("ADMIN", "Аdmin" with a Cyrillic А, "ad-min").
@@ -238,6 +240,12 @@ class LoginSchema(Schema):
     password = password(1, f"At most {PASSWORD_MAX_CHARS} characters.")
 
 
+class RefreshInputSchema(Schema):
+    """A refresh token sent in the body, as OAuth clients and mobile SDKs send it, instead of as the Bearer token."""
+
+    refresh_token = Text(required=True, validate=validate.Length(min=1, max=4096), metadata={"description": "The refresh token."})
+
+
 class ChangePasswordSchema(Schema):
     """The current password, as proof, and the new one."""
 
@@ -400,7 +408,7 @@ class MovieQuerySchema(PageQuerySchema):
     added_by = ObjectIdString(metadata={"description": "Movies added by the user with this id."})
     year = year_field("Movies of this year.")
     year_from = year_field("Movies of this year or later.")
-    year_to = year_field("Movies of this year or earlier.")
+    year_to = year_field("Movies of this year or earlier; not before year_from (else a 400).")
     min_rating = fields.Float(
         validate=validate.Range(min=1, max=10),
         metadata={"description": "Movies whose average rating (as shown, to one decimal) is at least this; unrated ones never are."},
@@ -418,7 +426,7 @@ class MovieQuerySchema(PageQuerySchema):
     def years_in_order(self, data, **kwargs):
         """year_from must not come after year_to."""
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
-            raise ValidationError("Must not be before year_from.", "year_to")
+            raise ValidationError(YEARS_INVERTED, "year_to")
 
 
 class PosterQuerySchema(Schema):
@@ -455,6 +463,13 @@ class ReviewQuerySchema(PageQuerySchema):
 class ErrorSchema(Schema):
     """The one envelope every error answers with."""
 
+    code = fields.String(
+        required=True,
+        validate=validate.OneOf(list(CODES)),
+        metadata={
+            "description": "What went wrong, for programs: stable across versions and layers (the document's description lists them)."
+        },
+    )
     message = fields.String(required=True, metadata={"description": "One sentence for a person."})
     status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated."})
     errors = fields.Dict(
@@ -466,6 +481,7 @@ class ErrorSchema(Schema):
 class InternalErrorSchema(Schema):
     """The envelope of a 500: a bug on our side, logged under the request id it names."""
 
+    code = fields.String(required=True, validate=validate.OneOf(["internal_error"]), metadata={"description": "`internal_error`."})
     message = fields.String(required=True, metadata={"description": "One sentence for a person, with the request id."})
     status = fields.Integer(required=True, metadata={"description": "500."})
     request_id = fields.String(required=True, metadata={"description": "Quote it in a bug report (also in X-Request-ID)."})
@@ -612,6 +628,7 @@ class ReviewSchema(Schema):
 
 signup_schema = SignupSchema()
 login_schema = LoginSchema()
+refresh_input_schema = RefreshInputSchema()
 change_password_schema = ChangePasswordSchema()
 forgot_password_schema = ForgotPasswordSchema()
 reset_password_schema = ResetPasswordSchema()

@@ -37,10 +37,10 @@ def bearer_challenge(error=None, description=None):
     return f"Bearer {quoted}"
 
 
-def unauthorized(message, error=None):
-    """A 401 in the envelope, with the Bearer challenge the RFC asks for."""
+def unauthorized(message, error=None, code="authentication_required"):
+    """A 401 in the envelope (code: one of resources/errors.py's CODES), with the Bearer challenge the RFC asks for."""
     challenge = bearer_challenge(error, message if error else None)
-    return error_response(401, message, headers=[("WWW-Authenticate", challenge)])
+    return error_response(401, message, headers=[("WWW-Authenticate", challenge)], code=code)
 
 
 def current_user_id():
@@ -93,9 +93,9 @@ def session_has_ended(jwt_header, jwt_data):
     return not (isinstance(sid, str) and Session.is_active(sid, jwt_data.get("sub")))
 
 
-def token_failure(message, error="invalid_token"):
-    """A flask-jwt-extended failure loader answering 401 with this message, whatever it is passed."""
-    return lambda *_: unauthorized(message, error)
+def token_failure(message, code, error="invalid_token"):
+    """A flask-jwt-extended failure loader answering 401 with this message and code, whatever it is passed."""
+    return lambda *_: unauthorized(message, error, code)
 
 
 def no_token(reason):
@@ -105,6 +105,7 @@ def no_token(reason):
             f"Send the value of the {current_app.config['JWT_REFRESH_CSRF_COOKIE_NAME']} cookie as "
             f"{current_app.config['JWT_REFRESH_CSRF_HEADER_NAME']}.",
             "invalid_request",
+            "csrf_failed",
         )
     if "cookie" in reason.lower():
         return unauthorized("There is no browser session: log in again.", "invalid_token")
@@ -117,12 +118,12 @@ def init_auth(app):
     manager = app.extensions["flask-jwt-extended"]
     manager.token_in_blocklist_loader(session_has_ended)
     manager.unauthorized_loader(no_token)
-    manager.invalid_token_loader(token_failure("The token is invalid."))  # tampered, malformed, wrong type
-    manager.expired_token_loader(token_failure("The token has expired."))
-    manager.revoked_token_loader(token_failure("The token has been revoked."))
-    manager.user_lookup_error_loader(token_failure(ACCOUNT_GONE))
-    manager.needs_fresh_token_loader(token_failure("This action needs a fresh login."))
-    manager.token_verification_failed_loader(token_failure("The token is invalid."))
+    manager.invalid_token_loader(token_failure("The token is invalid.", "token_invalid"))  # tampered, malformed, wrong type
+    manager.expired_token_loader(token_failure("The token has expired.", "token_expired"))
+    manager.revoked_token_loader(token_failure("The token has been revoked.", "token_revoked"))
+    manager.user_lookup_error_loader(token_failure(ACCOUNT_GONE, "token_revoked"))
+    manager.needs_fresh_token_loader(token_failure("This action needs a fresh login.", "token_invalid"))
+    manager.token_verification_failed_loader(token_failure("The token is invalid.", "token_invalid"))
 
 
 def session_tokens(user_id, session):

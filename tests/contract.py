@@ -10,6 +10,7 @@ Which (operation, status) pairs the tests saw is recorded, so that test_contract
 declared status no test ever got: a declaration that names a status the method never returns.
 """
 
+import gzip
 import json
 import re
 import threading
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import parse_qsl
 
+import brotli
 import jsonschema
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
@@ -56,13 +58,23 @@ class Response:
         return self.headers.get("Content-Type", "").lower()
 
     @property
+    def decoded(self):
+        """The body without its content coding (Brotli or gzip, as flask-compress sends it)."""
+        coding = self.headers.get("Content-Encoding", "")
+        if coding == "br":
+            return brotli.decompress(self.body)
+        if coding == "gzip":
+            return gzip.decompress(self.body)
+        return self.body
+
+    @property
     def data(self):
         """The body; for a media type openapi-core does not parse (HTML, CSS, images), as a string.
 
         openapi-core checks such a body against its `type: string` schema as it is given, and bytes are
         no string to it: each byte as one character keeps the length and content the answer had.
         """
-        return self.body if "json" in self.content_type else self.body.decode("latin-1")
+        return self.decoded if "json" in self.content_type else self.decoded.decode("latin-1")
 
 
 class ContractViolation(AssertionError):
@@ -125,7 +137,7 @@ class Contract:
         try:
             assert status >= 400, "a path or method off the document answered a success"
             assert headers.get("Content-Type", "").startswith("application/json"), "not JSON"
-            jsonschema.validate(json.loads(body), schema)
+            jsonschema.validate(json.loads(Response(status, headers, body).decoded), schema)
         except (AssertionError, ValueError, jsonschema.ValidationError) as error:
             raise ContractViolation(f"{method.upper()} {path} (not in the document) answered {status}: {error}") from error
 

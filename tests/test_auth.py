@@ -122,7 +122,7 @@ def test_wrong_password_and_unknown_email_get_the_same_401(client, make_user):
     wrong = client.post("/api/auth/login", json={"email": "me@example.com", "password": "wrong-password"})
     unknown = client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "wrong-password"})
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json == unknown.json == {"message": "Invalid email or password.", "status": 401}
+    assert wrong.json == unknown.json == {"code": "invalid_credentials", "message": "Invalid email or password.", "status": 401}
     assert wrong.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -330,3 +330,50 @@ def test_user_can_read_own_account_but_not_anothers(client, make_user, auth_head
     # Another account is as unknown as a missing one (no probing ids for accounts).
     assert client.get(f"/api/users/{other.id}", headers=headers).status_code == 404
     assert client.get("/api/users/nope", headers=headers).status_code == 404
+
+
+# --- the refresh token in a JSON body --------------------------------------------------------------
+
+
+def test_a_refresh_token_in_a_json_body_gets_a_new_pair(client, make_user, login):
+    user = make_user()
+    tokens = login(user)
+    response = client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {response.json['access_token']}"})
+    assert me.status_code == 200 and me.json["email"] == user.email
+
+
+def test_a_refresh_token_in_a_json_body_works_once(client, make_user, login):
+    tokens = login(make_user())
+    assert client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 200
+    reused = client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert (reused.status_code, reused.json["code"]) == (401, "token_revoked")
+
+
+def test_an_access_token_in_the_refresh_body_is_token_invalid(client, make_user, login):
+    tokens = login(make_user())
+    response = client.post("/api/auth/refresh", json={"refresh_token": tokens["access_token"]})
+    assert (response.status_code, response.json["code"]) == (401, "token_invalid")
+
+
+@pytest.mark.parametrize("body", [{}, {"token": "x"}, {"refresh_token": "x", "extra": 1}, [], ["refresh_token"], "refresh_token", 5])
+def test_a_refresh_body_of_another_shape_is_validation_failed(client, body):
+    response = client.post("/api/auth/refresh", json=body)
+    assert (response.status_code, response.json["code"]) == (400, "validation_failed")
+
+
+def test_a_refresh_without_any_token_is_authentication_required(client):
+    response = client.post("/api/auth/refresh")
+    assert (response.status_code, response.json["code"]) == (401, "authentication_required")
+
+
+def test_the_refresh_cookie_is_not_taken_by_the_token_endpoint(client, make_user):
+    """The browser session's cookie works only on its own paths, with its CSRF value: never on /api/auth/refresh."""
+    user = make_user()
+    assert client.post("/api/auth/session", json={"email": user.email, "password": "correct-horse-battery"}).status_code == 200
+    refresh = client.get_cookie("movie_bag_refresh", path="/api/auth/session").value
+    csrf = client.get_cookie("movie_bag_csrf").value
+    client.set_cookie("movie_bag_refresh", refresh, path="/")  # as if a client sent it everywhere
+    response = client.post("/api/auth/refresh", headers={"X-CSRF-Token": csrf})
+    assert (response.status_code, response.json["code"]) == (401, "authentication_required")

@@ -15,6 +15,8 @@ import requests
 from bson import ObjectId
 from mongoengine.connection import get_db
 from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from database import posters
 from database.accounts import User
@@ -392,7 +394,7 @@ def test_an_upload_while_every_image_turn_stays_taken_is_a_503_with_retry_after(
         release.set()
         holder.join(10)
     assert (busy.status_code, busy.headers["Retry-After"]) == (503, "1")
-    assert busy.json == {"message": "The server is busy with other images; try again in a moment.", "status": 503}
+    assert busy.json == {"code": "busy", "message": "The server is busy with other images; try again in a moment.", "status": 503}
     assert client.get(f"/api/movies/{movie['id']}").json["poster_url"] is None
     assert put_poster(client, movie, headers, image_bytes(), "image/jpeg").status_code == 200  # the turn is free again
 
@@ -882,3 +884,60 @@ def test_object_ids_in_rows_are_never_sent_as_objects(client, headers, movie):
     review(client, movie, headers)
     text = client.get(f"/api/movies/{movie['id']}/reviews").get_data(as_text=True)
     assert not re.search(r"ObjectId\(", text) and ObjectId.is_valid(client.get(f"/api/movies/{movie['id']}/reviews").json[0]["id"])
+
+
+# --- posters sent as multipart/form-data ------------------------------------------------------------
+
+
+def put_multipart(client, movie, headers, parts):
+    """PUT a poster as a multipart/form-data body of these parts ({name: value or (bytes, filename, type)})."""
+    values = MultiDict(
+        (name, FileStorage(io.BytesIO(value[0]), value[1], content_type=value[2]) if isinstance(value, tuple) else value)
+        for name, value in parts.items()
+    )
+    boundary, body = encode_multipart(values)  # whole, in memory: the test client's own spools big bodies to a file it never closes
+    content_type = f"multipart/form-data; boundary={boundary}"
+    return client.put(f"/api/movies/{movie['id']}/poster", data=body, headers={**headers, "Content-Type": content_type})
+
+
+@pytest.mark.parametrize("name", ["poster", "file"])
+def test_a_poster_in_one_multipart_file_part_is_stored_and_served(client, headers, movie, name):
+    response = put_multipart(client, movie, headers, {name: (image_bytes("PNG"), "poster.png", "image/png")})
+    assert response.status_code == 200 and response.json["poster_url"]
+    served = client.get(f"/api/movies/{movie['id']}/poster")
+    assert served.mimetype == "image/png" and Image.open(io.BytesIO(served.data)).size == (600, 900)
+
+
+@pytest.mark.parametrize(
+    ("parts", "status", "code"),
+    [
+        (
+            {"poster": (image_bytes("PNG"), "a.png", "image/png"), "other": (image_bytes("PNG"), "b.png", "image/png")},
+            400,
+            "validation_failed",
+        ),
+        ({"poster": (image_bytes("PNG"), "a.png", "image/png"), "caption": "my poster"}, 400, "validation_failed"),
+        ({"caption": "no file at all"}, 400, "validation_failed"),
+        ({"poster": (b"GIF89a" + b"\0" * 100, "a.gif", "image/gif")}, 415, "unsupported_media_type"),
+        ({"poster": (image_bytes("PNG"), "a.jpg", "image/jpeg")}, 400, "bad_request"),
+    ],
+    ids=["two-files", "a-field-beside", "no-file", "gif", "png-as-jpeg"],
+)
+def test_a_bad_multipart_poster_is_refused_and_nothing_is_stored(client, headers, movie, parts, status, code):
+    response = put_multipart(client, movie, headers, parts)
+    assert (response.status_code, response.json["code"]) == (status, code)
+    assert client.get(f"/api/movies/{movie['id']}").json["poster_url"] is None
+    assert get_db()["posters.files"].count_documents({}) == 0
+
+
+def test_a_multipart_poster_over_five_mib_is_a_413(client, headers, movie):
+    response = put_multipart(client, movie, headers, {"poster": (b"x" * (5 * 1024 * 1024 + 1), "a.png", "image/png")})
+    assert (response.status_code, response.json["code"]) == (413, "payload_too_large")
+
+
+def test_the_document_offers_the_multipart_poster(client):
+    content = client.get("/api/openapi.json").json["paths"]["/api/movies/{movie_id}/poster"]["put"]["requestBody"]["content"]
+    multipart = content["multipart/form-data"]
+    assert multipart["schema"]["required"] == ["poster"]
+    assert multipart["encoding"]["poster"]["contentType"] == "image/webp, image/png, image/jpeg"
+    assert {"image/jpeg", "image/png", "image/webp"} <= set(content)

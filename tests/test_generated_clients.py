@@ -120,7 +120,19 @@ def clients(python_client):
 def test_the_whole_flow_through_the_generated_python_client(server, clients):
     from movie_bag_client.api.auth import get_me, login, logout, refresh_token, signup
     from movie_bag_client.api.movies import create_movie, get_movie, list_movies, replace_movie, update_movie
-    from movie_bag_client.models import AccountCreated, Error, Login, Movie, MovieInput, MoviePatch, Signup, Token, User
+    from movie_bag_client.models import (
+        AccountCreated,
+        Error,
+        ErrorCode,
+        Login,
+        Movie,
+        MovieInput,
+        MoviePatch,
+        RefreshInput,
+        Signup,
+        Token,
+        User,
+    )
 
     anonymous = clients(base_url=server)
 
@@ -157,17 +169,20 @@ def test_the_whole_flow_through_the_generated_python_client(server, clients):
     patched = update_movie.sync_detailed(movie.id, client=me, body=MoviePatch(casts=["Ryan Gosling"]), if_match=replaced.headers["ETag"])
     assert parsed(patched, Movie, 200).casts == ["Ryan Gosling"]
     stale = update_movie.sync_detailed(movie.id, client=me, body=MoviePatch(casts=["Nobody"]), if_match=read.headers["ETag"])
-    assert parsed(stale, Error, 412).status == 412
+    assert parsed(stale, Error, 412).code == ErrorCode.PRECONDITION_FAILED
 
     _, _, other_tokens = account()
     stranger = clients(other_tokens.access_token, server)
-    assert parsed(update_movie.sync_detailed(movie.id, client=stranger, body=MoviePatch(name="Mine")), Error, 403).status == 403
+    refused = update_movie.sync_detailed(movie.id, client=stranger, body=MoviePatch(name="Mine"))
+    assert parsed(refused, Error, 403).code == ErrorCode.FORBIDDEN_NOT_OWNER
 
     renewed = parsed(refresh_token.sync_detailed(client=clients(tokens.refresh_token, server)), Token, 200)
+    # The refresh token in the body, as OAuth clients send it: no Authorization header at all.
+    renewed = parsed(refresh_token.sync_detailed(client=anonymous, body=RefreshInput(refresh_token=renewed.refresh_token)), Token, 200)
     fresh = clients(renewed.access_token, server)
     assert parsed(get_me.sync_detailed(client=fresh), User, 200).id == user.id
     assert logout.sync_detailed(client=fresh).status_code == 204
-    assert parsed(get_me.sync_detailed(client=fresh), Error, 401).status == 401
+    assert parsed(get_me.sync_detailed(client=fresh), Error, 401).code == ErrorCode.TOKEN_REVOKED
 
 
 # --- TypeScript -----------------------------------------------------------------------------------

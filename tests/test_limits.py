@@ -52,6 +52,7 @@ def assert_429(response, setting):
     assert response.json["status"] == 429
     assert response.json["message"].startswith(PLAIN_429 + " Not in production: raise " + setting + " (now ")
     assert "RATELIMIT_ENABLED=0" in response.json["message"]
+    assert response.json["code"] == "rate_limited"
     assert int(response.headers["Retry-After"]) > 0
 
 
@@ -137,7 +138,7 @@ def test_production_429_names_no_setting(monkeypatch):
         assert client.post("/api/auth/signup", json={"email": "p1@example.com", "password": DEFAULT_PASSWORD}).status_code == 201
         refused = client.post("/api/auth/signup", json={"email": "p2@example.com", "password": DEFAULT_PASSWORD})
     assert refused.status_code == 429
-    assert refused.json == {"message": PLAIN_429, "status": 429}
+    assert refused.json == {"code": "rate_limited", "message": PLAIN_429, "status": 429}
 
 
 def test_poster_uploads_are_limited_per_account(limited_client):

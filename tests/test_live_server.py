@@ -50,7 +50,7 @@ def test_production_style_errors_over_gunicorn():
         assert (status, body["status"]) == (401, 401)
         assert headers["WWW-Authenticate"].startswith("Bearer")
         status, _, body = request(f"{base}/api/nothing-here")
-        assert body == {"message": "The requested resource was not found.", "status": 404}
+        assert body == {"code": "not_found", "message": "The requested resource was not found.", "status": 404}
 
 
 def test_longest_valid_movie_search_fits_in_the_request_line():

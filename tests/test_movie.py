@@ -192,7 +192,7 @@ def test_get_one_movie_with_etag(client, movie):
 def test_unknown_or_malformed_id_is_404(client, movie_id):
     response = client.get(f"/api/movies/{movie_id}")
     assert response.status_code == 404
-    assert response.json == {"message": "No movie has this id.", "status": 404}
+    assert response.json == {"code": "not_found", "message": "No movie has this id.", "status": 404}
 
 
 # --- creating ----------------------------------------------------------------------------------

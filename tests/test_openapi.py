@@ -142,7 +142,7 @@ def test_every_operation_has_a_summary_a_description_and_a_declared_tag(spec):
 
 def test_every_operation_documents_the_500_envelope_with_its_request_id(spec):
     internal = spec["components"]["schemas"]["InternalError"]
-    assert set(internal["required"]) == {"message", "status", "request_id"}
+    assert set(internal["required"]) == {"code", "message", "status", "request_id"}
     for op in operations(spec):
         answer = op["responses"]["500"]
         assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/InternalError"}
@@ -339,18 +339,21 @@ def test_signup_answers_only_the_new_account_id(spec):
 def test_errors_reference_the_error_envelope(spec):
     put = spec["paths"]["/api/movies/{movie_id}"]["put"]["responses"]
     assert set(put) == {"200", "400", "401", "403", "404", "409", "412", "413", "414", "415", "431", "500", "503"}
+    assert set(spec["paths"]["/api/movies/{movie_id}"]["get"]["responses"]) >= {"200", "304", "404"}
     assert put["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
-    assert spec["components"]["schemas"]["Error"]["required"] == ["message", "status"]
+    assert spec["components"]["schemas"]["Error"]["required"] == ["code", "message", "status"]
 
 
 def test_movie_answers_declare_their_headers(spec):
     assert set(spec["paths"]["/api/movies"]["get"]["responses"]["200"]["headers"]) == {
         "X-Request-ID",
+        "Cache-Control",
+        "ETag",
         "X-Total-Count",
         "X-Total-Count-Exceeds",
         "Link",
     }
-    assert set(spec["paths"]["/api/movies"]["post"]["responses"]["201"]["headers"]) == {"X-Request-ID", "ETag", "Location"}
+    assert set(spec["paths"]["/api/movies"]["post"]["responses"]["201"]["headers"]) == {"X-Request-ID", "Cache-Control", "ETag", "Location"}
     assert "If-Match" in {p["name"] for p in spec["paths"]["/api/movies/{movie_id}"]["delete"]["parameters"]}
 
 
@@ -404,3 +407,56 @@ def test_every_operation_declares_414_and_431_in_the_envelope(spec):
     for op in operations(spec):
         for status in ("414", "431"):
             assert op["responses"][status]["content"] == {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+# --- every rule the server enforces on a request is stated ----------------------------------------------
+
+
+def parameter(spec, path, method, name):
+    """A documented query parameter's schema."""
+    return next(p for p in spec["paths"][path][method]["parameters"] if p["name"] == name)["schema"]
+
+
+def test_a_posters_version_documents_that_it_takes_no_nul(spec, client, make_movie):
+    pattern = re.compile(parameter(spec, "/api/movies/{movie_id}/poster", "get", "v")["pattern"])
+    assert pattern.search("0123abcd") and not pattern.search("0123\x00abcd")
+    movie = make_movie()
+    refused = client.get(f"/api/movies/{movie.id}/poster", query_string={"v": "0123\x00abcd"})
+    assert (refused.status_code, refused.json["code"]) == (400, "validation_failed")
+
+
+@pytest.mark.parametrize(("path", "name"), [("/api/movies", "q"), ("/api/movies", "cursor"), ("/api/users", "q")])
+def test_every_text_query_parameter_documents_that_it_takes_no_nul(spec, path, name):
+    assert not re.search(parameter(spec, path, "get", name)["pattern"], "a\x00b")
+
+
+def test_a_required_name_documents_that_it_is_not_blank_nor_nul(spec):
+    pattern = re.compile(spec["components"]["schemas"]["MovieInput"]["properties"]["name"]["pattern"])
+    assert pattern.search(" The Godfather ")
+    assert not pattern.search("   ") and not pattern.search("The\x00Godfather")
+
+
+def test_the_inverted_year_range_is_documented_as_a_400(spec):
+    listing = spec["paths"]["/api/movies"]["get"]
+    assert "`year_to` must not come before `year_from`" in listing["description"]
+    assert "year_to comes before year_from" in listing["responses"]["400"]["description"]
+    year_to = next(p for p in listing["parameters"] if p["name"] == "year_to")
+    assert "not before year_from" in year_to["description"]
+
+
+def test_every_json_read_documents_its_etag_and_a_304(spec):
+    reads = [
+        op
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if method == "get" and "application/json" in op["responses"].get("200", {}).get("content", {})
+    ]
+    assert len(reads) > 10
+    for op in reads:
+        assert "ETag" in op["responses"]["200"]["headers"], op["operationId"]
+        assert "content" not in op["responses"]["304"] and "ETag" in op["responses"]["304"]["headers"], op["operationId"]
+
+
+def test_every_answer_documents_its_cache_control(spec):
+    for op in operations(spec):
+        assert all("Cache-Control" in answer["headers"] for answer in op["responses"].values()), op["operationId"]

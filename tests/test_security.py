@@ -9,6 +9,7 @@ production's nginx (deploy/nginx/, Debian's nginx with that very file) in front 
 
 import contextlib
 import email
+import gzip
 import http.client
 import itertools
 import json
@@ -20,6 +21,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
+import brotli
 import jwt as pyjwt
 import pytest
 import requests
@@ -355,7 +357,7 @@ def test_a_chunked_body_past_one_mib_is_a_json_413(edge):
     assert chunked(edge, tokens["access_token"], small)[0] == 201
     padded = json.dumps({"name": name + " 2", "casts": ["A"], "genres": ["B"]}).encode() + b" " * (3 * 1024 * 1024)
     status, _headers, body = chunked(edge, tokens["access_token"], padded)
-    assert (status, body["status"]) == (413, 413)
+    assert (status, body["status"], body["code"]) == (413, 413, "payload_too_large")
     found = requests.get(f"{edge}/api/movies", params={"q": name}, timeout=10).json()
     assert [movie["name"] for movie in found] == [name]  # the refused one was not stored
 
@@ -383,7 +385,7 @@ def test_a_poster_is_the_one_body_up_to_five_mib_on_either_edge(edge):
     assert requests.put(url, data=noise.getvalue(), headers=headers, timeout=30).status_code == 200
     too_big = requests.put(url, data=b"\0" * (6 * 2**20), headers=headers, timeout=30)
     assert too_big.status_code == 413
-    assert too_big.json() == {"message": too_big.json()["message"], "status": 413}
+    assert too_big.json() == {"code": "payload_too_large", "message": too_big.json()["message"], "status": 413}
     assert "5 MiB" in too_big.json()["message"]
 
 
@@ -553,6 +555,8 @@ def test_a_fullwidth_email_is_the_same_account_as_its_ascii_form(run_server):
 def test_what_a_server_refuses_itself_is_the_envelope(edge, request_bytes, status):
     answered, headers, body = raw(edge, request_bytes)
     assert (answered, body["status"]) == (status, status)
+    assert body["code"] == {400: "bad_request", 414: "uri_too_long", 431: "headers_too_large"}[status]
+    assert headers[b"Cache-Control"] == b"no-cache"
     assert headers[b"Content-Type"].startswith(b"application/json")
     assert b"<html" not in json.dumps(body).encode()
 
@@ -569,4 +573,23 @@ def test_password_hashing_waits_its_turn_and_answers_503_past_the_wait(logs):
         statuses = sorted(answer.status_code for answer in answers)
         assert 401 in statuses and 503 in statuses, statuses
         busy = next(answer for answer in answers if answer.status_code == 503)
-        assert busy.headers["Retry-After"] == "1" and busy.json()["status"] == 503
+        assert busy.headers["Retry-After"] == "1" and (busy.json()["status"], busy.json()["code"]) == (503, "busy")
+
+
+# --- compression through each arrangement -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_a_list_page_comes_compressed_once_through_each_arrangement(edge, coding):
+    _, tokens = account(edge)
+    for n in range(8):
+        movie = {"name": f"Compressed {coding} {n} {time.time_ns()}", "casts": ["Ana de Armas", "Ryan Gosling"], "genres": ["Drama"]}
+        assert requests.post(f"{edge}/api/movies", json=movie, headers=bearer(tokens["access_token"]), timeout=10).status_code == 201
+    plain = requests.get(f"{edge}/api/movies", headers={"Accept-Encoding": "identity"}, timeout=10)
+    packed = requests.get(f"{edge}/api/movies", headers={"Accept-Encoding": coding}, stream=True, timeout=10)
+    raw_body = packed.raw.read(decode_content=False)
+    assert packed.headers["Content-Encoding"] == coding and "Accept-Encoding" in packed.headers["Vary"]
+    assert len(raw_body) < len(plain.content) / 2
+    decoded = brotli.decompress(raw_body) if coding == "br" else gzip.decompress(raw_body)  # decodes once: not compressed twice
+    assert json.loads(decoded) == plain.json()
+    assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + f':{coding}"'

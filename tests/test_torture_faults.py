@@ -64,7 +64,7 @@ def test_database_down_is_a_quick_json_503(down_server, method, path, options):
     response = requests.request(method, f"{down_server}{path}", timeout=30, **options)
     elapsed = time.monotonic() - started
     assert response.status_code == 503
-    assert response.json() == {"message": "The database is unavailable; try again shortly.", "status": 503}
+    assert response.json() == {"code": "database_unavailable", "message": "The database is unavailable; try again shortly.", "status": 503}
     assert response.headers["Retry-After"] == "5"
     assert elapsed < ANSWER_WITHIN_SECONDS
 

@@ -21,9 +21,16 @@ function bearer(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
 
+type ErrorCode = components["schemas"]["Error"]["code"];
+
 /** The status of an error answer: every error body of the document is an envelope carrying it. */
 function errorStatus(error: { status: number } | string | undefined): number | undefined {
   return typeof error === "object" ? error.status : undefined;
+}
+
+/** The machine-readable code of an error answer: one of the document's enum. */
+function errorCode(error: { code: ErrorCode } | string | undefined): ErrorCode | undefined {
+  return typeof error === "object" ? error.code : undefined;
 }
 
 async function account(): Promise<{ id: string; email: string; tokens: Token }> {
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
     headers: bearer(owner.tokens.access_token),
   });
   check(stale.response.status === 412 && errorStatus(stale.error) === 412, "a stale ETag is a 412 envelope");
+  check(errorCode(stale.error) === "precondition_failed", "a stale ETag's code is precondition_failed");
 
   const stranger = await account();
   const forbidden = await api.PATCH("/api/movies/{movie_id}", {
@@ -83,14 +91,18 @@ async function main(): Promise<void> {
     headers: bearer(stranger.tokens.access_token),
   });
   check(errorStatus(forbidden.error) === 403, "another user's write is a 403 envelope");
+  check(errorCode(forbidden.error) === "forbidden_not_owner", "another user's write is forbidden_not_owner");
 
   const refreshed = await api.POST("/api/auth/refresh", { headers: bearer(owner.tokens.refresh_token) });
   check(refreshed.data !== undefined && refreshed.data.token_type === "Bearer", "refresh answers a new pair");
-  const access = refreshed.data.access_token;
+  const again = await api.POST("/api/auth/refresh", { body: { refresh_token: refreshed.data.refresh_token } });
+  check(again.data !== undefined && again.data.token_type === "Bearer", "a refresh token in the body answers a new pair too");
+  const access = again.data.access_token;
   const logout = await api.POST("/api/auth/logout", { headers: bearer(access) });
   check(logout.response.status === 204, "logout is a 204");
   const after = await api.GET("/api/auth/me", { headers: bearer(access) });
   check(after.response.status === 401 && errorStatus(after.error) === 401, "a logged-out token is a 401 envelope");
+  check(errorCode(after.error) === "token_revoked", "a logged-out token's code is token_revoked");
   console.log("flow passed");
 }
 
