@@ -188,6 +188,8 @@ def base_config(database_uri=None):
         # Poster uploads (each a decoded image): per account and per address.
         "RATELIMIT_POSTER": env("RATELIMIT_POSTER", "30 per hour"),
         "RATELIMIT_POSTER_ADDRESS": env("RATELIMIT_POSTER_ADDRESS", "60 per hour"),
+        # Letterboxd imports (each up to three CSV files, a write per line): per account.
+        "RATELIMIT_LETTERBOXD": env("RATELIMIT_LETTERBOXD", "10 per hour"),
         # Password reset emails.
         "PASSWORD_RESET_EXPIRES": timedelta(seconds=env_int("PASSWORD_RESET_EXPIRES", 3600)),
         "PUBLIC_URL": public_url(),
@@ -262,6 +264,7 @@ def development_config():
     # One person trying posters out: uploads are limited loosely (production's limits are per hour of strangers).
     config["RATELIMIT_POSTER"] = env("RATELIMIT_POSTER", "300 per hour")
     config["RATELIMIT_POSTER_ADDRESS"] = env("RATELIMIT_POSTER_ADDRESS", "600 per hour")
+    config["RATELIMIT_LETTERBOXD"] = env("RATELIMIT_LETTERBOXD", "100 per hour")
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config

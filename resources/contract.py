@@ -42,12 +42,15 @@ class Reply:
 class Upload:
     """A request body that is a file, not JSON: its media types and its size limit.
 
-    The method reads it itself (request.get_data()); the limit replaces the JSON limit for the request.
+    The method reads it itself (request.get_data(), or request.files for a form); the limit replaces the
+    JSON limit for the request. content replaces the raw binary body in the document ({media type: media
+    type object}, as a form's parts).
     """
 
     media_types: tuple
     max_bytes: int
     description: str
+    content: dict = None
 
 
 @dataclass(frozen=True)

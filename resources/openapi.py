@@ -59,6 +59,7 @@ TAGS = [
     {"name": "Movies", "description": "The catalogue: public reads, writes by the person who added a movie or an admin."},
     {"name": "Reviews", "description": "What people write about movies: public reads, writes by the author or an admin."},
     {"name": "Watchlist", "description": "The movies one means to see, private to oneself."},
+    {"name": "Letterboxd", "description": "One's ratings, reviews and watchlist in from a Letterboxd export, and out in its layout."},
     {"name": "Users", "description": "Account administration (admins), and one's own account."},
     {"name": "Service", "description": "Health, this document and its Swagger UI."},
 ]
@@ -89,8 +90,10 @@ HEADERS = {
     "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),
     "Cache-Control": header(
-        "`no-store` on an answer that carries a token (never cached); `public, no-cache` on a poster (kept, revalidated)."
+        "`no-store` on an answer that carries a token or one's own export (never cached); `public, no-cache` on a poster "
+        "(kept, revalidated)."
     ),
+    "Content-Disposition": header("`attachment` with the file's name: a download."),
     "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
     "Set-Cookie": header(
         "The browser session's cookies: movie_bag_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/auth/session) "
@@ -107,9 +110,17 @@ ERRORS = {
     404: ("Nothing has this id (a malformed id included).", ()),
     409: ("This conflicts with what is stored: a unique value is taken, or no admin would be left.", ()),
     412: ("If-Match names a version that is no longer current.", ()),
-    413: ("The body is larger than the limit (1 MiB; 5 MiB for a poster), however it is framed (Content-Length or chunked).", ()),
+    413: (
+        "The body is larger than the limit (1 MiB; 5 MiB for a poster, 12 MiB for a Letterboxd export), however it is "
+        "framed (Content-Length or chunked).",
+        (),
+    ),
     414: ("The request line is longer than 8190 bytes.", ()),
-    415: ("The body is not sent as the media type the operation takes (application/json, or an image type for a poster).", ()),
+    415: (
+        "The body is not sent as the media type the operation takes (application/json, an image type for a poster, "
+        "multipart/form-data for a Letterboxd export).",
+        (),
+    ),
     431: ("A request header is longer than 8190 bytes, or all of them together are too large.", ()),
     429: ("Too many attempts from this address (or at this account); wait and retry.", ("Retry-After",)),
     503: ("The database is not answering.", ("Retry-After",)),
@@ -201,7 +212,7 @@ def operation_object(op):
         document["requestBody"] = {
             "required": True,
             "description": op.body.description,
-            "content": {media: binary for media in op.body.media_types},
+            "content": op.body.content or {media: binary for media in op.body.media_types},
         }
     elif op.body is not None:
         document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
