@@ -228,8 +228,8 @@ def read_csv(kind, data):
             entry, found = read_row(kind, dict(zip(columns, row, strict=True)))
             problems.extend(f"line {line}: {problem}" for problem in found)
             entries.append(entry)
-    except csv.Error:
-        problems.append(f"line {line}: The CSV is malformed (a quote that does not close, or a stray quote).")
+    except csv.Error as error:  # its message names what broke (a quote, a field over the limit), never a value
+        problems.append(f"line {line}: This is not CSV as Letterboxd writes it ({error}).")
     if problems:
         raise FilesRefused({filename: problems})
     return entries

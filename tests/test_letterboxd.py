@@ -239,7 +239,7 @@ MALFORMED = {
     "a quote that never closes": (
         "reviews.csv",
         HEADERS["reviews.csv"].encode() + b'\n2023-01-15,Heat,1995,,4,,"Great\n',
-        "line 2: The CSV is malformed",
+        "line 2: This is not CSV as Letterboxd writes it (unexpected end of data)",
     ),
     "an empty file": ("ratings.csv", b"", "line 1: The file is empty"),
     "a NUL character": ("ratings.csv", BAD_RATINGS.encode() + b"2023-01-15,He\x00at,1995,,4\n", "line 3: The file holds a NUL"),
@@ -268,6 +268,11 @@ MALFORMED = {
         "reviews.csv",
         HEADERS["reviews.csv"].encode() + b"\n2023-01-15,Heat,1995,,4,,Good.,,yesterday\n",
         "line 2: Watched Date",
+    ),
+    "a review over the CSV field limit": (
+        "reviews.csv",
+        HEADERS["reviews.csv"].encode() + b'\n2023-01-15,Heat,1995,,4,,"' + b"x" * 200_000 + b'",,\n',
+        "line 2: This is not CSV as Letterboxd writes it (field larger than field limit (131072))",
     ),
     "tags over 5,000 characters": (
         "reviews.csv",
