@@ -49,7 +49,7 @@ ZIP_CONTENT = {ZIP: {"schema": BINARY}}
 
 
 def part(name):
-    """The bytes of one part of the form (a file, or a plain field), at most one past the CSV limit read."""
+    """The bytes of one part of the form (a file, or a plain field); the request's own size limit bounds it."""
     if len(request.files.getlist(name)) + len(request.form.getlist(name)) > 1:
         raise BadRequest(f"Send the part {name!r} once.")
     if name in request.files:
