@@ -105,15 +105,17 @@ function UnmatchedTitle({ title, added, onAdd }) {
         <div className="text-break">{label(title)}</div>
         <div className="small text-body-secondary">{held(title)}</div>
       </div>
-      {added ? (
+      {added && added.pending && <span className="small text-body-secondary">Adding…</span>}
+      {added && !added.pending && (
         <span className={`small ${added.error ? 'text-danger' : 'text-success'}`}>
           {added.error
             ? `Added, but your rating, review or watchlist place did not follow: ${added.error.message} `
             : 'Added: '}
           <Link to={`/movies/${added.movie.id}`}>see it</Link>
         </span>
-      ) : (
-        <Button variant="outline-primary" size="sm" onClick={onAdd} aria-label={`Add ${label(title)} to the catalogue`}>
+      )}
+      {!added && (
+        <Button variant="outline-primary" size="sm" onClick={onAdd} aria-label={`Add to catalogue: ${label(title)}`}>
           Add to catalogue
         </Button>
       )}
@@ -191,14 +193,16 @@ export default function LetterboxdCard() {
     const title = report.unmatched[index];
     const movie = await api.createMovie(fields);
     setAdding(null);
-    setAdded((before) => ({ ...before, [index]: { movie } }));
+    setAdded((before) => ({ ...before, [index]: { movie, pending: true } }));
+    let error = null;
     try {
       if (title.score !== null) await api.rateMovie(movie.id, title.score);
       if (title.review !== null) await api.createReview(movie.id, title.review);
       if (title.kinds.includes('watchlist')) await api.addToWatchlist(movie.id);
-    } catch (error) {
-      setAdded((before) => ({ ...before, [index]: { movie, error } }));
+    } catch (failure) {
+      error = failure;
     }
+    setAdded((before) => ({ ...before, [index]: { movie, error } }));
   }
 
   async function handleExport() {

@@ -109,7 +109,7 @@ describe('<LetterboxdCard> on the account page', () => {
     });
     await importFiles(user, file('letterboxd-alice.zip', 'application/zip'));
 
-    await user.click(await screen.findByRole('button', { name: 'Add Paddington 2 (2017) to the catalogue' }));
+    await user.click(await screen.findByRole('button', { name: 'Add to catalogue: Paddington 2 (2017)' }));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByLabelText(/^Name/)).toHaveValue('Paddington 2');
     expect(within(dialog).getByLabelText('Year')).toHaveValue(2017);
@@ -135,7 +135,7 @@ describe('<LetterboxdCard> on the account page', () => {
     });
     await importFiles(user, file('letterboxd-alice.zip', 'application/zip'));
 
-    await user.click(await screen.findByRole('button', { name: 'Add Perfect Days (2023) to the catalogue' }));
+    await user.click(await screen.findByRole('button', { name: 'Add to catalogue: Perfect Days (2023)' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/^Cast/), 'Koji Yakusho');
     await user.type(within(dialog).getByLabelText(/^Genres/), 'Drama');
@@ -143,6 +143,25 @@ describe('<LetterboxdCard> on the account page', () => {
 
     await waitFor(() => expect(mock.callsTo(`PUT /api/me/watchlist/${added.id}`)).toHaveLength(1));
     expect(mock.callsTo(`PUT /api/movies/${added.id}/rating`)).toHaveLength(0);
+  });
+
+  it('says so when an added title\'s rating does not follow', async () => {
+    const added = movie({ id: '665f1c0e8b3e4a0001000099', name: 'Paddington 2', year: 2017 });
+    const { user } = await openAccount({
+      'POST /api/me/import/letterboxd': () => json(200, REPORT),
+      'POST /api/movies': () => json(201, added),
+      [`PUT /api/movies/${added.id}/rating`]: () => json(404, { message: 'No movie has this id.', status: 404 }),
+    });
+    await importFiles(user, file('letterboxd-alice.zip', 'application/zip'));
+
+    await user.click(await screen.findByRole('button', { name: 'Add to catalogue: Paddington 2 (2017)' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/^Cast/), 'Ben Whishaw');
+    await user.type(within(dialog).getByLabelText(/^Genres/), 'Comedy');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    const row = screen.getAllByTestId('unmatched-title')[0];
+    expect(await within(row).findByText(/did not follow: No movie has this id\./)).toBeVisible();
   });
 
   it('downloads the export as a zip', async () => {
