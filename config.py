@@ -234,9 +234,11 @@ def base_config(database_uri=None):
         "MAIL_FILE_PATH": env("MAIL_FILE_PATH", str(BASE_DIR / ".outbox")),
         # flask-restful only lets errors reach our handlers with this set (STYLE trap 1).
         "PROPAGATE_EXCEPTIONS": True,
-        # Request bodies: 1 MiB of JSON; a poster image up to 5 MiB (resources/movie.py).
+        # Request bodies: 1 MiB of JSON; a poster image up to 5 MiB (resources/movie.py); a Letterboxd
+        # export up to 12 MiB (resources/letterboxd_files.py).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_POSTER_BYTES": 5 * 1024 * 1024,
+        "MAX_LETTERBOXD_BYTES": 12 * 1024 * 1024,
         "RESTFUL_JSON": {"ensure_ascii": False},
     }
 
