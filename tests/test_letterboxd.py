@@ -149,6 +149,8 @@ def test_a_letterboxd_export_imports_exports_and_imports_again_to_the_same_data(
 def test_importing_the_same_export_twice_changes_nothing(client, catalogue, person):
     first = upload(client, person[1], sample_zip()).json
     before = aggregates(client, catalogue)
+    godfather_review = client.get(f"/api/movies/{catalogue['The Godfather']}/reviews").json[0]["id"]
+    etag = client.get(f"/api/reviews/{godfather_review}").headers["ETag"]
     second = upload(client, person[1], sample_zip())
     assert second.status_code == 200
     assert second.json == first
@@ -156,6 +158,7 @@ def test_importing_the_same_export_twice_changes_nothing(client, catalogue, pers
     assert state(client, catalogue, person) == SAMPLE_STATE
     godfather = catalogue["The Godfather"]
     assert client.get(f"/api/movies/{godfather}/reviews").headers["X-Total-Count"] == "1"
+    assert client.get(f"/api/reviews/{godfather_review}").headers["ETag"] == etag  # not even rewritten
 
 
 def test_the_ratings_of_the_catalogue_stay_exact(client, catalogue, person, make_user, auth_headers):
