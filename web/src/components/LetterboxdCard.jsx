@@ -174,9 +174,10 @@ export default function LetterboxdCard() {
     setImportError(null);
     if (!form) return;
     setImporting(true);
+    setReport(null);
+    setAdded({});
     try {
       setReport(await api.importLetterboxd(form));
-      setAdded({});
     } catch (err) {
       setImportError(err);
     } finally {
