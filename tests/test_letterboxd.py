@@ -182,6 +182,21 @@ def test_an_import_replaces_ones_earlier_score_and_changes_ones_review(client, c
     assert client.get(f"/api/movies/{godfather}/reviews").headers["X-Total-Count"] == "1"
 
 
+def test_a_review_written_meanwhile_by_another_request_is_changed_not_doubled(client, catalogue, person, monkeypatch):
+    from database.reviews import Review
+
+    create = Review.create
+
+    def racing_create(movie_id, author_id, body):
+        create(movie_id, author_id, "Written in another tab.")  # lands between the import's read and its write
+        return create(movie_id, author_id, body)
+
+    monkeypatch.setattr(Review, "create", racing_create)
+    assert upload(client, person[1], sample_zip()).json["imported"]["reviews"] == 2
+    assert state(client, catalogue, person) == SAMPLE_STATE
+    assert client.get(f"/api/movies/{catalogue['Parasite']}/reviews").headers["X-Total-Count"] == "1"
+
+
 def test_titles_not_in_the_catalogue_are_reported_with_what_the_files_hold(client, catalogue, person):
     response = upload(client, person[1], sample_zip())
     assert response.json["unmatched"] == [
