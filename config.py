@@ -188,6 +188,8 @@ def base_config(database_uri=None):
         # Poster uploads (each a decoded image): per account and per address.
         "RATELIMIT_POSTER": env("RATELIMIT_POSTER", "30 per hour"),
         "RATELIMIT_POSTER_ADDRESS": env("RATELIMIT_POSTER_ADDRESS", "60 per hour"),
+        # Letterboxd imports (each up to three CSV files, a write per line): per account.
+        "RATELIMIT_LETTERBOXD": env("RATELIMIT_LETTERBOXD", "10 per hour"),
         # Password reset emails.
         "PASSWORD_RESET_EXPIRES": timedelta(seconds=env_int("PASSWORD_RESET_EXPIRES", 3600)),
         "PUBLIC_URL": public_url(),
@@ -232,9 +234,11 @@ def base_config(database_uri=None):
         "MAIL_FILE_PATH": env("MAIL_FILE_PATH", str(BASE_DIR / ".outbox")),
         # flask-restful only lets errors reach our handlers with this set (STYLE trap 1).
         "PROPAGATE_EXCEPTIONS": True,
-        # Request bodies: 1 MiB of JSON; a poster image up to 5 MiB (resources/movie.py).
+        # Request bodies: 1 MiB of JSON; a poster image up to 5 MiB (resources/movie.py); a Letterboxd
+        # export up to 12 MiB (resources/letterboxd_files.py).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_POSTER_BYTES": 5 * 1024 * 1024,
+        "MAX_LETTERBOXD_BYTES": 12 * 1024 * 1024,
         "RESTFUL_JSON": {"ensure_ascii": False},
         # Compression (flask-compress): Brotli or gzip, as the client prefers (Brotli on a tie), for these
         # types only, and only past COMPRESS_MIN_SIZE bytes. Posters (JPEG, PNG, WebP: compressed already)
@@ -280,6 +284,7 @@ def development_config():
     # One person trying posters out: uploads are limited loosely (production's limits are per hour of strangers).
     config["RATELIMIT_POSTER"] = env("RATELIMIT_POSTER", "300 per hour")
     config["RATELIMIT_POSTER_ADDRESS"] = env("RATELIMIT_POSTER_ADDRESS", "600 per hour")
+    config["RATELIMIT_LETTERBOXD"] = env("RATELIMIT_LETTERBOXD", "100 per hour")
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config

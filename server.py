@@ -120,12 +120,13 @@ def waitress_classes(config):
         def execute(self):
             """Write the envelope for the refusal's status and close the connection."""
             status = self.request.error.code
-            # waitress refuses only a body past the largest limit of any operation (a poster's).
+            # waitress refuses only a body past the largest limit of any operation (a Letterboxd export's).
             message = None
             if status == 413:
                 message = (
-                    f"The request body is too large (the limit is {config['MAX_POSTER_BYTES'] // 2**20} MiB for a "
-                    f"poster, {config['MAX_CONTENT_LENGTH'] // 2**20} MiB for anything else)."
+                    f"The request body is too large (the limit is {config['MAX_LETTERBOXD_BYTES'] // 2**20} MiB for a "
+                    f"Letterboxd export, {config['MAX_POSTER_BYTES'] // 2**20} MiB for a poster, "
+                    f"{config['MAX_CONTENT_LENGTH'] // 2**20} MiB for anything else)."
                 )
             body, headers = envelope(status, message)
             self.status = f"{status} {REASONS.get(status, self.request.error.reason)}"
@@ -154,8 +155,8 @@ def make_server(app=None):
 
         app = create_app()
     config = load_config()
-    # The largest body any operation takes (a poster); the app holds each operation to its own limit.
-    max_body = max(config["MAX_CONTENT_LENGTH"], config["MAX_POSTER_BYTES"])
+    # The largest body any operation takes (a Letterboxd export); the app holds each operation to its own limit.
+    max_body = max(config["MAX_CONTENT_LENGTH"], config["MAX_POSTER_BYTES"], config["MAX_LETTERBOXD_BYTES"])
     timeout = env_int("CLIENT_TIMEOUT", 10)
     server = create_server(
         app,

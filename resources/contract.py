@@ -42,15 +42,17 @@ class Reply:
 class Upload:
     """A request body that is a file, not JSON: its media types and its size limit.
 
-    The method reads it itself (request.get_data()); the limit replaces the JSON limit for the request.
-    With multipart_field, the file may also come as the one file part of a multipart/form-data body
-    (the part's name is documented as that field).
+    The method reads it itself (request.get_data(), or request.files for a form); the limit replaces the
+    JSON limit for the request. With multipart_field, the file may also come as the one file part of a
+    multipart/form-data body (the part's name is documented as that field). content replaces the raw binary
+    body in the document ({media type: media type object}, as a form's parts).
     """
 
     media_types: tuple
     max_bytes: int
     description: str
     multipart_field: str = None
+    content: dict = None
 
 
 @dataclass(frozen=True)

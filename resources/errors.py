@@ -133,7 +133,8 @@ def handle_http_exception(exc):
     message = exc.description if exc.description != type(exc).description else None
     if exc.code == 413 and message is None:
         message = f"The request body is too large (the limit is {request.max_content_length // (1024 * 1024)} MiB)."
-    return error_response(exc.code, message, headers=headers, code=getattr(exc, "error_code", None))
+    # An upload refused for several problems (resources/letterboxd_files.py) lists them all by file.
+    return error_response(exc.code, message, errors=getattr(exc, "errors", None), headers=headers, code=getattr(exc, "error_code", None))
 
 
 def handle_rate_limit(exc):

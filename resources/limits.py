@@ -1,4 +1,5 @@
-"""Rate limits on the endpoints that guess, spam or cost: login, signup, forgot, refresh, password change, poster upload.
+"""Rate limits on the endpoints that guess, spam or cost: login, signup, forgot, refresh, password change, poster upload,
+Letterboxd import.
 
 Each limit is a decorator an @operation names in its `limits`; its value is read from the app config
 at request time (RATELIMIT_*), so tests and deployments set it without touching code. On an operation
@@ -145,3 +146,5 @@ PASSWORD_PER_ADDRESS = limit_from_config("RATELIMIT_PASSWORD_ADDRESS")
 # Poster uploads decode an image each: per account, and per address (many accounts from one place).
 POSTER_PER_ACCOUNT = limit_from_config("RATELIMIT_POSTER", key_func=account_key)
 POSTER_PER_ADDRESS = limit_from_config("RATELIMIT_POSTER_ADDRESS")
+# A Letterboxd import reads up to three CSV files and writes a row per line: per account.
+LETTERBOXD_IMPORT = limit_from_config("RATELIMIT_LETTERBOXD", key_func=account_key)

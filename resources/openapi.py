@@ -76,6 +76,7 @@ TAGS = [
     {"name": "Movies", "description": "The catalogue: public reads, writes by the person who added a movie or an admin."},
     {"name": "Reviews", "description": "What people write about movies: public reads, writes by the author or an admin."},
     {"name": "Watchlist", "description": "The movies one means to see, private to oneself."},
+    {"name": "Letterboxd", "description": "One's ratings, reviews and watchlist in from a Letterboxd export, and out in its layout."},
     {"name": "Users", "description": "Account administration (admins), and one's own account."},
     {"name": "Service", "description": "Health, this document and its Swagger UI."},
 ]
@@ -106,11 +107,12 @@ HEADERS = {
     "X-RateLimit-Remaining": header("Requests left in the current window.", {"type": "integer"}, False),
     "X-RateLimit-Reset": header("When the window ends, in seconds since the epoch.", {"type": "integer"}, False),
     "Cache-Control": header(
-        "`no-store` on an answer that carries a token (never cached); `private, no-cache` on any other answer to a "
+        "`no-store` on an answer that carries a token or one's own export (never cached); `private, no-cache` on any other answer to a "
         "request with a token (one person's; kept only by their own client, revalidated); `no-cache` on the public "
         "catalogue (kept, revalidated with If-None-Match); a poster's: `public, max-age=31536000, immutable` under "
         "its poster_url, else `public, no-cache`."
     ),
+    "Content-Disposition": header("`attachment` with the file's name: a download."),
     "Pragma": header("`no-cache`, for HTTP/1.0 caches."),
     "Set-Cookie": header(
         "The browser session's cookies: movie_bag_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/auth/session) "
@@ -127,9 +129,17 @@ ERRORS = {
     404: ("Nothing has this id (a malformed id included).", ()),
     409: ("This conflicts with what is stored: a unique value is taken, or no admin would be left.", ()),
     412: ("If-Match names a version that is no longer current.", ()),
-    413: ("The body is larger than the limit (1 MiB; 5 MiB for a poster), however it is framed (Content-Length or chunked).", ()),
+    413: (
+        "The body is larger than the limit (1 MiB; 5 MiB for a poster, 12 MiB for a Letterboxd export), however it is "
+        "framed (Content-Length or chunked).",
+        (),
+    ),
     414: ("The request line is longer than 8190 bytes.", ()),
-    415: ("The body is not sent as the media type the operation takes (application/json, or an image type for a poster).", ()),
+    415: (
+        "The body is not sent as the media type the operation takes (application/json, an image type for a poster, "
+        "multipart/form-data for a Letterboxd export).",
+        (),
+    ),
     431: ("A request header is longer than 8190 bytes, or all of them together are too large.", ()),
     429: ("Too many attempts from this address (or at this account); wait and retry.", ("Retry-After",)),
     503: ("The database is not answering.", ("Retry-After",)),
@@ -240,7 +250,7 @@ def operation_object(op, method):
         document["parameters"] = parameters
     if isinstance(op.body, Upload):
         binary = {"schema": {"type": "string", "format": "binary"}}
-        content = {media: binary for media in op.body.media_types}
+        content = op.body.content or {media: binary for media in op.body.media_types}
         if field := op.body.multipart_field:
             content["multipart/form-data"] = {
                 "schema": {"type": "object", "properties": {field: binary["schema"]}, "required": [field], "additionalProperties": False},

@@ -16,6 +16,7 @@ from resources.auth import (
 )
 from resources.docs import ApiDocsFileResource, ApiDocsResource
 from resources.health import HealthResource, ReadyResource
+from resources.letterboxd import LetterboxdExportResource, LetterboxdImportResource
 from resources.movie import (
     DirectorListResource,
     GenreListResource,
@@ -57,6 +58,8 @@ ROUTES = [
     (ReviewResource, "/api/reviews/<review_id>"),
     (WatchlistResource, "/api/me/watchlist"),
     (WatchlistMovieResource, "/api/me/watchlist/<movie_id>"),
+    (LetterboxdImportResource, "/api/me/import/letterboxd"),
+    (LetterboxdExportResource, "/api/me/export/letterboxd"),
 ]
 
 

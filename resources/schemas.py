@@ -626,6 +626,41 @@ class ReviewSchema(Schema):
     updated_at = UTCDateTime(required=True)
 
 
+class ImportedCountsSchema(Schema):
+    """How many movies of each file an import wrote."""
+
+    ratings = fields.Integer(required=True, metadata={"description": "Movies rated (a score replaces one's earlier one)."})
+    reviews = fields.Integer(
+        required=True, metadata={"description": "Movies reviewed (a review of a movie reviewed before changes that one)."}
+    )
+    watchlist = fields.Integer(required=True, metadata={"description": "Movies on the watchlist (one already on it counts too)."})
+
+
+class UnmatchedTitleSchema(Schema):
+    """A title of the files that no movie of the catalogue has, with what the files hold of it."""
+
+    name = fields.String(required=True)
+    year = fields.Integer(required=True, allow_none=True)
+    kinds = fields.List(
+        fields.String(validate=validate.OneOf(["ratings", "reviews", "watchlist"])),
+        required=True,
+        metadata={"description": "The files that name it."},
+    )
+    score = fields.Integer(required=True, allow_none=True, metadata={"description": "Its score in ratings.csv, 1 to 10, or null."})
+    review = fields.String(required=True, allow_none=True, metadata={"description": "Its latest review in reviews.csv, or null."})
+
+
+class LetterboxdReportSchema(Schema):
+    """What an import of a Letterboxd export did: the counts written, and the titles not in the catalogue."""
+
+    imported = fields.Nested(ImportedCountsSchema, required=True)
+    unmatched = fields.List(
+        fields.Nested(UnmatchedTitleSchema),
+        required=True,
+        metadata={"description": "In the order the files name them; add each to the catalogue, then import again (or rate it)."},
+    )
+
+
 signup_schema = SignupSchema()
 login_schema = LoginSchema()
 refresh_input_schema = RefreshInputSchema()
@@ -662,3 +697,4 @@ facets_schema = FacetSchema(many=True)
 rating_schema = RatingSchema()
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
+letterboxd_report_schema = LetterboxdReportSchema()

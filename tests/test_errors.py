@@ -253,6 +253,6 @@ def test_every_status_a_server_in_front_answers_has_a_documented_code():
 def test_the_nginx_error_pages_carry_documented_codes():
     template = (Path(__file__).parent.parent / "deploy" / "nginx" / "movie-bag.conf.template").read_text()
     bodies = [json.loads(body) for body in re.findall(r"return \d{3} '(\{.*\})\\n';", template)]
-    assert len(bodies) == 6
+    assert len(bodies) == 7  # 400, 413 (1, 5 and 12 MiB), 414, 431, 503
     assert all(body["code"] == code_for(body["status"]) or body["code"] == "service_unavailable" for body in bodies)
     assert {body["code"] for body in bodies} <= set(CODES)

@@ -57,6 +57,8 @@ OPERATION_IDS = {
     "isOnWatchlist",
     "addToWatchlist",
     "removeFromWatchlist",
+    "importLetterboxd",
+    "exportLetterboxd",
 }
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE")
 # Fields an answer schema may leave out, with the reason they are sometimes absent.
@@ -166,6 +168,7 @@ def test_rate_limited_operations_document_429_and_the_rate_limit_headers(spec):
         "createBrowserSession",
         "refreshBrowserSession",
         "putMoviePoster",
+        "importLetterboxd",
     }
     for op in operations(spec):
         if op["operationId"] in limited:

@@ -22,11 +22,12 @@ MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "150")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261121")
 TIME_LIMIT = 300
 # The demo catalogue brings movies to read and the admin that /api/users needs. The rate limits are
-# raised so that fuzzing reaches the validation and logic behind signup, login and forgot instead of
-# a wall of 429s after ten requests; tests/test_limits.py proves the limits themselves.
+# raised so that fuzzing reaches the validation and logic behind signup, login, forgot and the Letterboxd
+# import instead of a wall of 429s after ten requests; tests/test_limits.py and test_letterboxd.py prove the
+# limits themselves.
 FUZZ_SERVER_ENV = {
     "DEMO_DATA": "1",
-    **{f"RATELIMIT_{name}": "100000 per minute" for name in ("LOGIN", "LOGIN_ACCOUNT", "SIGNUP", "FORGOT", "REFRESH")},
+    **{f"RATELIMIT_{name}": "100000 per minute" for name in ("LOGIN", "LOGIN_ACCOUNT", "SIGNUP", "FORGOT", "REFRESH", "LETTERBOXD")},
 }
 
 

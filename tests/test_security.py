@@ -389,6 +389,27 @@ def test_a_poster_is_the_one_body_up_to_five_mib_on_either_edge(edge):
     assert "5 MiB" in too_big.json()["message"]
 
 
+def test_a_letterboxd_export_is_the_other_body_up_to_twelve_mib_on_either_edge(edge):
+    import io
+    import zipfile
+
+    _, tokens = account(edge)
+    export = io.BytesIO()
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("watchlist.csv", "Date,Name,Year,Letterboxd URI\n2024-01-02,Heat,1995,\n")
+        archive.writestr("diary.csv", os.urandom(7 * 2**20))  # never read, but sent: the body is over 5 MiB
+    url = f"{edge}/api/me/import/letterboxd"
+    sent = requests.post(url, files={"export": ("letterboxd.zip", export.getvalue())}, headers=bearer(tokens["access_token"]), timeout=30)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["unmatched"] == [{"name": "Heat", "year": 1995, "kinds": ["watchlist"], "score": None, "review": None}]
+    too_big = requests.post(
+        url, files={"export": ("letterboxd.zip", b"\0" * (13 * 2**20))}, headers=bearer(tokens["access_token"]), timeout=30
+    )
+    assert too_big.status_code == 413
+    assert too_big.json() == {"message": too_big.json()["message"], "status": 413}
+    assert "12 MiB" in too_big.json()["message"]
+
+
 # --- 8. failed logins from one address never lock the owner out from another --------------------------
 
 

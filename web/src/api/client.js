@@ -183,12 +183,14 @@ export class ApiClient {
     return () => this.sessionListeners.delete(listener);
   }
 
-  async send(method, path, { query, body, headers = {}, token } = {}) {
+  async send(method, path, { query, body, headers = {}, token, blob = false } = {}) {
     const fetchImpl = this.fetchImpl || globalThis.fetch;
     const finalHeaders = { Accept: 'application/json', ...headers };
-    // A file (a poster) goes out as it is, under its own media type; anything else as JSON.
-    const upload = typeof Blob !== 'undefined' && body instanceof Blob;
-    if (body !== undefined) {
+    // A file (a poster) goes out as it is, under its own media type; a form (files) with the
+    // multipart boundary the browser writes into its Content-Type; anything else as JSON.
+    const form = typeof FormData !== 'undefined' && body instanceof FormData;
+    const upload = form || (typeof Blob !== 'undefined' && body instanceof Blob);
+    if (body !== undefined && !form) {
       finalHeaders['Content-Type'] = upload ? body.type || 'application/octet-stream' : 'application/json';
     }
     if (token) finalHeaders.Authorization = `Bearer ${token}`;
@@ -204,20 +206,21 @@ export class ApiClient {
     } catch {
       throw new ApiError(UNREACHABLE_MESSAGE, { status: 0, unreachable: true });
     }
-    return { response, data: await readBody(response) };
+    // A download (`blob`) is read as a Blob when it succeeded; an error is still the JSON envelope.
+    return { response, data: blob && response.ok ? await response.blob() : await readBody(response) };
   }
 
   /**
    * Sends one request; a 401 on an authenticated call triggers one refresh and
    * one retry. Resolves to {data, headers, status}, rejects with ApiError.
    */
-  async request(method, path, { query, body, headers, auth = true } = {}) {
+  async request(method, path, { query, body, headers, auth = true, blob = false } = {}) {
     const token = auth ? accessToken : null;
-    let { response, data } = await this.send(method, path, { query, body, headers, token });
+    let { response, data } = await this.send(method, path, { query, body, headers, token, blob });
 
     if (response.status === 401 && token) {
       await this.refreshSession();
-      ({ response, data } = await this.send(method, path, { query, body, headers, token: accessToken }));
+      ({ response, data } = await this.send(method, path, { query, body, headers, token: accessToken, blob }));
     }
 
     if (!response.ok) throw this.toError(response, data);
@@ -511,6 +514,25 @@ export class ApiClient {
   /** Takes a movie off the watchlist. */
   async removeFromWatchlist(movieId) {
     await this.delete(`/me/watchlist/${encodeURIComponent(movieId)}`);
+  }
+
+  // --- Letterboxd ---------------------------------------------------------------
+
+  /**
+   * Imports a Letterboxd export: `form` holds the zip as `export`, or its CSV files as `ratings`,
+   * `reviews` and `watchlist`. Resolves to the report {imported: {ratings, reviews, watchlist},
+   * unmatched: [{name, year, kinds, score, review}]}; a malformed file rejects with the file and line
+   * in the message and every problem in `errors`, by file.
+   */
+  async importLetterboxd(form) {
+    const { data } = await this.post('/me/import/letterboxd', form);
+    return data;
+  }
+
+  /** The logged-in person's ratings, reviews and watchlist as a zip Blob in Letterboxd's layout. */
+  async exportLetterboxd() {
+    const { data } = await this.request('GET', '/me/export/letterboxd', { blob: true });
+    return data;
   }
 
   // --- users (admins; anyone for their own account) -----------------------------

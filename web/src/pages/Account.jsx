@@ -8,6 +8,7 @@ import { useAuth } from '../auth/AuthProvider.jsx';
 import ConfirmModal from '../components/ConfirmModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
 import DisplayNameField from '../components/DisplayNameField.jsx';
+import LetterboxdCard from '../components/LetterboxdCard.jsx';
 import Notice from '../components/Notice.jsx';
 import PasswordFields, { PasswordField } from '../components/PasswordFields.jsx';
 import SubmitButton from '../components/SubmitButton.jsx';
@@ -139,7 +140,7 @@ function ChangePasswordForm() {
   );
 }
 
-/** /account: the logged-in person's own account: display name, password change and account deletion. */
+/** /account: the logged-in person's own account: display name, password change, Letterboxd in and out, account deletion. */
 export default function Account() {
   const { user, forgetSession } = useAuth();
   const navigate = useNavigate();
@@ -175,6 +176,7 @@ export default function Account() {
 
       <DisplayNameForm />
       <ChangePasswordForm />
+      <LetterboxdCard />
 
       <Card border="danger" className="shadow-sm" as="section" aria-labelledby="danger-zone-title">
         <Card.Body className="p-4">
