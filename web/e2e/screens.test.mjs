@@ -131,6 +131,27 @@ describe('a film site at 390 and 1280 px: screenshots, axe-core, the poster grid
       await capture(`movie-${name}.png`);
     });
 
+    if (width === 1280) {
+      step("a movie's cast member, director and genre each lead to the catalogue filtered by them", async () => {
+        const { page } = browser;
+        const [genre] = movie.genres;
+        // A genre's toggle is named by the genre, then its count of movies.
+        const genreToggle = page.getByRole('checkbox', { name: new RegExp(`^${genre}\\b`) });
+        const links = [
+          ['cast', movie.casts[0], () => page.getByLabel('Cast', { exact: true }).inputValue()],
+          ['director', movie.directors[0], () => page.getByLabel('Director', { exact: true }).inputValue()],
+          ['genre', genre, async () => ((await genreToggle.isChecked()) ? genre : 'not picked')],
+        ];
+        for (const [filter, value, inForce] of links) {
+          await page.goto(`/movies/${movie.id}`);
+          await page.getByRole('link', { name: value, exact: true }).click();
+          await page.waitForURL((url) => url.pathname === '/' && url.searchParams.get(filter) === value);
+          await page.getByTestId('movie-card').filter({ hasText: movie.name }).waitFor();
+          assert.equal(await inForce(), value, `the ${filter} filter shows ${value}`);
+        }
+      });
+    }
+
     step(`${width} px: the dashboard with its thumbnails`, async () => {
       const { page } = browser;
       await page.goto('/private');
