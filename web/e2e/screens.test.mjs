@@ -1,7 +1,7 @@
 /**
  * The client as a film site, on a phone (390 px) and a laptop (1280 px): screenshots of the
  * catalogue's poster grid (and on the phone its filters unfolded), a movie, the dashboard
- * (/private), the account page and the admins' user list into web/e2e/screenshots/
+ * (/private), the account page, the admins' user list and every other page into web/e2e/screenshots/
  * (git-ignored), for people to look at; axe-core on each (no serious or critical violation);
  * the grid has two columns on the phone and more on the laptop, and no page scrolls sideways
  * on the phone.
@@ -165,6 +165,24 @@ describe('a film site at 390 and 1280 px: screenshots, axe-core, the poster grid
       await page.goto('/account');
       await page.getByRole('heading', { name: 'Your account' }).waitFor();
       await capture(`account-${name}.png`);
+    });
+
+    step(`${width} px: the watchlist, signup, login, password reset and not-found pages`, async () => {
+      const { page } = browser;
+      const others = [
+        ['watchlist', '/watchlist', 'My watchlist'],
+        ['signup', '/signup', 'Create an account'],
+        ['login', '/login', 'Log in'],
+        ['forgot-password', '/forgot-password', 'Reset your password'],
+        ['reset-password', '/reset-password#token=not-a-real-token', 'Choose a new password'],
+        ['not-found', '/no-such-page', 'Page not found'],
+      ];
+      for (const [shot, where, heading] of others) {
+        await page.goto('about:blank');
+        await page.goto(where);
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+        await capture(`${shot}-${name}.png`);
+      }
     });
   }
 

@@ -198,10 +198,10 @@ export async function startMakeRun() {
   const outbox = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-make-run-'));
   const env = { ...(await serverEnvironment(outbox)), PORT: String(port) };
   // A newcomer's shell has none of these: not the outer make's, nor the settings other suites pass.
-  for (const name of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'BIND', 'HOST', 'DEMO_DATA', 'WEB_DIST', 'RATELIMIT_ENABLED']) {
-    delete env[name];
-  }
-  const args = ['--no-print-directory', '-o', '.venv/.synced', '-o', 'web/node_modules/.installed', '-o', 'web/dist/index.html', 'run'];
+  const unset = ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'BIND', 'HOST', 'DEMO_DATA', 'WEB_DIST', 'RATELIMIT_ENABLED'];
+  for (const name of unset) delete env[name];
+  const installed = ['.venv/.synced', 'web/node_modules/.installed', 'web/dist/index.html'];
+  const args = ['--no-print-directory', ...installed.flatMap((file) => ['-o', file]), 'run'];
   return spawnServer('make', args, { env, baseUrl: `http://127.0.0.1:${port}`, outbox, timeoutMs: 90_000 });
 }
 
