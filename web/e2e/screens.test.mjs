@@ -51,14 +51,15 @@ function gridColumns(page) {
 }
 
 describe('a film site at 390 and 1280 px: screenshots, axe-core, the poster grid', () => {
+  let server;
   let browser;
   let movie;
   const step = demoSuite({
     bypassCSP: true,
     started: async (suite) => {
-      ({ browser, movie } = suite);
+      ({ server, browser, movie } = suite);
       await mkdir(HERE, { recursive: true });
-      const signup = await api(suite.server.baseUrl, 'POST', '/api/auth/signup', { body: LONG });
+      const signup = await api(server.baseUrl, 'POST', '/api/auth/signup', { body: LONG });
       assert.equal(signup.status, 201, JSON.stringify(signup.body));
     },
   });
@@ -119,10 +120,16 @@ describe('a film site at 390 and 1280 px: screenshots, axe-core, the poster grid
       });
     }
 
-    step(`${width} px: a movie, its cast, directors and genres linking to the catalogue`, async () => {
+    step(`${width} px: a movie, its cast, directors and genres linking to the catalogue, its reviews`, async () => {
       const { page } = browser;
       await page.goto(`/movies/${movie.id}`);
       await page.getByTestId('review').first().waitFor();
+      // The author's score shows beside their name when the API gives it, and nothing when it does not.
+      const [first] = (await api(server.baseUrl, 'GET', `/api/movies/${movie.id}/reviews`)).body;
+      const given = first.author_score ?? first.score ?? null;
+      const score = page.getByTestId('review').first().getByTestId('review-score');
+      if (given === null) assert.equal(await score.count(), 0);
+      else assert.equal(await score.textContent(), `rated it ${given}/10`);
       const cast = movie.casts[0];
       assert.equal(
         await page.getByRole('link', { name: cast, exact: true }).getAttribute('href'),
