@@ -63,23 +63,10 @@ function freePort() {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Starts the API + built client with `python server.py` and waits for /api/health.
- * `demoData` loads the demo accounts and movies (admin@movie-bag.dev / admin-password).
- */
-export async function startServer({ demoData = false } = {}) {
-  if (!(await exists(PYTHON))) {
-    throw new Error(`Cannot start the API: ${PYTHON} is missing. Install the Python environment first.`);
-  }
-  if (!(await exists(path.join(DIST, 'index.html')))) {
-    throw new Error(`Cannot serve the client: ${DIST}/index.html is missing. Run "npm run build" first.`);
-  }
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const outbox = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-mail-'));
-  const env = {
+/** The environment shared by every server a test starts: its own data, database port, locks and outbox. */
+async function serverEnvironment(outbox) {
+  return {
     ...process.env,
-    BIND: `127.0.0.1:${port}`,
     // Empty: the public URL, and so the emailed reset links, follow the bound address.
     PUBLIC_URL: '',
     FLASK_CONFIG: 'development',
@@ -92,16 +79,20 @@ export async function startServer({ demoData = false } = {}) {
     PASSWORD_HASH_LOCK_DIR: path.join(outbox, 'hashing'),
     IMAGE_WORK_LOCK_DIR: path.join(outbox, 'images'),
     DB_PORT: String(await freePort()),
-    DEMO_DATA: demoData ? '1' : '0',
-    BCRYPT_LOG_ROUNDS: '4',
-    RATELIMIT_ENABLED: '0',
     // No SMTP: the development config writes each email as a .eml file into MAIL_FILE_PATH.
     MAIL_SERVER: '',
     MAIL_FILE_PATH: outbox,
     PASSWORD_RESET_URL: '',
-    WEB_DIST: DIST,
   };
-  const child = spawn(PYTHON, ['server.py'], { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Runs `command` (in its own process group, from the repository) with `env` until `baseUrl`'s
+ * /api/health answers 200 within `timeoutMs`; answers {baseUrl, outbox, stop, output} where
+ * output() is what it printed so far. `outbox` (a temporary folder) goes when it is stopped.
+ */
+async function spawnServer(command, args, { env, baseUrl, outbox, timeoutMs = HEALTH_TIMEOUT_MS }) {
+  const child = spawn(command, args, { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk).slice(-20_000);
@@ -149,7 +140,7 @@ export async function startServer({ demoData = false } = {}) {
     }
   });
 
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) {
       throw new Error(`The API server exited (${JSON.stringify(exited)}) before answering:\n${output}`);
@@ -163,7 +154,55 @@ export async function startServer({ demoData = false } = {}) {
     await sleep(250);
   }
   await stop();
-  throw new Error(`GET /api/health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${output}`);
+  throw new Error(`GET /api/health did not answer 200 within ${timeoutMs / 1000} s:\n${output}`);
+}
+
+async function checkBuilt() {
+  if (!(await exists(PYTHON))) {
+    throw new Error(`Cannot start the API: ${PYTHON} is missing. Install the Python environment first.`);
+  }
+  if (!(await exists(path.join(DIST, 'index.html')))) {
+    throw new Error(`Cannot serve the client: ${DIST}/index.html is missing. Run "npm run build" first.`);
+  }
+}
+
+/**
+ * Starts the API + built client with `python server.py` and waits for /api/health.
+ * `demoData` loads the demo accounts and movies (admin@movie-bag.dev / admin-password).
+ */
+export async function startServer({ demoData = false } = {}) {
+  await checkBuilt();
+  const port = await freePort();
+  const outbox = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-mail-'));
+  const env = {
+    ...(await serverEnvironment(outbox)),
+    BIND: `127.0.0.1:${port}`,
+    DEMO_DATA: demoData ? '1' : '0',
+    BCRYPT_LOG_ROUNDS: '4',
+    RATELIMIT_ENABLED: '0',
+    WEB_DIST: DIST,
+  };
+  return spawnServer(PYTHON, ['server.py'], { env, baseUrl: `http://127.0.0.1:${port}`, outbox });
+}
+
+/**
+ * Starts the server as a newcomer does, with `PORT=<port> make run` (the README's way to change the
+ * port), and waits for /api/health; output() is what `make run` printed. Nothing a newcomer would not
+ * have is set: the development defaults load the demo data into the empty database. Only the data
+ * folder, the database's port and the locks are this run's own, and make does not install or build
+ * again (`make test` has, and `npm run e2e` has just built the client).
+ */
+export async function startMakeRun() {
+  await checkBuilt();
+  const port = await freePort();
+  const outbox = await mkdtemp(path.join(os.tmpdir(), 'movie-bag-e2e-make-run-'));
+  const env = { ...(await serverEnvironment(outbox)), PORT: String(port) };
+  // A newcomer's shell has none of these: not the outer make's, nor the settings other suites pass.
+  const unset = ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'BIND', 'HOST', 'DEMO_DATA', 'WEB_DIST', 'RATELIMIT_ENABLED'];
+  for (const name of unset) delete env[name];
+  const installed = ['.venv/.synced', 'web/node_modules/.installed', 'web/dist/index.html'];
+  const args = ['--no-print-directory', ...installed.flatMap((file) => ['-o', file]), 'run'];
+  return spawnServer('make', args, { env, baseUrl: `http://127.0.0.1:${port}`, outbox, timeoutMs: 90_000 });
 }
 
 /** The demo accounts a `demoData` server has: the viewer added the demo movies; the admin is an admin. */

@@ -1,6 +1,7 @@
 /**
  * A movie's poster: the thumbnail (at most 300 px wide), or with `full` the whole image on
- * high-density screens; a "No poster" placeholder of the same shape when it has none.
+ * high-density screens; when it has none, a blank poster of the same shape with its name on it
+ * (as film sites show one) and "No poster".
  * `decorative` hides it from screen readers, for where the movie's name stands beside it.
  */
 export default function Poster({ movie, full = false, lazy = true, decorative = false, className = '' }) {
@@ -10,7 +11,12 @@ export default function Poster({ movie, full = false, lazy = true, decorative = 
         className={`poster poster-placeholder ${className}`.trim()}
         {...(decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': `No poster for ${movie.name}` })}
       >
-        <span aria-hidden="true">No poster</span>
+        <span className="poster-placeholder-name" aria-hidden="true">
+          {movie.name}
+        </span>
+        <span className="poster-placeholder-note" aria-hidden="true">
+          No poster
+        </span>
       </div>
     );
   }

@@ -77,6 +77,17 @@ describe('<Reviews>', () => {
     expect(screen.queryByLabelText('Write your review')).not.toBeInTheDocument();
   });
 
+  it("shows each author's score beside their name when the API gives one, and none when it does not", async () => {
+    const scored = review({ id: 'r-carol', author: { id: 'u-carol', display_name: 'Carol' }, author_score: 8 });
+    showAs(null, { [`GET ${REVIEWS}`]: reviewPage([scored, BY_BOB]) });
+
+    renderApp(`/movies/${HEAT.id}`);
+
+    const [carol, bob] = await within(await reviewsSection()).findAllByTestId('review');
+    expect(within(carol).getByTestId('review-score')).toHaveTextContent('rated it 8/10');
+    expect(within(bob).queryByTestId('review-score')).not.toBeInTheDocument();
+  });
+
   it('posts the review of someone who has none, then lists it', async () => {
     const mock = showAs(ALICE, {
       [`GET ${REVIEWS}`]: [reviewPage([BY_BOB]), reviewPage([BY_BOB]), reviewPage([BY_ALICE, BY_BOB])],

@@ -168,9 +168,16 @@ export default function Account() {
       <div className="mb-3">
         <h1 className="h3 mb-1">Your account</h1>
         <p className="text-body-secondary mb-0">
-          <span className="text-break">{user.email}</span>
+          <span className="email-text" title={user.email}>
+            {user.email}
+          </span>
           {user.is_admin && <span className="badge text-bg-warning ms-2">admin</span>}
-          {user.created_at && <> · member since {formatDate(user.created_at)}</>}
+          {user.created_at && (
+            <>
+              {' '}
+              · <span className="text-nowrap">member since {formatDate(user.created_at)}</span>
+            </>
+          )}
         </p>
       </div>
 

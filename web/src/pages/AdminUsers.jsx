@@ -6,7 +6,7 @@ import Form from 'react-bootstrap/Form';
 import { Link } from 'react-router-dom';
 import api from '../api/client.js';
 import { useAuth } from '../auth/AuthProvider.jsx';
-import ActionsTable, { DeleteRowButton } from '../components/ActionsTable.jsx';
+import { DeleteRowButton } from '../components/ActionsTable.jsx';
 import ConfirmModal from '../components/ConfirmModal.jsx';
 import ErrorAlert from '../components/ErrorAlert.jsx';
 import Notice from '../components/Notice.jsx';
@@ -20,9 +20,16 @@ export const PER_PAGE = 20;
 
 const listUsers = (query) => api.listUsers(query);
 
-/** An email address on one line: it is never broken mid-address (the table scrolls sideways first). */
+/**
+ * An email address on one line, never broken mid-address: one too long for its line ends in an
+ * ellipsis, and its title (a tooltip) holds it whole; screen readers read it whole.
+ */
 function EmailText({ email }) {
-  return <span className="text-nowrap">{email}</span>;
+  return (
+    <span className="email-text" title={email}>
+      {email}
+    </span>
+  );
 }
 
 /** The admins' table of accounts: search, paging, admin rights, delete and create. */
@@ -142,20 +149,14 @@ function UserAdmin({ me }) {
         label="User pages"
         noun="users"
       >
-        <ActionsTable
-          columns={
-            <>
-              <th scope="col">Name and email</th>
-              <th scope="col">Admin</th>
-              <th scope="col" className="d-none d-sm-table-cell">
-                Joined
-              </th>
-            </>
-          }
-        >
+        <ul className="list-group shadow-sm" aria-label="Users">
           {users.map((account) => (
-            <tr key={account.id} data-testid="user-row">
-              <td>
+            <li
+              key={account.id}
+              className="list-group-item d-flex flex-wrap align-items-center column-gap-3 row-gap-2 user-row"
+              data-testid="user-row"
+            >
+              <div className="user-who min-width-0">
                 <div className="fw-semibold text-break" data-testid="user-display-name">
                   {account.display_name}
                   {account.id === me.id && (
@@ -164,23 +165,25 @@ function UserAdmin({ me }) {
                     </Badge>
                   )}
                 </div>
-                <div className="small text-body-secondary">
+                <div className="small text-body-secondary" data-testid="user-email">
                   <EmailText email={account.email} />
                 </div>
-              </td>
-              <td>
-                <Form.Check
-                  type="switch"
-                  role="switch"
-                  id={`admin-${account.id}`}
-                  aria-label={`Admin rights for ${account.email}`}
-                  checked={account.is_admin}
-                  disabled={toggling === account.id}
-                  onChange={() => toggleAdmin(account)}
-                />
-              </td>
-              <td className="d-none d-sm-table-cell small text-nowrap">{formatDate(account.created_at)}</td>
-              <td className="text-end text-nowrap">
+              </div>
+              <Form.Check
+                type="switch"
+                role="switch"
+                id={`admin-${account.id}`}
+                label="Admin"
+                aria-label={`Admin rights for ${account.email}`}
+                className="mb-0 text-nowrap"
+                checked={account.is_admin}
+                disabled={toggling === account.id}
+                onChange={() => toggleAdmin(account)}
+              />
+              <div className="d-none d-sm-block small text-body-secondary text-nowrap user-joined">
+                Joined {formatDate(account.created_at)}
+              </div>
+              <div className="ms-auto ms-sm-0 text-end user-actions">
                 {account.id === me.id ? (
                   <Link to="/account" className="small">
                     Your account
@@ -188,10 +191,10 @@ function UserAdmin({ me }) {
                 ) : (
                   <DeleteRowButton name={account.email} onClick={() => setDeleting(account)} />
                 )}
-              </td>
-            </tr>
+              </div>
+            </li>
           ))}
-        </ActionsTable>
+        </ul>
       </PagedResults>
 
       <UserFormModal show={adding} onSave={create} onHide={() => setAdding(false)} />

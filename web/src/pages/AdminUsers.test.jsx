@@ -131,7 +131,7 @@ describe('<AdminUsers>', () => {
     expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
   });
 
-  it('shows each account by display name, its email on one unbroken line under it', async () => {
+  it('shows each account by display name, its email on one unbroken line under it, whole in its title', async () => {
     storeSession();
     mockFetch(routes({ 'GET /api/users': page([BOB, ADMIN]) }));
     renderApp('/admin/users');
@@ -139,8 +139,9 @@ describe('<AdminUsers>', () => {
     const [bob] = await screen.findAllByTestId('user-row');
     expect(within(bob).getByTestId('user-display-name')).toHaveTextContent(BOB.display_name);
     const email = within(bob).getByText(BOB.email);
-    expect(email).toHaveClass('text-nowrap');
-    expect(email.closest('td')).not.toHaveClass('text-break');
+    expect(email).toHaveClass('email-text');
+    expect(email).toHaveAttribute('title', BOB.email);
+    expect(email.closest('[data-testid="user-email"]')).not.toHaveClass('text-break');
     expect(email.querySelector('wbr')).toBeNull();
   });
 
