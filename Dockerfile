@@ -12,7 +12,7 @@ WORKDIR /app
 RUN pip install pipenv==2026.10.3
 COPY Pipfile Pipfile.lock ./
 RUN pipenv install --deploy --system && pip uninstall -y pipenv
-COPY app.py cli.py config.py extensions.py gunicorn.conf.py metrics.py server.py web.py ./
+COPY app.py cli.py config.py extensions.py gunicorn.conf.py metrics.py server.py turns.py web.py ./
 COPY database/ database/
 COPY resources/ resources/
 COPY --from=web /web/dist web/dist
