@@ -14,11 +14,18 @@ SERVICES = COMPOSE["services"]
 
 
 def test_the_stack_is_nginx_in_front_of_the_api_on_a_mongodb_replica_set():
-    assert set(SERVICES) == {"mongo", "migrate", "api", "nginx"}
+    assert set(SERVICES) == {"mongo", "migrate", "api", "repair", "nginx"}
     assert SERVICES["mongo"]["image"] == "mongo:7" and "--replSet" in SERVICES["mongo"]["command"]
     assert "mongo-data:/data/db" in SERVICES["mongo"]["volumes"]
     assert "replicaSet=rs0" in SERVICES["api"]["environment"]["MONGODB_URI"]
     assert SERVICES["nginx"]["environment"]["API_UPSTREAM"] == "api:5000" and "ports" not in SERVICES["api"]
+
+
+def test_the_scheduled_repair_runs_repair_data_against_the_api_database_every_hour():
+    repair = SERVICES["repair"]
+    assert repair["environment"]["MONGODB_URI"] == SERVICES["api"]["environment"]["MONGODB_URI"]
+    assert "flask --app app repair-data" in repair["command"][-1] and "sleep 3600" in repair["command"][-1]
+    assert repair["depends_on"]["api"]["condition"] == "service_healthy" and "ports" not in repair
 
 
 def test_nginx_serves_the_committed_config():
