@@ -24,6 +24,11 @@ OPEN = {"closed_at": {"$exists": False}}
 # Rows a purge removes between two looks at the clock (each a transaction of its own).
 PURGE_BATCH = 100
 
+
+class AccountClosed(RuntimeError):
+    """A write on behalf of an account that is closed or gone (a request that began before it was closed)."""
+
+
 # One hash per bcrypt cost, checked against when the email is unknown so both failures take as long.
 _dummy_hashes = {}
 
@@ -112,6 +117,16 @@ class User(UniqueFieldDocument):
         PasswordReset.forget_all(user_id)
 
     @classmethod
+    def require_open(cls, user_id, session=None):
+        """Raise AccountClosed unless an open account has this id (read in the session's transaction).
+
+        Every write made for an account asks first, inside its transaction: a write that lands after
+        the account was closed finds it gone, rather than leaving a score or a review behind it.
+        """
+        if primary(cls).find_one({"_id": user_id, **OPEN}, {"_id": 1}, session=session) is None:
+            raise AccountClosed(str(user_id))
+
+    @classmethod
     def closed_ids(cls):
         """The ids of accounts closed but not yet purged (a crash or a restart stopped their purge)."""
         return [row["_id"] for row in primary(cls).find({"closed_at": {"$exists": True}}, {"_id": 1})]
@@ -138,6 +153,10 @@ class User(UniqueFieldDocument):
         Session.revoke_all(user_id)
         PasswordReset.forget_all(user_id)
         primary(cls).delete_one({"_id": user_id, "closed_at": {"$exists": True}})
+        # One more sweep: a write that checked the account just before it went may have landed meanwhile.
+        for step in steps:
+            while step(user_id, batch):
+                pass
         return True
 
     @classmethod

@@ -151,6 +151,7 @@ class Movie(OwnedDocument):
         the unique indexes refuse a taken name and year, IMDb id or TMDB id.
         """
         fields = {name: value for name, value in fields.items() if not (name in cls.sparse_fields and value is None)}
+        User.require_open(owner_id)
         movie = cls(**fields, added_by=owner_id)
         movie.validate()
         row = movie.to_mongo().to_dict()

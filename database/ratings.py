@@ -39,6 +39,7 @@ class Rating(Document):
         change = {"$set": {"score": score, "updated_at": utcnow()}}
 
         def work(session):
+            User.require_open(user_id, session)
             if not exists(Movie, key, session):
                 return False
             before = primary(cls).find_one_and_update({"user": user_id, "movie": key}, change, upsert=True, session=session)

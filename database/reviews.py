@@ -45,6 +45,7 @@ class Review(OwnedDocument):
 
         def work(session):
             row.pop("_id", None)  # a transaction run again inserts afresh
+            User.require_open(author_id, session)
             if session is not None:
                 Movie.count_child(key, "review_count", 1, session)
             with cls.naming_duplicates():

@@ -38,6 +38,7 @@ class WatchlistEntry(Document):
             return False
 
         def work(session):
+            User.require_open(user_id, session)
             added = primary(cls).update_one(
                 {"user": user_id, "movie": key}, {"$setOnInsert": {"added_at": utcnow()}}, upsert=True, session=session
             )

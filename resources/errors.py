@@ -19,6 +19,7 @@ from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from database.accounts import AccountClosed
 from database.migrations import DuplicateValues, NeedsMigration
 from turns import Busy
 
@@ -200,6 +201,11 @@ def handle_busy(exc):
     return error_response(503, exc.answer, headers=[("Retry-After", "1")], code="busy")
 
 
+def handle_account_closed(exc):
+    """A write for an account closed while the request ran: as dead as its token."""
+    return error_response(401, "The account of this token no longer exists.", code="token_revoked")
+
+
 def handle_not_migrated(exc):
     """The database is older than the code (or a unique index cannot be built): not ready, and why."""
     logger.error("database not ready: %s", exc)
@@ -241,6 +247,7 @@ def register_error_handlers(app):
     app.register_error_handler(mongoengine.NotUniqueError, handle_not_unique)
     app.register_error_handler(ConnectionFailure, handle_database_down)
     app.register_error_handler(Busy, handle_busy)
+    app.register_error_handler(AccountClosed, handle_account_closed)
     app.register_error_handler(NeedsMigration, handle_not_migrated)
     app.register_error_handler(DuplicateValues, handle_not_migrated)
     app.register_error_handler(Exception, handle_unexpected)

@@ -13,7 +13,7 @@ from bson import ObjectId
 from mongoengine.connection import get_db
 
 from database import repair
-from database.accounts import PasswordReset, Session, User
+from database.accounts import AccountClosed, PasswordReset, Session, User
 from database.common import utcnow
 from database.movies import Movie
 from database.ratings import Rating
@@ -191,3 +191,18 @@ def test_the_commands_report_and_repair(app, client, headers, movie, owner):
     assert repaired.exit_code == 0, repaired.output
     assert "1  ratings whose movie is gone: fixed" in repaired.output and "Nothing left to repair." in repaired.output
     assert runner.invoke(args=["check-data"]).exit_code == 0
+
+
+def test_a_write_that_lands_after_its_account_was_closed_finds_it_gone(client, headers, movie, owner):
+    """A request that passed its token check before the account was closed: its write is refused, not kept."""
+    User.close(owner.id)
+    movie_id = movie["id"]
+    for write in (
+        lambda: Rating.put(owner.id, movie_id, 7),
+        lambda: Review.create(movie_id, owner.id, "Too late."),
+        lambda: WatchlistEntry.add(owner.id, movie_id),
+        lambda: Movie.create({"name": "Too late", "casts": ["A"], "genres": ["B"]}, owner.id),
+    ):
+        with pytest.raises(AccountClosed):
+            write()
+    assert (Rating.objects.count(), Review.objects.count(), WatchlistEntry.objects.count(), Movie.objects.count()) == (0, 0, 0, 1)
