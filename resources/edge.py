@@ -111,7 +111,12 @@ def refuse_untrusted_hosts(wsgi_app, trusted_hosts):
             get_host(environ, trusted_hosts)
         except SecurityError:
             body = json.dumps({"code": "bad_request", "message": "This server does not serve that host.", "status": 400}).encode()
-            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("X-Request-ID", uuid.uuid4().hex)]
+            headers = [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-cache"),
+                ("X-Request-ID", uuid.uuid4().hex),
+            ]
             start_response("400 Bad Request", headers)
             return [body]
         return wsgi_app(environ, start_response)

@@ -406,7 +406,7 @@ def test_a_letterboxd_export_is_the_other_body_up_to_twelve_mib_on_either_edge(e
         url, files={"export": ("letterboxd.zip", b"\0" * (13 * 2**20))}, headers=bearer(tokens["access_token"]), timeout=30
     )
     assert too_big.status_code == 413
-    assert too_big.json() == {"message": too_big.json()["message"], "status": 413}
+    assert too_big.json() == {"code": "payload_too_large", "message": too_big.json()["message"], "status": 413}
     assert "12 MiB" in too_big.json()["message"]
 
 
