@@ -16,11 +16,13 @@ from tests.live_server import ROOT, live_server
 pytestmark = pytest.mark.live
 
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
-# Examples per operation and phase: about a minute on two cores; raise it locally to dig deeper.
-MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "150")
+# Examples per operation and phase; raise it locally to dig deeper. The time goes to generating them, not
+# to the server (its log: under a minute of the run's answering time): every text field's pattern (no NUL)
+# and the multipart bodies cost hypothesis more than plain strings did.
+MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100")
 # A fixed seed makes a failure reproducible; set SCHEMATHESIS_SEED to explore other inputs.
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261121")
-TIME_LIMIT = 300
+TIME_LIMIT = 600
 # The demo catalogue brings movies to read and the admin that /api/users needs. The rate limits are
 # raised so that fuzzing reaches the validation and logic behind signup, login, forgot and the Letterboxd
 # import instead of a wall of 429s after ten requests; tests/test_limits.py and test_letterboxd.py prove the
