@@ -31,6 +31,12 @@ class Rating(Document):
         return row["score"] if row else None
 
     @classmethod
+    def scores_among(cls, user_id, movie_ids):
+        """The user's scores of these movies, {movie id: score}: one query whatever their number."""
+        rows = primary(cls).find({"user": user_id, "movie": {"$in": list(movie_ids)}}, {"movie": 1, "score": 1})
+        return {row["movie"]: row["score"] for row in rows}
+
+    @classmethod
     def put(cls, user_id, movie_id, score):
         """Set the user's score of the movie (a second one replaces the first); False for an unknown movie."""
         key = object_id(movie_id)

@@ -9,6 +9,7 @@ from resources.contract import ACCESS, Reply, operation
 from resources.pagination import page_reply, read_page
 from resources.schemas import PageQuerySchema, movies_schema
 from resources.tokens import current_user_id, require_account
+from resources.viewer import with_viewer
 
 TAG = "Watchlist"
 watchlist_query_schema = PageQuerySchema()
@@ -20,6 +21,7 @@ class WatchlistResource(Resource):
     @operation(
         "listWatchlist",
         "One's watchlist: its movies, most recently added first",
+        description="One's watchlist: its movies, most recently added first, each with the caller's `viewer` state.",
         tag=TAG,
         responses={200: page_reply("One page of the watchlist's movies.", movies_schema)},
         query=watchlist_query_schema,
@@ -29,7 +31,7 @@ class WatchlistResource(Resource):
         """Paginated like the catalogue."""
         user_id = current_user_id()
         movies, headers = read_page(args, lambda per_page, **where: WatchlistEntry.page(user_id, per_page, **where))
-        return movies_schema.dump(movies), 200, headers
+        return movies_schema.dump(with_viewer(movies, on_watchlist=True)), 200, headers
 
 
 class WatchlistMovieResource(Resource):

@@ -1,0 +1,128 @@
+"""The caller's own state beside the movies (`viewer`), and sparse fields (`fields=`)."""
+
+import pytest
+
+from tests.test_catalogue import queries, queries_for  # noqa: F401 (a fixture)
+
+
+@pytest.fixture
+def viewer(make_user, auth_headers):
+    """A person's Bearer headers."""
+    return auth_headers(make_user())
+
+
+@pytest.fixture
+def film(make_movie):
+    """A movie's id."""
+    return str(make_movie().id)
+
+
+def test_an_anonymous_movie_has_no_viewer(client, film):
+    assert "viewer" not in client.get(f"/api/movies/{film}").json
+
+
+def test_an_anonymous_list_has_no_viewer(client, film):
+    assert all("viewer" not in row for row in client.get("/api/movies").json)
+
+
+def test_a_movie_nobody_touched_has_an_empty_viewer(client, film, viewer):
+    answer = client.get(f"/api/movies/{film}", headers=viewer)
+    assert answer.json["viewer"] == {"score": None, "on_watchlist": False, "review_id": None}
+    assert answer.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_rated_watchlisted_reviewed_movie_shows_all_three(client, film, viewer):
+    client.put(f"/api/movies/{film}/rating", json={"score": 8}, headers=viewer)
+    client.put(f"/api/me/watchlist/{film}", headers=viewer)
+    review = client.post(f"/api/movies/{film}/reviews", json={"body": "Good."}, headers=viewer).json
+    expected = {"score": 8, "on_watchlist": True, "review_id": review["id"]}
+    assert client.get(f"/api/movies/{film}", headers=viewer).json["viewer"] == expected
+    assert client.get("/api/movies", headers=viewer).json[0]["viewer"] == expected
+    assert client.get("/api/me/watchlist", headers=viewer).json[0]["viewer"] == expected
+
+
+def test_the_viewer_is_the_callers_own(client, film, viewer, make_user, auth_headers):
+    client.put(f"/api/movies/{film}/rating", json={"score": 3}, headers=viewer)
+    other = auth_headers(make_user())
+    assert client.get(f"/api/movies/{film}", headers=other).json["viewer"]["score"] is None
+
+
+def test_callers_get_different_etags_and_an_anonymous_one_its_own(client, film, viewer, make_user, auth_headers):
+    tags = {client.get(f"/api/movies/{film}", headers=headers).headers["ETag"] for headers in (viewer, auth_headers(make_user()), {})}
+    assert len(tags) == 3
+
+
+def test_a_new_score_changes_the_etag_so_no_stale_304(client, film, viewer):
+    tag = client.get(f"/api/movies/{film}", headers=viewer).headers["ETag"]
+    client.put(f"/api/movies/{film}/rating", json={"score": 5}, headers=viewer)
+    again = client.get(f"/api/movies/{film}", headers={**viewer, "If-None-Match": tag})
+    assert again.status_code == 200 and again.json["viewer"]["score"] == 5
+
+
+def test_the_etag_read_with_a_viewer_still_serves_as_if_match(client, make_user, auth_headers, make_movie):
+    owner = make_user()
+    film = str(make_movie(added_by=owner).id)
+    headers = auth_headers(owner)
+    tag = client.get(f"/api/movies/{film}", headers=headers).headers["ETag"]
+    changed = client.patch(f"/api/movies/{film}", json={"overview": "New."}, headers={**headers, "If-Match": tag})
+    assert changed.status_code == 200
+    stale = client.patch(f"/api/movies/{film}", json={"overview": "Newer."}, headers={**headers, "If-Match": tag})
+    assert stale.status_code == 412
+
+
+def test_a_bad_token_on_a_public_read_is_a_401(client, film):
+    answer = client.get(f"/api/movies/{film}", headers={"Authorization": "Bearer not-a-token"})
+    assert answer.status_code == 401 and answer.json["code"] == "token_invalid"
+
+
+def test_a_bad_token_on_the_catalogue_is_a_401(client):
+    answer = client.get("/api/movies", headers={"Authorization": "Bearer not-a-token"})
+    assert answer.status_code == 401 and answer.json["code"] == "token_invalid"
+
+
+@pytest.mark.parametrize("path", ["/api/movies", "/api/me/watchlist"])
+def test_the_viewer_costs_the_same_queries_whatever_the_page_size(client, make_movie, viewer, queries, path):  # noqa: F811
+    for _ in range(8):
+        film = str(make_movie().id)
+        client.put(f"/api/me/watchlist/{film}", headers=viewer)
+        client.put(f"/api/movies/{film}/rating", json={"score": 7}, headers=viewer)
+    small, large = (queries_for(client, queries, f"{path}?per_page={n}", viewer) for n in (1, 8))
+    assert small == large
+    assert sum(1 for collection, _ in large if collection in ("ratings", "reviews")) == 2
+
+
+# --- sparse fields ------------------------------------------------------------------------------------------
+
+
+def test_fields_narrow_a_movie_and_id_always_comes(client, film):
+    assert set(client.get(f"/api/movies/{film}?fields=name,year").json) == {"id", "name", "year"}
+
+
+def test_fields_narrow_every_row_of_a_list(client, film):
+    rows = client.get("/api/movies?fields=name, poster_url").json
+    assert [set(row) for row in rows] == [{"id", "name", "poster_url"}]
+
+
+def test_fields_may_ask_for_the_viewer_alone(client, film, viewer):
+    assert set(client.get(f"/api/movies/{film}?fields=viewer", headers=viewer).json) == {"id", "viewer"}
+
+
+def test_fields_without_the_viewer_leave_it_out(client, film, viewer):
+    assert "viewer" not in client.get(f"/api/movies/{film}?fields=name", headers=viewer).json
+
+
+def test_a_narrowed_movie_has_its_own_etag(client, film):
+    assert client.get(f"/api/movies/{film}?fields=name").headers["ETag"] != client.get(f"/api/movies/{film}").headers["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/api/movies?fields=name,budget", "/api/movies/{film}?fields=budget"])
+def test_an_unknown_field_is_a_400_naming_it(client, film, path):
+    answer = client.get(path.format(film=film))
+    assert answer.status_code == 400 and answer.json["code"] == "validation_failed"
+    assert "budget" in answer.json["errors"]["fields"][0]
+
+
+def test_fields_do_not_change_which_movies_a_list_has(client, make_movie):
+    for _ in range(3):
+        make_movie()
+    assert client.get("/api/movies?fields=name").headers["X-Total-Count"] == "3"
