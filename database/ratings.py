@@ -37,6 +37,16 @@ class Rating(Document):
         return {row["movie"]: row["score"] for row in rows}
 
     @classmethod
+    def scores_of_pairs(cls, pairs):
+        """The scores of these (user id, movie id) pairs, {(user id, movie id): score}: one query whatever their number."""
+        pairs = set(pairs)
+        if not pairs:
+            return {}
+        users, movies = {user for user, _ in pairs}, {movie for _, movie in pairs}
+        rows = primary(cls).find({"user": {"$in": list(users)}, "movie": {"$in": list(movies)}}, {"user": 1, "movie": 1, "score": 1})
+        return {(row["user"], row["movie"]): row["score"] for row in rows if (row["user"], row["movie"]) in pairs}
+
+    @classmethod
     def put(cls, user_id, movie_id, score):
         """Set the user's score of the movie (a second one replaces the first); False for an unknown movie."""
         key = object_id(movie_id)

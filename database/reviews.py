@@ -8,6 +8,7 @@ from database.accounts import User
 from database.common import OwnedDocument, atomically, exists, object_id, primary, utcnow
 from database.movies import NEWEST, Movie
 from database.paging import Segment
+from database.ratings import Rating
 
 
 class Review(OwnedDocument):
@@ -93,7 +94,8 @@ class Review(OwnedDocument):
     @classmethod
     def page(cls, movie_id, per_page, position=None, page_number=None, author=None):
         """One page of a movie's reviews (by author only, when given), newest first, each with its author's
-        public name (paging.Page). Three queries whatever the page's size: the count, the page, its authors.
+        public name and score (paging.Page). Four queries whatever the page's size: the count, the page, its
+        authors, their scores.
         """
         query = {"movie": object_id(movie_id), **({"author": ObjectId(author)} if author else {})}
         segments = [Segment(query, NEWEST)]
@@ -103,6 +105,15 @@ class Review(OwnedDocument):
 
 
 def with_authors(rows):
-    """The review rows, each given its author's id and public name: one query for all of them."""
+    """The review rows, each given its author's id and public name and the author's score of the movie (or
+    None): two queries for all of them."""
     names = User.public_names({row["author"] for row in rows})
-    return [{**row, "author": {"id": row["author"], "display_name": names[row["author"]]}} for row in rows]
+    scores = Rating.scores_of_pairs((row["author"], row["movie"]) for row in rows)
+    return [
+        {
+            **row,
+            "author": {"id": row["author"], "display_name": names[row["author"]]},
+            "author_score": scores.get((row["author"], row["movie"])),
+        }
+        for row in rows
+    ]

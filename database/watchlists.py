@@ -92,11 +92,11 @@ class WatchlistEntry(Document):
 
     @classmethod
     def page(cls, user_id, per_page, position=None, page_number=None):
-        """One page of the user's watchlist as movie rows, most recently added first (paging.Page): three
-        queries, the count, the page's entries and their movies."""
+        """One page of the user's watchlist as movie rows, each with when it was added (`added_at`), most
+        recently added first (paging.Page): three queries, the count, the page's entries and their movies."""
         query = {"user": user_id}
         segments = [Segment(query, LATEST)]
         found = paging.page(cls._get_collection(), segments, per_page, query, position, page_number, {"movie": 1, "added_at": 1})
         movies = Movie.rows_by_id([entry["movie"] for entry in found.rows])
-        found.rows = [movies[entry["movie"]] for entry in found.rows if entry["movie"] in movies]
+        found.rows = [{**movies[entry["movie"]], "added_at": entry["added_at"]} for entry in found.rows if entry["movie"] in movies]
         return found

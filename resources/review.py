@@ -13,6 +13,18 @@ from resources.schemas import ReviewQuerySchema, review_input_schema, review_pat
 from resources.tokens import require_account
 
 TAG = "Reviews"
+
+
+def review_tag_variant(review):
+    """The author's score is part of the answer but not of the review's version: its ETag follows it too."""
+    return None if review["author_score"] is None else ("author_score", review["author_score"])
+
+
+def tagged_review(review, status=200, headers=None):
+    """A review's answer with its ETag."""
+    return tagged(review_schema, review, status, headers, variant=review_tag_variant(review))
+
+
 NOT_YOURS = "Only the person who wrote this review, or an admin, may change it."
 review_query_schema = ReviewQuerySchema()
 
@@ -59,7 +71,7 @@ class MovieReviewListResource(Resource):
         if review is None:
             raise NotFound("No movie has this id.")
         [review] = with_authors([review])
-        return tagged(review_schema, review, 201, {"Location": url_for("reviewresource", review_id=review["_id"])})
+        return tagged_review(review, 201, {"Location": url_for("reviewresource", review_id=review["_id"])})
 
 
 class ReviewResource(Resource):
@@ -68,7 +80,7 @@ class ReviewResource(Resource):
     @operation("getReview", "Read a review", tag=TAG, responses={200: Reply("The review.", review_schema, ("ETag",))}, errors=[404])
     def get(self, review_id):
         """Anyone may."""
-        return tagged(review_schema, read_or_404(review_id))
+        return tagged_review(read_or_404(review_id))
 
     @operation(
         "updateReview",
@@ -85,7 +97,7 @@ class ReviewResource(Resource):
     def patch(self, review_id, data):
         """Change the body."""
         review = write_owned(Review, review_id, lambda **where: Review.update_where(review_id, data, **where), "review", NOT_YOURS)
-        return tagged(review_schema, with_authors([review])[0])
+        return tagged_review(with_authors([review])[0])
 
     @operation(
         "deleteReview",

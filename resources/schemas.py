@@ -674,6 +674,12 @@ class MovieSchema(Schema):
         }
 
 
+class WatchlistMovieSchema(MovieSchema):
+    """A movie on one's watchlist, with when it was put there."""
+
+    added_at = UTCDateTime(required=True, metadata={"description": "When it was put on the watchlist."})
+
+
 class RatingSchema(Schema):
     """One's score of a movie."""
 
@@ -693,6 +699,9 @@ class ReviewSchema(Schema):
     id = fields.String(required=True, attribute="_id")
     movie_id = fields.String(required=True, attribute="movie")
     author = fields.Nested(AuthorSchema, required=True)
+    author_score = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The author's own score of the movie, 1 to 10, or null."}
+    )
     body = fields.String(required=True)
     created_at = UTCDateTime(required=True)
     updated_at = UTCDateTime(required=True)
@@ -768,6 +777,7 @@ movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)
 facets_schema = FacetSchema(many=True)
 rating_schema = RatingSchema()
+watchlist_movies_schema = WatchlistMovieSchema(many=True)
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
 letterboxd_report_schema = LetterboxdReportSchema()

@@ -126,3 +126,45 @@ def test_fields_do_not_change_which_movies_a_list_has(client, make_movie):
     for _ in range(3):
         make_movie()
     assert client.get("/api/movies?fields=name").headers["X-Total-Count"] == "3"
+
+
+# --- a review's author score, a watchlist entry's date ------------------------------------------------------
+
+
+def test_a_review_carries_its_authors_score(client, film, viewer, make_user, auth_headers):
+    client.put(f"/api/movies/{film}/rating", json={"score": 9}, headers=viewer)
+    created = client.post(f"/api/movies/{film}/reviews", json={"body": "Great."}, headers=viewer)
+    assert created.json["author_score"] == 9
+    assert client.get(f"/api/reviews/{created.json['id']}").json["author_score"] == 9
+    client.post(f"/api/movies/{film}/reviews", json={"body": "Unrated."}, headers=auth_headers(make_user()))
+    listed = client.get(f"/api/movies/{film}/reviews").json
+    assert sorted((row["body"], row["author_score"]) for row in listed) == [("Great.", 9), ("Unrated.", None)]
+
+
+def test_a_review_read_again_after_its_author_rescores_is_not_a_304(client, film, viewer):
+    client.put(f"/api/movies/{film}/rating", json={"score": 9}, headers=viewer)
+    created = client.post(f"/api/movies/{film}/reviews", json={"body": "Great."}, headers=viewer).json
+    tag = client.get(f"/api/reviews/{created['id']}").headers["ETag"]
+    client.put(f"/api/movies/{film}/rating", json={"score": 4}, headers=viewer)
+    again = client.get(f"/api/reviews/{created['id']}", headers={"If-None-Match": tag})
+    assert again.status_code == 200 and again.json["author_score"] == 4
+    changed = client.patch(f"/api/reviews/{created['id']}", json={"body": "Less great."}, headers={**viewer, "If-Match": tag})
+    assert changed.status_code == 200
+
+
+def test_a_movies_reviews_cost_the_same_queries_whatever_the_page_size(client, film, make_user, auth_headers, queries):  # noqa: F811
+    for n in range(6):
+        headers = auth_headers(make_user())
+        client.put(f"/api/movies/{film}/rating", json={"score": n + 1}, headers=headers)
+        client.post(f"/api/movies/{film}/reviews", json={"body": f"Review {n}."}, headers=headers)
+    small, large = (queries_for(client, queries, f"/api/movies/{film}/reviews?per_page={n}") for n in (1, 6))
+    assert small == large and sum(1 for collection, _ in large if collection == "ratings") == 1
+
+
+def test_watchlist_rows_carry_when_they_were_added_newest_first(client, make_movie, viewer):
+    films = [str(make_movie().id) for _ in range(2)]
+    for film in films:
+        client.put(f"/api/me/watchlist/{film}", headers=viewer)
+    rows = client.get("/api/me/watchlist", headers=viewer).json
+    assert [row["id"] for row in rows] == films[::-1]
+    assert rows[0]["added_at"] >= rows[1]["added_at"] and rows[0]["added_at"].endswith("+00:00")
