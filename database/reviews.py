@@ -25,7 +25,7 @@ class Review(OwnedDocument):
         "collection": "reviews",
         # Built by database/migrations.py before the app serves, never lazily on a write.
         "auto_create_index": False,
-        "indexes": [{"fields": ["author", "movie"], "unique": True}, [("movie", 1), *NEWEST]],
+        "indexes": [{"fields": ["author", "movie"], "unique": True}, [("movie", 1), *NEWEST], [("author", 1), *NEWEST]],
     }
     unique_field = "review"
     unique_message = "You have reviewed this movie already: change that review instead."
@@ -102,6 +102,14 @@ class Review(OwnedDocument):
         found = paging.page(cls._get_collection(), segments, per_page, query, position, page_number)
         found.rows = with_authors(found.rows)
         return found
+
+
+def page_by_author(author_id, per_page, position=None, page_number=None):
+    """One page of the author's reviews of any movie, newest first, like a movie's (paging.Page)."""
+    query = {"author": author_id}
+    found = paging.page(Review._get_collection(), [Segment(query, NEWEST)], per_page, query, position, page_number)
+    found.rows = with_authors(found.rows)
+    return found
 
 
 def with_authors(rows):

@@ -15,6 +15,8 @@ from resources.ownership import require_writable, tagged, write_owned
 from resources.pagination import page_reply, read_page
 from resources.schemas import (
     YEARS_INVERTED,
+    PageQuerySchema,
+    diary_ratings_schema,
     facets_schema,
     movie_input_schema,
     movie_patch_schema,
@@ -343,3 +345,21 @@ class MovieRatingResource(Resource):
         """The movie's rating follows at once."""
         Rating.remove(current_user_id(), movie_id)
         return Response(status=204)
+
+
+class MyRatingListResource(Resource):
+    """One's diary of scores."""
+
+    @operation(
+        "listMyRatings",
+        "One's scores, most recently given first, each with its movie",
+        tag=TAG,
+        responses={200: page_reply("One page of one's scores.", diary_ratings_schema)},
+        query=PageQuerySchema(),
+        auth=ACCESS,
+    )
+    def get(self, args):
+        """Paginated like the catalogue; the page's movies are read in one query."""
+        user_id = current_user_id()
+        rows, headers = read_page(args, lambda per_page, **where: Rating.page(user_id, per_page, **where))
+        return diary_ratings_schema.dump(rows), 200, headers

@@ -4,13 +4,13 @@ from flask import Response, url_for
 from flask_restful import Resource
 from werkzeug.exceptions import NotFound
 
-from database.reviews import Review, with_authors
+from database.reviews import Review, page_by_author, with_authors
 from resources.contract import ACCESS, Reply, operation
 from resources.movie import read_or_404 as movie_or_404
 from resources.ownership import tagged, write_owned
 from resources.pagination import page_reply, read_page
-from resources.schemas import ReviewQuerySchema, review_input_schema, review_patch_schema, review_schema, reviews_schema
-from resources.tokens import require_account
+from resources.schemas import PageQuerySchema, ReviewQuerySchema, review_input_schema, review_patch_schema, review_schema, reviews_schema
+from resources.tokens import current_user_id, require_account
 
 TAG = "Reviews"
 
@@ -113,3 +113,21 @@ class ReviewResource(Resource):
         """Remove it."""
         write_owned(Review, review_id, lambda **where: Review.delete_where(review_id, **where), "review", NOT_YOURS)
         return Response(status=204)
+
+
+class MyReviewListResource(Resource):
+    """One's diary of reviews."""
+
+    @operation(
+        "listMyReviews",
+        "One's reviews of any movie, newest first",
+        tag=TAG,
+        responses={200: page_reply("One page of one's reviews.", reviews_schema)},
+        query=PageQuerySchema(),
+        auth=ACCESS,
+    )
+    def get(self, args):
+        """Paginated like a movie's reviews."""
+        user_id = current_user_id()
+        reviews, headers = read_page(args, lambda per_page, **where: page_by_author(user_id, per_page, **where))
+        return reviews_schema.dump(reviews), 200, headers

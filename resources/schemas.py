@@ -621,6 +621,27 @@ class RatingSummarySchema(Schema):
     count = fields.Integer(required=True)
 
 
+def poster_url_of(row):
+    """A movie row's poster URL, or None."""
+    poster = row.get("poster")
+    # The version in the URL changes with the poster: a client (a browser) never shows an old one.
+    return f"{current_app.config['PUBLIC_URL']}/api/movies/{row['_id']}/poster?v={poster['etag']}" if poster else None
+
+
+class MovieBriefSchema(Schema):
+    """What a diary row shows of its movie."""
+
+    @pre_dump
+    def derived(self, row, **kwargs):
+        """The poster URL from what the row stores."""
+        return {"year": None, **row, "poster_url": poster_url_of(row)}
+
+    id = fields.String(required=True, attribute="_id")
+    name = fields.String(required=True)
+    year = fields.Integer(required=True, allow_none=True)
+    poster_url = fields.String(required=True, allow_none=True, metadata={"description": "As a movie's poster_url."})
+
+
 class ViewerSchema(Schema):
     """The caller's own state of a movie: only in answers to a request with a token."""
 
@@ -663,14 +684,11 @@ class MovieSchema(Schema):
     def derived(self, row, **kwargs):
         """The rating and poster URL from what the row stores; defaults for rows from before these fields."""
         count = row.get("rating_count", 0)
-        poster = row.get("poster")
-        # The version in the URL changes with the poster: a client (a browser) never shows an old one.
-        poster_url = f"{current_app.config['PUBLIC_URL']}/api/movies/{row['_id']}/poster?v={poster['etag']}" if poster else None
         return {
             **Movie.DEFAULTS,
             **row,
             "rating": {"average": Movie.average(row["rating_sum"], count), "count": count},
-            "poster_url": poster_url,
+            "poster_url": poster_url_of(row),
         }
 
 
@@ -684,6 +702,14 @@ class RatingSchema(Schema):
     """One's score of a movie."""
 
     score = fields.Integer(required=True)
+
+
+class DiaryRatingSchema(Schema):
+    """One of one's scores, with its movie."""
+
+    score = fields.Integer(required=True)
+    rated_at = UTCDateTime(required=True, attribute="updated_at", metadata={"description": "When the score was last given."})
+    movie = fields.Nested(MovieBriefSchema, required=True)
 
 
 class AuthorSchema(Schema):
@@ -777,6 +803,7 @@ movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)
 facets_schema = FacetSchema(many=True)
 rating_schema = RatingSchema()
+diary_ratings_schema = DiaryRatingSchema(many=True)
 watchlist_movies_schema = WatchlistMovieSchema(many=True)
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)

@@ -52,6 +52,8 @@ OPERATION_IDS = {
     "updateReview",
     "deleteReview",
     "listWatchlist",
+    "listMyRatings",
+    "listMyReviews",
     "listGenres",
     "listDirectors",
     "isOnWatchlist",

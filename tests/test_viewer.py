@@ -1,5 +1,7 @@
 """The caller's own state beside the movies (`viewer`), and sparse fields (`fields=`)."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.test_catalogue import queries, queries_for  # noqa: F401 (a fixture)
@@ -168,3 +170,50 @@ def test_watchlist_rows_carry_when_they_were_added_newest_first(client, make_mov
     rows = client.get("/api/me/watchlist", headers=viewer).json
     assert [row["id"] for row in rows] == films[::-1]
     assert rows[0]["added_at"] >= rows[1]["added_at"] and rows[0]["added_at"].endswith("+00:00")
+
+
+# --- one's diary: /api/me/ratings and /api/me/reviews ------------------------------------------------------
+
+
+def test_my_ratings_are_newest_first_with_their_movies(client, make_movie, viewer, make_user, auth_headers):
+    films = [make_movie(name=f"Diary {n}") for n in range(3)]
+    for n, film in enumerate(films):
+        client.put(f"/api/movies/{film.id}/rating", json={"score": n + 2}, headers=viewer)
+    client.put(f"/api/movies/{films[0].id}/rating", json={"score": 10}, headers=viewer)  # re-rated: newest now
+    client.put(f"/api/movies/{films[1].id}/rating", json={"score": 1}, headers=auth_headers(make_user()))
+    rows = client.get("/api/me/ratings", headers=viewer).json
+    assert [(row["movie"]["name"], row["score"]) for row in rows] == [("Diary 0", 10), ("Diary 2", 4), ("Diary 1", 3)]
+    assert set(rows[0]["movie"]) == {"id", "name", "year", "poster_url"} and rows[0]["movie"]["id"] == str(films[0].id)
+    assert rows[0]["rated_at"] >= rows[1]["rated_at"]
+
+
+def test_my_ratings_page_by_cursor_and_cost_the_same_queries_whatever_the_page_size(client, make_movie, viewer, queries):  # noqa: F811
+    for _ in range(5):
+        client.put(f"/api/movies/{make_movie().id}/rating", json={"score": 5}, headers=viewer)
+    first = client.get("/api/me/ratings?per_page=2", headers=viewer)
+    assert first.headers["X-Total-Count"] == "5" and 'rel="next"' in first.headers["Link"]
+    seen, url = [], "/api/me/ratings?per_page=2"
+    while url:
+        page = client.get(url, headers=viewer)
+        seen += [row["movie"]["id"] for row in page.json]
+        nxt = [part.split(";")[0].strip("<> ") for part in page.headers["Link"].split(",") if 'rel="next"' in part]
+        url = urlsplit(nxt[0])._replace(scheme="", netloc="").geturl() if nxt else None
+    assert len(seen) == len(set(seen)) == 5
+    small, large = (queries_for(client, queries, f"/api/me/ratings?per_page={n}", viewer) for n in (1, 5))
+    assert small == large
+
+
+def test_my_reviews_are_newest_first_with_their_scores(client, make_movie, viewer, make_user, auth_headers):
+    films = [str(make_movie().id) for _ in range(2)]
+    client.put(f"/api/movies/{films[1]}/rating", json={"score": 7}, headers=viewer)
+    for n, film in enumerate(films):
+        client.post(f"/api/movies/{film}/reviews", json={"body": f"Mine {n}."}, headers=viewer)
+    client.post(f"/api/movies/{films[0]}/reviews", json={"body": "Theirs."}, headers=auth_headers(make_user()))
+    rows = client.get("/api/me/reviews", headers=viewer).json
+    assert [(row["body"], row["movie_id"], row["author_score"]) for row in rows] == [("Mine 1.", films[1], 7), ("Mine 0.", films[0], None)]
+
+
+@pytest.mark.parametrize("path", ["/api/me/ratings", "/api/me/reviews"])
+def test_a_diary_needs_a_token(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 401 and answer.json["code"] == "authentication_required"
