@@ -1,11 +1,17 @@
 """One score per person and movie; the movie's rating follows every change."""
 
 from mongoengine import DateTimeField, Document, IntField, ReferenceField
+from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from database import paging
 from database.accounts import User
 from database.common import atomically, exists, object_id, primary, utcnow
 from database.movies import Movie
+from database.paging import Segment
+
+# One's diary: the scores most recently given first.
+LATEST = [("updated_at", DESCENDING), ("_id", DESCENDING)]
 
 
 class Rating(Document):
@@ -21,7 +27,11 @@ class Rating(Document):
     score = IntField(required=True, min_value=1, max_value=10)
     updated_at = DateTimeField(default=utcnow)
 
-    meta = {"collection": "ratings", "auto_create_index": False, "indexes": [{"fields": ["user", "movie"], "unique": True}, "movie"]}
+    meta = {
+        "collection": "ratings",
+        "auto_create_index": False,
+        "indexes": [{"fields": ["user", "movie"], "unique": True}, "movie", [("user", 1), *LATEST]],
+    }
 
     @classmethod
     def score_of(cls, user_id, movie_id):
@@ -29,6 +39,32 @@ class Rating(Document):
         key = object_id(movie_id)
         row = primary(cls).find_one({"user": user_id, "movie": key}, {"score": 1}) if key else None
         return row["score"] if row else None
+
+    @classmethod
+    def page(cls, user_id, per_page, position=None, page_number=None):
+        """One page of the user's scores, most recently given first, each with its movie's row (paging.Page):
+        three queries whatever the page's size, the count, the page and its movies."""
+        query = {"user": user_id}
+        found = paging.page(cls._get_collection(), [Segment(query, LATEST)], per_page, query, position, page_number)
+        movies = Movie.rows_by_id([row["movie"] for row in found.rows])
+        found.rows = [{**row, "movie": movies[row["movie"]]} for row in found.rows if row["movie"] in movies]
+        return found
+
+    @classmethod
+    def scores_among(cls, user_id, movie_ids):
+        """The user's scores of these movies, {movie id: score}: one query whatever their number."""
+        rows = primary(cls).find({"user": user_id, "movie": {"$in": list(movie_ids)}}, {"movie": 1, "score": 1})
+        return {row["movie"]: row["score"] for row in rows}
+
+    @classmethod
+    def scores_of_pairs(cls, pairs):
+        """The scores of these (user id, movie id) pairs, {(user id, movie id): score}: one query whatever their number."""
+        pairs = set(pairs)
+        if not pairs:
+            return {}
+        users, movies = {user for user, _ in pairs}, {movie for _, movie in pairs}
+        rows = primary(cls).find({"user": {"$in": list(users)}, "movie": {"$in": list(movies)}}, {"user": 1, "movie": 1, "score": 1})
+        return {(row["user"], row["movie"]): row["score"] for row in rows if (row["user"], row["movie"]) in pairs}
 
     @classmethod
     def put(cls, user_id, movie_id, score):

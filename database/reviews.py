@@ -8,6 +8,7 @@ from database.accounts import User
 from database.common import OwnedDocument, atomically, exists, object_id, primary, utcnow
 from database.movies import NEWEST, Movie
 from database.paging import Segment
+from database.ratings import Rating
 
 
 class Review(OwnedDocument):
@@ -24,7 +25,7 @@ class Review(OwnedDocument):
         "collection": "reviews",
         # Built by database/migrations.py before the app serves, never lazily on a write.
         "auto_create_index": False,
-        "indexes": [{"fields": ["author", "movie"], "unique": True}, [("movie", 1), *NEWEST]],
+        "indexes": [{"fields": ["author", "movie"], "unique": True}, [("movie", 1), *NEWEST], [("author", 1), *NEWEST]],
     }
     unique_field = "review"
     unique_message = "You have reviewed this movie already: change that review instead."
@@ -60,6 +61,12 @@ class Review(OwnedDocument):
         return atomically(work)
 
     @classmethod
+    def ids_among(cls, author_id, movie_ids):
+        """The ids of the author's reviews of these movies, {movie id: review id}: one query whatever their number."""
+        rows = primary(cls).find({"author": author_id, "movie": {"$in": list(movie_ids)}}, {"movie": 1})
+        return {row["movie"]: row["_id"] for row in rows}
+
+    @classmethod
     def delete_where(cls, doc_id, owner=None, versions=None):
         """Delete the review if it matches owner and versions, its movie's count with it; False if none matched."""
         if object_id(doc_id) is None:
@@ -88,7 +95,8 @@ class Review(OwnedDocument):
     @classmethod
     def page(cls, movie_id, per_page, position=None, page_number=None, author=None):
         """One page of a movie's reviews (by author only, when given), newest first, each with its author's
-        public name (paging.Page). Three queries whatever the page's size: the count, the page, its authors.
+        public name and score (paging.Page). Four queries whatever the page's size: the count, the page, its
+        authors, their scores.
         """
         query = {"movie": object_id(movie_id), **({"author": ObjectId(author)} if author else {})}
         segments = [Segment(query, NEWEST)]
@@ -97,7 +105,24 @@ class Review(OwnedDocument):
         return found
 
 
+def page_by_author(author_id, per_page, position=None, page_number=None):
+    """One page of the author's reviews of any movie, newest first, like a movie's (paging.Page)."""
+    query = {"author": author_id}
+    found = paging.page(Review._get_collection(), [Segment(query, NEWEST)], per_page, query, position, page_number)
+    found.rows = with_authors(found.rows)
+    return found
+
+
 def with_authors(rows):
-    """The review rows, each given its author's id and public name: one query for all of them."""
+    """The review rows, each given its author's id and public name and the author's score of the movie (or
+    None): two queries for all of them."""
     names = User.public_names({row["author"] for row in rows})
-    return [{**row, "author": {"id": row["author"], "display_name": names[row["author"]]}} for row in rows]
+    scores = Rating.scores_of_pairs((row["author"], row["movie"]) for row in rows)
+    return [
+        {
+            **row,
+            "author": {"id": row["author"], "display_name": names[row["author"]]},
+            "author_score": scores.get((row["author"], row["movie"])),
+        }
+        for row in rows
+    ]

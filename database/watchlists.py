@@ -63,6 +63,11 @@ class WatchlistEntry(Document):
         return key is not None and primary(cls).find_one({"user": user_id, "movie": key}, {"_id": 1}) is not None
 
     @classmethod
+    def held_among(cls, user_id, movie_ids):
+        """Which of these movies are on the user's watchlist, as a set of ids: one query whatever their number."""
+        return {row["movie"] for row in primary(cls).find({"user": user_id, "movie": {"$in": list(movie_ids)}}, {"movie": 1})}
+
+    @classmethod
     def remove(cls, user_id, movie_id):
         """Take the movie off the user's watchlist, if it is on it, its movie's count with it."""
         key = object_id(movie_id)
@@ -88,11 +93,11 @@ class WatchlistEntry(Document):
 
     @classmethod
     def page(cls, user_id, per_page, position=None, page_number=None):
-        """One page of the user's watchlist as movie rows, most recently added first (paging.Page): three
-        queries, the count, the page's entries and their movies."""
+        """One page of the user's watchlist as movie rows, each with when it was added (`added_at`), most
+        recently added first (paging.Page): three queries, the count, the page's entries and their movies."""
         query = {"user": user_id}
         segments = [Segment(query, LATEST)]
         found = paging.page(cls._get_collection(), segments, per_page, query, position, page_number, {"movie": 1, "added_at": 1})
         movies = Movie.rows_by_id([entry["movie"] for entry in found.rows])
-        found.rows = [movies[entry["movie"]] for entry in found.rows if entry["movie"] in movies]
+        found.rows = [{**movies[entry["movie"]], "added_at": entry["added_at"]} for entry in found.rows if entry["movie"] in movies]
         return found

@@ -22,6 +22,7 @@ from resources.schemas import empty_query_schema
 ACCESS = "access"  # an access token as `Authorization: Bearer`
 REFRESH = "refresh"  # a refresh token as `Authorization: Bearer`
 BROWSER = "browser"  # the browser session's refresh cookie, with its CSRF value in X-CSRF-Token
+VIEWER = "viewer"  # an optional access token as `Authorization: Bearer`: without one the answer is the anonymous one
 JSON = "application/json"
 
 
@@ -136,8 +137,8 @@ def operation(
     responses: {status: Reply} for the answers the method returns; errors: the error statuses it
     raises itself (404, 403, 409, ...), or {status: sentence} to say what else a status means there
     (a rule across parameters). body and query are marshmallow schema instances (body may also be an
-    Upload or an OptionalBody); auth is ACCESS or REFRESH (the kind of Bearer token) or BROWSER (the
-    browser session's cookie); if_match documents the If-Match header the method reads; limits are
+    Upload or an OptionalBody); auth is ACCESS or REFRESH (the kind of Bearer token), VIEWER (an optional
+    access token) or BROWSER (the browser session's cookie); if_match documents the If-Match header the method reads; limits are
     rate-limit decorators from resources/limits.py.
     """
     op = Operation(
@@ -176,7 +177,10 @@ def operation(
         for limit in reversed(op.limits):
             endpoint = limit(endpoint)
         if auth:
-            endpoint = jwt_required(refresh=auth != ACCESS, locations=token_locations(auth, body))(endpoint)
+            optional = auth == VIEWER
+            endpoint = jwt_required(optional=optional, refresh=auth not in (ACCESS, VIEWER), locations=token_locations(auth, body))(
+                endpoint
+            )
         if isinstance(body, OptionalBody):
             endpoint = checking_optional_body(body.schema, endpoint)
         endpoint.operation = op

@@ -10,27 +10,37 @@ from database import movies, posters
 from database.movies import Movie
 from database.ratings import Rating
 from resources import images, limits
-from resources.contract import ACCESS, Reply, Upload, operation
+from resources.contract import ACCESS, VIEWER, Reply, Upload, operation
 from resources.ownership import require_writable, tagged, write_owned
 from resources.pagination import page_reply, read_page
 from resources.schemas import (
     YEARS_INVERTED,
+    PageQuerySchema,
+    diary_ratings_schema,
     facets_schema,
     movie_input_schema,
     movie_patch_schema,
     movie_query_schema,
+    movie_read_query_schema,
     movie_schema,
+    movie_schema_for,
     movies_schema,
     poster_query_schema,
     rating_input_schema,
     rating_schema,
 )
 from resources.tokens import current_user_id, require_account
+from resources.viewer import viewer_id, with_viewer
 
 TAG = "Movies"
 NO_SUCH_MOVIE = "No movie has this id."
 NOT_YOURS = "Only the person who added this movie, or an admin, may change it."
 THE_MOVIE_NOW = Reply("The movie as stored now.", movie_schema, ("ETag",))
+NOT_CRITERIA = ("page", "per_page", "cursor", "only_fields")
+WITH_VIEWER = (
+    " With a Bearer access token (optional), each movie carries the caller's `viewer` state (score, watchlist, "
+    "review), read for the whole answer at once; such an answer is private to the caller."
+)
 IMAGE_CONTENT = {media: {"schema": {"type": "string", "format": "binary"}} for media in images.FORMATS}
 
 
@@ -76,17 +86,20 @@ class MovieListResource(Resource):
         "Search, filter, sort and page the catalogue",
         description="Search, filter, sort and page the catalogue. Every filter narrows the list. One rule spans two "
         "parameters: `year_to` must not come before `year_from` (an inverted range is a 400, `validation_failed`, "
-        "naming `year_to`).",
+        "naming `year_to`)." + WITH_VIEWER,
         tag=TAG,
         responses={200: page_reply("One page of movies.", movies_schema)},
         errors={400: f'Also when year_to comes before year_from ("{YEARS_INVERTED}" under errors.year_to).'},
         query=movie_query_schema,
+        auth=VIEWER,
     )
     def get(self, args):
         """Search, filter, sort and page the catalogue."""
-        criteria = {name: value for name, value in args.items() if name not in ("page", "per_page", "cursor")}
+        criteria = {name: value for name, value in args.items() if name not in NOT_CRITERIA}
         rows, headers = read_page(args, lambda per_page, **where: movies.page(per_page, **where, **criteria))
-        return movies_schema.dump(rows), 200, headers
+        names = args.get("only_fields")
+        schema = movie_schema_for(names, many=True) if names else movies_schema
+        return schema.dump(with_viewer(rows, names)), 200, headers
 
     @operation(
         "createMovie",
@@ -144,13 +157,20 @@ class MovieResource(Resource):
     @operation(
         "getMovie",
         "Read a movie",
+        description="Read a movie." + WITH_VIEWER + " Its ETag is then the caller's own, as it is for a `fields` selection.",
         tag=TAG,
         responses={200: Reply("The movie.", movie_schema, ("ETag",))},
         errors=[404],
+        query=movie_read_query_schema,
+        auth=VIEWER,
     )
-    def get(self, movie_id):
-        """Read a movie."""
-        return tagged(movie_schema, read_or_404(movie_id))
+    def get(self, movie_id, args):
+        """Read a movie, with the caller's state when a token came."""
+        names = args.get("only_fields")
+        [movie] = with_viewer([read_or_404(movie_id)], names)
+        # Another caller's state, or other fields, is another representation: another strong ETag.
+        variant = (str(viewer_id()), movie.get("viewer"), names) if "viewer" in movie or names else None
+        return tagged(movie_schema_for(names), movie, variant=variant)
 
     @update_operation(
         "replaceMovie", "Replace a movie", movie_input_schema, "Every field a client writes is replaced: one left out takes its default."
@@ -325,3 +345,21 @@ class MovieRatingResource(Resource):
         """The movie's rating follows at once."""
         Rating.remove(current_user_id(), movie_id)
         return Response(status=204)
+
+
+class MyRatingListResource(Resource):
+    """One's diary of scores."""
+
+    @operation(
+        "listMyRatings",
+        "One's scores, most recently given first, each with its movie",
+        tag=TAG,
+        responses={200: page_reply("One page of one's scores.", diary_ratings_schema)},
+        query=PageQuerySchema(),
+        auth=ACCESS,
+    )
+    def get(self, args):
+        """Paginated like the catalogue; the page's movies are read in one query."""
+        user_id = current_user_id()
+        rows, headers = read_page(args, lambda per_page, **where: Rating.page(user_id, per_page, **where))
+        return diary_ratings_schema.dump(rows), 200, headers

@@ -13,7 +13,7 @@ from flask_restful import Resource
 from marshmallow import Schema, validate
 
 from database.paging import COUNT_LIMIT, RESULT_WINDOW
-from resources.contract import BROWSER, JSON, OptionalBody, Reply, Upload, declaration, operation
+from resources.contract import BROWSER, JSON, VIEWER, OptionalBody, Reply, Upload, declaration, operation
 from resources.errors import CODES
 from resources.schemas import (
     MAX_PER_PAGE,
@@ -263,8 +263,9 @@ def operation_object(op, method):
         document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
     if op.auth:
         document["security"] = [{REFRESH_COOKIE if op.auth == BROWSER else BEARER: []}]
-        if isinstance(op.body, OptionalBody):
-            document["security"].append({})  # or no header at all: the token is in the body
+        if isinstance(op.body, OptionalBody) or op.auth == VIEWER:
+            # or no header at all: the token is in the body, or (VIEWER) the answer is the anonymous one
+            document["security"].append({})
     return document
 
 

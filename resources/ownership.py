@@ -5,6 +5,7 @@ If-Match happens only at one of the versions it names, and the version check, th
 write are one conditional database write (database/, OwnedDocument).
 """
 
+import hashlib
 import re
 
 from flask import request
@@ -17,16 +18,21 @@ from resources.tokens import current_user, current_user_id
 
 VERSION = re.compile(r"[0-9]{1,15}")
 CODING_SUFFIX = re.compile(f":(?:{'|'.join(CODINGS)})$")
+# A variant of a version (one caller's `viewer`, some `fields`): "<id>-<version>-v<digest>".
+VARIANT_SUFFIX = re.compile(r"-v[0-9a-f]{16}$")
 
 
-def etag(row):
-    """The entity tag of this version of a movie or review row."""
-    return f"{row['_id']}-{row['version']}"
+def etag(row, variant=None):
+    """The entity tag of this version of a movie or review row; a variant (who asks, what they see) gets its own."""
+    tag = f"{row['_id']}-{row['version']}"
+    if variant is None:
+        return tag
+    return f"{tag}-v{hashlib.sha256(repr(variant).encode()).hexdigest()[:16]}"
 
 
-def tagged(schema, row, status=200, headers=None):
+def tagged(schema, row, status=200, headers=None, variant=None):
     """One document dumped by schema, with its ETag."""
-    return schema.dump(row), status, {"ETag": quote_etag(etag(row)), **(headers or {})}
+    return schema.dump(row), status, {"ETag": quote_etag(etag(row, variant)), **(headers or {})}
 
 
 def if_match_versions(doc_id):
@@ -34,8 +40,12 @@ def if_match_versions(doc_id):
     if not request.if_match or request.if_match.star_tag:
         return None
     prefix = f"{doc_id}-"
-    # A compressed answer's tag ends in its coding (":br"): the same version of the document.
-    tags = (CODING_SUFFIX.sub("", tag.removeprefix(prefix)) for tag in request.if_match.as_set() if tag and tag.startswith(prefix))
+    # A compressed answer's tag ends in its coding (":br"), a variant's in its digest: the same version of the document.
+    tags = (
+        VARIANT_SUFFIX.sub("", CODING_SUFFIX.sub("", tag.removeprefix(prefix)))
+        for tag in request.if_match.as_set()
+        if tag and tag.startswith(prefix)
+    )
     # Any other tag (empty, another document's, digits MongoDB cannot hold) matches no version.
     return [int(version) for version in tags if VERSION.fullmatch(version)]
 
@@ -72,5 +82,5 @@ def require_writable(document_class, doc_id, what, forbidden):
     if row is None:
         raise NotFound(f"No {what} has this id.")
     if row[document_class.owner_field] != current_user_id() and not current_user["is_admin"]:
-        raise Forbidden(forbidden)
+        raise coded(Forbidden(forbidden), "forbidden_not_owner")
     return row

@@ -4,15 +4,27 @@ from flask import Response, url_for
 from flask_restful import Resource
 from werkzeug.exceptions import NotFound
 
-from database.reviews import Review, with_authors
+from database.reviews import Review, page_by_author, with_authors
 from resources.contract import ACCESS, Reply, operation
 from resources.movie import read_or_404 as movie_or_404
 from resources.ownership import tagged, write_owned
 from resources.pagination import page_reply, read_page
-from resources.schemas import ReviewQuerySchema, review_input_schema, review_patch_schema, review_schema, reviews_schema
-from resources.tokens import require_account
+from resources.schemas import PageQuerySchema, ReviewQuerySchema, review_input_schema, review_patch_schema, review_schema, reviews_schema
+from resources.tokens import current_user_id, require_account
 
 TAG = "Reviews"
+
+
+def review_tag_variant(review):
+    """The author's score is part of the answer but not of the review's version: its ETag follows it too."""
+    return None if review["author_score"] is None else ("author_score", review["author_score"])
+
+
+def tagged_review(review, status=200, headers=None):
+    """A review's answer with its ETag."""
+    return tagged(review_schema, review, status, headers, variant=review_tag_variant(review))
+
+
 NOT_YOURS = "Only the person who wrote this review, or an admin, may change it."
 review_query_schema = ReviewQuerySchema()
 
@@ -59,7 +71,7 @@ class MovieReviewListResource(Resource):
         if review is None:
             raise NotFound("No movie has this id.")
         [review] = with_authors([review])
-        return tagged(review_schema, review, 201, {"Location": url_for("reviewresource", review_id=review["_id"])})
+        return tagged_review(review, 201, {"Location": url_for("reviewresource", review_id=review["_id"])})
 
 
 class ReviewResource(Resource):
@@ -68,7 +80,7 @@ class ReviewResource(Resource):
     @operation("getReview", "Read a review", tag=TAG, responses={200: Reply("The review.", review_schema, ("ETag",))}, errors=[404])
     def get(self, review_id):
         """Anyone may."""
-        return tagged(review_schema, read_or_404(review_id))
+        return tagged_review(read_or_404(review_id))
 
     @operation(
         "updateReview",
@@ -85,7 +97,7 @@ class ReviewResource(Resource):
     def patch(self, review_id, data):
         """Change the body."""
         review = write_owned(Review, review_id, lambda **where: Review.update_where(review_id, data, **where), "review", NOT_YOURS)
-        return tagged(review_schema, with_authors([review])[0])
+        return tagged_review(with_authors([review])[0])
 
     @operation(
         "deleteReview",
@@ -101,3 +113,21 @@ class ReviewResource(Resource):
         """Remove it."""
         write_owned(Review, review_id, lambda **where: Review.delete_where(review_id, **where), "review", NOT_YOURS)
         return Response(status=204)
+
+
+class MyReviewListResource(Resource):
+    """One's diary of reviews."""
+
+    @operation(
+        "listMyReviews",
+        "One's reviews of any movie, newest first",
+        tag=TAG,
+        responses={200: page_reply("One page of one's reviews.", reviews_schema)},
+        query=PageQuerySchema(),
+        auth=ACCESS,
+    )
+    def get(self, args):
+        """Paginated like a movie's reviews."""
+        user_id = current_user_id()
+        reviews, headers = read_page(args, lambda per_page, **where: page_by_author(user_id, per_page, **where))
+        return reviews_schema.dump(reviews), 200, headers

@@ -24,9 +24,10 @@ from resources.movie import (
     MoviePosterResource,
     MovieRatingResource,
     MovieResource,
+    MyRatingListResource,
 )
 from resources.openapi import OpenApiResource, check_declarations
-from resources.review import MovieReviewListResource, ReviewResource
+from resources.review import MovieReviewListResource, MyReviewListResource, ReviewResource
 from resources.user import UserListResource, UserResource
 from resources.watchlist import WatchlistMovieResource, WatchlistResource
 
@@ -57,6 +58,8 @@ ROUTES = [
     (MovieReviewListResource, "/api/movies/<movie_id>/reviews"),
     (ReviewResource, "/api/reviews/<review_id>"),
     (WatchlistResource, "/api/me/watchlist"),
+    (MyRatingListResource, "/api/me/ratings"),
+    (MyReviewListResource, "/api/me/reviews"),
     (WatchlistMovieResource, "/api/me/watchlist/<movie_id>"),
     (LetterboxdImportResource, "/api/me/import/letterboxd"),
     (LetterboxdExportResource, "/api/me/export/letterboxd"),

@@ -31,6 +31,25 @@ MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "r
 FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
 POSTER_SIZES = ("full", "thumb")
 YEARS_INVERTED = "Must not be before year_from."
+# What `fields=` may name on a movie answer (MovieSchema's fields; `id` always comes).
+MOVIE_FIELDS = (
+    "id",
+    "name",
+    "casts",
+    "genres",
+    "year",
+    "runtime_minutes",
+    "directors",
+    "overview",
+    "poster_url",
+    "imdb_id",
+    "tmdb_id",
+    "rating",
+    "added_by",
+    "created_at",
+    "updated_at",
+    "viewer",
+)
 
 
 # Names nobody may take, compared as database/text.py folds them ("ADMIN", "Аdmin" with a Cyrillic А, "ad-min").
@@ -341,6 +360,43 @@ class MovieInputSchema(Schema):
     tmdb_id = tmdb_id_field("Its TMDB movie id, unique in the catalogue, or null (none, as when left out).", allow_none=True)
 
 
+class FieldNames(Text):
+    """A comma-separated list of a movie's field names (`fields=name,year`), loaded as a tuple; an unknown one is refused by name."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """The names, in the order given, each once."""
+        names = super().deserialize(value, attr, data, **kwargs)
+        if not isinstance(names, str):  # not sent
+            return names
+        wanted = tuple(dict.fromkeys(name.strip() for name in names.split(",")))
+        unknown = [name for name in wanted if name not in MOVIE_FIELDS]
+        if unknown:
+            raise ValidationError(f"Unknown field: {', '.join(unknown)}. A movie's fields are {', '.join(MOVIE_FIELDS)}.")
+        return wanted
+
+
+FIELD_NAME = "|".join(MOVIE_FIELDS)
+
+
+def movie_fields():
+    """The `fields` parameter of a movie read or list."""
+    return FieldNames(
+        data_key="fields",
+        validate=validate.Length(min=1, max=400),
+        metadata={
+            "description": "Only these fields of each movie, comma-separated (`name,year,poster_url`); `id` always "
+            "comes. An unknown name is a 400 naming it. All of them when left out.",
+            "pattern": f"^ *({FIELD_NAME}) *(, *({FIELD_NAME}) *)*$",
+        },
+    )
+
+
+class MovieReadQuerySchema(Schema):
+    """The query string of one movie."""
+
+    only_fields = movie_fields()
+
+
 class EmptyQuerySchema(Schema):
     """The query string of an operation that takes no parameters: any parameter is a 400."""
 
@@ -421,6 +477,7 @@ class MovieQuerySchema(PageQuerySchema):
             "results come by relevance unless a sort is given."
         },
     )
+    only_fields = movie_fields()
 
     @validates_schema
     def years_in_order(self, data, **kwargs):
@@ -564,6 +621,35 @@ class RatingSummarySchema(Schema):
     count = fields.Integer(required=True)
 
 
+def poster_url_of(row):
+    """A movie row's poster URL, or None."""
+    poster = row.get("poster")
+    # The version in the URL changes with the poster: a client (a browser) never shows an old one.
+    return f"{current_app.config['PUBLIC_URL']}/api/movies/{row['_id']}/poster?v={poster['etag']}" if poster else None
+
+
+class MovieBriefSchema(Schema):
+    """What a diary row shows of its movie."""
+
+    @pre_dump
+    def derived(self, row, **kwargs):
+        """The poster URL from what the row stores."""
+        return {"year": None, **row, "poster_url": poster_url_of(row)}
+
+    id = fields.String(required=True, attribute="_id")
+    name = fields.String(required=True)
+    year = fields.Integer(required=True, allow_none=True)
+    poster_url = fields.String(required=True, allow_none=True, metadata={"description": "As a movie's poster_url."})
+
+
+class ViewerSchema(Schema):
+    """The caller's own state of a movie: only in answers to a request with a token."""
+
+    score = fields.Integer(required=True, allow_none=True, metadata={"description": "The caller's score, 1 to 10, or null."})
+    on_watchlist = fields.Boolean(required=True, metadata={"description": "Whether it is on the caller's watchlist."})
+    review_id = fields.String(required=True, allow_none=True, metadata={"description": "The id of the caller's review of it, or null."})
+
+
 class MovieSchema(Schema):
     """A movie as stored: dumped from its row."""
 
@@ -586,26 +672,44 @@ class MovieSchema(Schema):
     added_by = fields.String(required=True, metadata={"description": "The id of the user who added it."})
     created_at = UTCDateTime(required=True)
     updated_at = UTCDateTime(required=True)
+    viewer = fields.Nested(
+        ViewerSchema,
+        metadata={
+            "description": "The caller's score, watchlist and review of this movie: present only when the request "
+            "carried a token (a Bearer access token), absent for anonymous ones."
+        },
+    )
 
     @pre_dump
     def derived(self, row, **kwargs):
         """The rating and poster URL from what the row stores; defaults for rows from before these fields."""
         count = row.get("rating_count", 0)
-        poster = row.get("poster")
-        # The version in the URL changes with the poster: a client (a browser) never shows an old one.
-        poster_url = f"{current_app.config['PUBLIC_URL']}/api/movies/{row['_id']}/poster?v={poster['etag']}" if poster else None
         return {
             **Movie.DEFAULTS,
             **row,
             "rating": {"average": Movie.average(row["rating_sum"], count), "count": count},
-            "poster_url": poster_url,
+            "poster_url": poster_url_of(row),
         }
+
+
+class WatchlistMovieSchema(MovieSchema):
+    """A movie on one's watchlist, with when it was put there."""
+
+    added_at = UTCDateTime(required=True, metadata={"description": "When it was put on the watchlist."})
 
 
 class RatingSchema(Schema):
     """One's score of a movie."""
 
     score = fields.Integer(required=True)
+
+
+class DiaryRatingSchema(Schema):
+    """One of one's scores, with its movie."""
+
+    score = fields.Integer(required=True)
+    rated_at = UTCDateTime(required=True, attribute="updated_at", metadata={"description": "When the score was last given."})
+    movie = fields.Nested(MovieBriefSchema, required=True)
 
 
 class AuthorSchema(Schema):
@@ -621,6 +725,9 @@ class ReviewSchema(Schema):
     id = fields.String(required=True, attribute="_id")
     movie_id = fields.String(required=True, attribute="movie")
     author = fields.Nested(AuthorSchema, required=True)
+    author_score = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The author's own score of the movie, 1 to 10, or null."}
+    )
     body = fields.String(required=True)
     created_at = UTCDateTime(required=True)
     updated_at = UTCDateTime(required=True)
@@ -679,6 +786,7 @@ movie_patch_schema = MovieInputSchema(partial=True)
 empty_query_schema = EmptyQuerySchema()
 user_query_schema = UserQuerySchema()
 movie_query_schema = MovieQuerySchema()
+movie_read_query_schema = MovieReadQuerySchema()
 
 error_schema = ErrorSchema()
 internal_error_schema = InternalErrorSchema()
@@ -695,6 +803,15 @@ movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)
 facets_schema = FacetSchema(many=True)
 rating_schema = RatingSchema()
+diary_ratings_schema = DiaryRatingSchema(many=True)
+watchlist_movies_schema = WatchlistMovieSchema(many=True)
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
 letterboxd_report_schema = LetterboxdReportSchema()
+
+
+def movie_schema_for(names=None, many=False):
+    """The movie schema for a request's `fields` (None: every field); `id` always comes."""
+    if names is None:
+        return movies_schema if many else movie_schema
+    return MovieSchema(only=("id", *(name for name in names if name != "id")), many=many)

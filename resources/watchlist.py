@@ -7,8 +7,9 @@ from werkzeug.exceptions import NotFound
 from database.watchlists import WatchlistEntry
 from resources.contract import ACCESS, Reply, operation
 from resources.pagination import page_reply, read_page
-from resources.schemas import PageQuerySchema, movies_schema
+from resources.schemas import PageQuerySchema, watchlist_movies_schema
 from resources.tokens import current_user_id, require_account
+from resources.viewer import with_viewer
 
 TAG = "Watchlist"
 watchlist_query_schema = PageQuerySchema()
@@ -20,8 +21,9 @@ class WatchlistResource(Resource):
     @operation(
         "listWatchlist",
         "One's watchlist: its movies, most recently added first",
+        description="One's watchlist: its movies, most recently added first, each with the caller's `viewer` state.",
         tag=TAG,
-        responses={200: page_reply("One page of the watchlist's movies.", movies_schema)},
+        responses={200: page_reply("One page of the watchlist's movies, each with its added_at.", watchlist_movies_schema)},
         query=watchlist_query_schema,
         auth=ACCESS,
     )
@@ -29,7 +31,7 @@ class WatchlistResource(Resource):
         """Paginated like the catalogue."""
         user_id = current_user_id()
         movies, headers = read_page(args, lambda per_page, **where: WatchlistEntry.page(user_id, per_page, **where))
-        return movies_schema.dump(movies), 200, headers
+        return watchlist_movies_schema.dump(with_viewer(movies, on_watchlist=True)), 200, headers
 
 
 class WatchlistMovieResource(Resource):

@@ -28,7 +28,7 @@ from tests.live_server import WIRE_SECRET, drop_databases, live_server, wire_dat
 
 pytestmark = pytest.mark.live
 ON_MONGODB = os.environ.get("MOVIE_BAG_WIRE_SERVER") == "mongodb"
-LISTED = ("movies", "reviews", "watchlist", "users")
+LISTED = ("movies", "reviews", "watchlist", "users", "ratings")
 
 
 class Finds(monitoring.CommandListener):
@@ -162,6 +162,8 @@ def test_every_documented_list_is_served_by_an_index(wire_app):
         "/api/movies?tmdb_id=238",
         f"/api/movies/{ids[0]}/reviews?per_page=1",
         "/api/me/watchlist?per_page=2",
+        "/api/me/ratings?per_page=2",
+        "/api/me/reviews?per_page=1",
     ]
     finds.seen.clear()  # from here on, only what the lists send
     for url in lists:

@@ -383,11 +383,12 @@ export class ApiClient {
     return data;
   }
 
-  /** A movie and the ETag to send back as If-Match when it is edited. */
+  /**
+   * A movie and the ETag to send back as If-Match when it is edited. Logged in, the movie carries
+   * one's own state of it (`viewer`: score, on_watchlist, review_id) in the same answer.
+   */
   async getMovie(movieId) {
-    const { data, headers } = await this.get(`/movies/${encodeURIComponent(movieId)}`, undefined, {
-      auth: false,
-    });
+    const { data, headers } = await this.get(`/movies/${encodeURIComponent(movieId)}`);
     return { movie: data, etag: headers.get('ETag') };
   }
 

@@ -1,35 +1,24 @@
 import { useEffect, useRef, useState } from 'react';
 import api from '../api/client.js';
 import ErrorAlert from './ErrorAlert.jsx';
-import Loading from './Loading.jsx';
 import StarRating from './StarRating.jsx';
 
 /**
- * The logged-in person's own score of a movie, saved as soon as it is picked. Scores picked in
- * quick succession (arrow keys) go to the API one after the other, so the last one wins;
- * `onChange()` follows each save, for the movie's average to be read again.
+ * The logged-in person's own score of a movie (`initial`: the score the movie's `viewer` carries, or
+ * null), saved as soon as it is picked. Scores picked in quick succession (arrow keys) go to the API
+ * one after the other, so the last one wins; `onChange()` follows each save (and each refused one),
+ * for the movie, its average and one's score as kept, to be read again.
  */
-export default function MyRating({ movieId, onChange }) {
-  const [score, setScore] = useState(undefined);
+export default function MyRating({ movieId, initial, onChange }) {
+  const [score, setScore] = useState(initial ?? null);
   const [error, setError] = useState(null);
   const [status, setStatus] = useState('');
   const queue = useRef(Promise.resolve());
 
+  // The movie read again carries the score the API kept.
   useEffect(() => {
-    let live = true;
-    setScore(undefined);
-    api.getMyRating(movieId).then(
-      (found) => live && setScore(found),
-      (err) => {
-        if (!live) return;
-        setError(err);
-        setScore(null);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [movieId]);
+    setScore(initial ?? null);
+  }, [movieId, initial]);
 
   function save(next, call, done) {
     setScore(next);
@@ -40,16 +29,16 @@ export default function MyRating({ movieId, onChange }) {
         setStatus(done);
         onChange();
       },
-      async (err) => {
+      (err) => {
         setError(err);
         setStatus('');
-        // Show what the API kept rather than what was asked.
-        setScore(await api.getMyRating(movieId).catch(() => null));
+        // Show what the API kept rather than what was asked: the movie read again carries it.
+        setScore(initial ?? null);
+        onChange();
       },
     );
   }
 
-  if (score === undefined) return <Loading label="Loading your rating…" />;
   return (
     <>
       <StarRating

@@ -7,24 +7,18 @@ import ErrorAlert from './ErrorAlert.jsx';
 /**
  * The logged-in person's watchlist switch for a movie: a toggle button whose name stays
  * "Watchlist" while aria-pressed (and its look) tells whether the movie is on the list.
+ * Whether it is comes with the movie itself (`movie.viewer.on_watchlist`): no request of its own.
  */
 export default function WatchlistButton({ movie }) {
-  const [listed, setListed] = useState(null);
+  const known = movie.viewer ? movie.viewer.on_watchlist : false;
+  const [listed, setListed] = useState(known);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [status, setStatus] = useState('');
 
   useEffect(() => {
-    let live = true;
-    setListed(null);
-    api.isOnWatchlist(movie.id).then(
-      (found) => live && setListed(found),
-      (err) => live && setError(err),
-    );
-    return () => {
-      live = false;
-    };
-  }, [movie.id]);
+    setListed(known);
+  }, [movie.id, known]);
 
   async function toggle() {
     // Not disabled while saving: that would throw the keyboard focus out of the button.
@@ -49,12 +43,11 @@ export default function WatchlistButton({ movie }) {
       <Button
         variant={listed ? 'primary' : 'outline-primary'}
         size="sm"
-        aria-pressed={listed === null ? undefined : listed}
-        disabled={listed === null && !error}
+        aria-pressed={listed}
         onClick={toggle}
         data-testid="watchlist-toggle"
       >
-        {(busy || (listed === null && !error)) && (
+        {busy && (
           <Spinner animation="border" size="sm" className="me-1" aria-hidden="true" />
         )}
         <span aria-hidden="true">{listed ? '✓ ' : '+ '}</span>

@@ -55,7 +55,9 @@ function Facts({ movie }) {
  */
 export default function MovieDetail() {
   const { id } = useParams();
-  const { user } = useAuth();
+  const { user, status } = useAuth();
+  // Who is asking is known once the session check is over: the movie is read then, once.
+  const checking = status === 'checking';
   const navigate = useNavigate();
   const location = useLocation();
   const [movie, setMovie] = useState(null);
@@ -67,6 +69,7 @@ export default function MovieDetail() {
   const [notice, setNotice] = useState(null);
 
   const load = useCallback(async () => {
+    if (checking) return;
     setLoading(true);
     setError(null);
     try {
@@ -78,7 +81,8 @@ export default function MovieDetail() {
     } finally {
       setLoading(false);
     }
-  }, [id]);
+    // Logging in or out changes the answer: one's own state of the movie comes with it.
+  }, [id, checking, user?.id]);
 
   useEffect(() => {
     load();
@@ -182,7 +186,7 @@ export default function MovieDetail() {
               <div className="border-top mt-3 pt-3">
                 {user ? (
                   <div className="d-flex flex-wrap align-items-start justify-content-between gap-3">
-                    <MyRating movieId={movie.id} onChange={load} />
+                    <MyRating movieId={movie.id} initial={movie.viewer ? movie.viewer.score : null} onChange={load} />
                     <WatchlistButton movie={movie} />
                   </div>
                 ) : (
