@@ -23,7 +23,6 @@ from resources.schemas import (
     movie_query_schema,
     movie_read_query_schema,
     movie_schema,
-    movie_schema_for,
     movies_schema,
     poster_query_schema,
     rating_input_schema,
@@ -36,7 +35,7 @@ TAG = "Movies"
 NO_SUCH_MOVIE = "No movie has this id."
 NOT_YOURS = "Only the person who added this movie, or an admin, may change it."
 THE_MOVIE_NOW = Reply("The movie as stored now.", movie_schema, ("ETag",))
-NOT_CRITERIA = ("page", "per_page", "cursor", "only_fields")
+NOT_CRITERIA = ("page", "per_page", "cursor")
 WITH_VIEWER = (
     " With a Bearer access token (optional), each movie carries the caller's `viewer` state (score, watchlist, "
     "review), read for the whole answer at once; such an answer is private to the caller."
@@ -97,9 +96,7 @@ class MovieListResource(Resource):
         """Search, filter, sort and page the catalogue."""
         criteria = {name: value for name, value in args.items() if name not in NOT_CRITERIA}
         rows, headers = read_page(args, lambda per_page, **where: movies.page(per_page, **where, **criteria))
-        names = args.get("only_fields")
-        schema = movie_schema_for(names, many=True) if names else movies_schema
-        return schema.dump(with_viewer(rows, names)), 200, headers
+        return movies_schema.dump(with_viewer(rows)), 200, headers
 
     @operation(
         "createMovie",
@@ -157,7 +154,7 @@ class MovieResource(Resource):
     @operation(
         "getMovie",
         "Read a movie",
-        description="Read a movie." + WITH_VIEWER + " Its ETag is then the caller's own, as it is for a `fields` selection.",
+        description="Read a movie." + WITH_VIEWER + " Its ETag is then the caller's own.",
         tag=TAG,
         responses={200: Reply("The movie.", movie_schema, ("ETag",))},
         errors=[404],
@@ -166,11 +163,10 @@ class MovieResource(Resource):
     )
     def get(self, movie_id, args):
         """Read a movie, with the caller's state when a token came."""
-        names = args.get("only_fields")
-        [movie] = with_viewer([read_or_404(movie_id)], names)
-        # Another caller's state, or other fields, is another representation: another strong ETag.
-        variant = (str(viewer_id()), movie.get("viewer"), names) if "viewer" in movie or names else None
-        return tagged(movie_schema_for(names), movie, variant=variant)
+        [movie] = with_viewer([read_or_404(movie_id)])
+        # Another caller's state is another representation: another strong ETag.
+        variant = (str(viewer_id()), movie.get("viewer")) if "viewer" in movie else None
+        return tagged(movie_schema, movie, variant=variant)
 
     @update_operation(
         "replaceMovie", "Replace a movie", movie_input_schema, "Every field a client writes is replaced: one left out takes its default."

@@ -31,25 +31,6 @@ MOVIE_SORTS = ("name", "-name", "created_at", "-created_at", "year", "-year", "r
 FIRST_FILM_YEAR = 1878  # Muybridge's The Horse in Motion
 POSTER_SIZES = ("full", "thumb")
 YEARS_INVERTED = "Must not be before year_from."
-# What `fields=` may name on a movie answer (MovieSchema's fields; `id` always comes).
-MOVIE_FIELDS = (
-    "id",
-    "name",
-    "casts",
-    "genres",
-    "year",
-    "runtime_minutes",
-    "directors",
-    "overview",
-    "poster_url",
-    "imdb_id",
-    "tmdb_id",
-    "rating",
-    "added_by",
-    "created_at",
-    "updated_at",
-    "viewer",
-)
 
 
 # Names nobody may take, compared as database/text.py folds them ("ADMIN", "Аdmin" with a Cyrillic А, "ad-min").
@@ -360,41 +341,8 @@ class MovieInputSchema(Schema):
     tmdb_id = tmdb_id_field("Its TMDB movie id, unique in the catalogue, or null (none, as when left out).", allow_none=True)
 
 
-class FieldNames(Text):
-    """A comma-separated list of a movie's field names (`fields=name,year`), loaded as a tuple; an unknown one is refused by name."""
-
-    def deserialize(self, value, attr=None, data=None, **kwargs):
-        """The names, in the order given, each once."""
-        names = super().deserialize(value, attr, data, **kwargs)
-        if not isinstance(names, str):  # not sent
-            return names
-        wanted = tuple(dict.fromkeys(name.strip() for name in names.split(",")))
-        unknown = [name for name in wanted if name not in MOVIE_FIELDS]
-        if unknown:
-            raise ValidationError(f"Unknown field: {', '.join(unknown)}. A movie's fields are {', '.join(MOVIE_FIELDS)}.")
-        return wanted
-
-
-FIELD_NAME = "|".join(MOVIE_FIELDS)
-
-
-def movie_fields():
-    """The `fields` parameter of a movie read or list."""
-    return FieldNames(
-        data_key="fields",
-        validate=validate.Length(min=1, max=400),
-        metadata={
-            "description": "Only these fields of each movie, comma-separated (`name,year,poster_url`); `id` always "
-            "comes. An unknown name is a 400 naming it. All of them when left out.",
-            "pattern": f"^ *({FIELD_NAME}) *(, *({FIELD_NAME}) *)*$",
-        },
-    )
-
-
 class MovieReadQuerySchema(Schema):
-    """The query string of one movie."""
-
-    only_fields = movie_fields()
+    """The query string of one movie: none."""
 
 
 class EmptyQuerySchema(Schema):
@@ -477,7 +425,6 @@ class MovieQuerySchema(PageQuerySchema):
             "results come by relevance unless a sort is given."
         },
     )
-    only_fields = movie_fields()
 
     @validates_schema
     def years_in_order(self, data, **kwargs):
@@ -808,10 +755,3 @@ watchlist_movies_schema = WatchlistMovieSchema(many=True)
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
 letterboxd_report_schema = LetterboxdReportSchema()
-
-
-def movie_schema_for(names=None, many=False):
-    """The movie schema for a request's `fields` (None: every field); `id` always comes."""
-    if names is None:
-        return movies_schema if many else movie_schema
-    return MovieSchema(only=("id", *(name for name in names if name != "id")), many=many)

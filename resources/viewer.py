@@ -18,14 +18,14 @@ def viewer_id():
     return ObjectId(identity) if identity else None
 
 
-def with_viewer(rows, fields=None, on_watchlist=False):
-    """The movie rows, each with the caller's `viewer` state when a token came (and fields, if given, ask for it).
+def with_viewer(rows, on_watchlist=False):
+    """The movie rows, each with the caller's `viewer` state when a token came.
 
     on_watchlist: the rows are known to be on the caller's watchlist (the watchlist's own page), so that
     query is saved.
     """
     user_id = viewer_id()
-    if user_id is None or not rows or (fields is not None and "viewer" not in fields):
+    if user_id is None or not rows:
         return rows
     ids = [row["_id"] for row in rows]
     scores = Rating.scores_among(user_id, ids)

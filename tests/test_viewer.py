@@ -1,4 +1,4 @@
-"""The caller's own state beside the movies (`viewer`), and sparse fields (`fields=`)."""
+"""The caller's own state beside the movies (`viewer`)."""
 
 from urllib.parse import urlsplit
 
@@ -91,43 +91,6 @@ def test_the_viewer_costs_the_same_queries_whatever_the_page_size(client, make_m
     small, large = (queries_for(client, queries, f"{path}?per_page={n}", viewer) for n in (1, 8))
     assert small == large
     assert sum(1 for collection, _ in large if collection in ("ratings", "reviews")) == 2
-
-
-# --- sparse fields ------------------------------------------------------------------------------------------
-
-
-def test_fields_narrow_a_movie_and_id_always_comes(client, film):
-    assert set(client.get(f"/api/movies/{film}?fields=name,year").json) == {"id", "name", "year"}
-
-
-def test_fields_narrow_every_row_of_a_list(client, film):
-    rows = client.get("/api/movies?fields=name, poster_url").json
-    assert [set(row) for row in rows] == [{"id", "name", "poster_url"}]
-
-
-def test_fields_may_ask_for_the_viewer_alone(client, film, viewer):
-    assert set(client.get(f"/api/movies/{film}?fields=viewer", headers=viewer).json) == {"id", "viewer"}
-
-
-def test_fields_without_the_viewer_leave_it_out(client, film, viewer):
-    assert "viewer" not in client.get(f"/api/movies/{film}?fields=name", headers=viewer).json
-
-
-def test_a_narrowed_movie_has_its_own_etag(client, film):
-    assert client.get(f"/api/movies/{film}?fields=name").headers["ETag"] != client.get(f"/api/movies/{film}").headers["ETag"]
-
-
-@pytest.mark.parametrize("path", ["/api/movies?fields=name,budget", "/api/movies/{film}?fields=budget"])
-def test_an_unknown_field_is_a_400_naming_it(client, film, path):
-    answer = client.get(path.format(film=film))
-    assert answer.status_code == 400 and answer.json["code"] == "validation_failed"
-    assert "budget" in answer.json["errors"]["fields"][0]
-
-
-def test_fields_do_not_change_which_movies_a_list_has(client, make_movie):
-    for _ in range(3):
-        make_movie()
-    assert client.get("/api/movies?fields=name").headers["X-Total-Count"] == "3"
 
 
 # --- a review's author score, a watchlist entry's date ------------------------------------------------------
