@@ -68,6 +68,14 @@ def durable(collection):
     return collection.with_options(read_preference=ReadPreference.PRIMARY, write_concern=MAJORITY)
 
 
+def remove_some(document_class, query, remove, batch):
+    """Call remove(row) on up to batch rows matching query (an account's purge): how many there were."""
+    rows = list(primary(document_class).find(query, {"movie": 1}).limit(batch))
+    for row in rows:
+        remove(row)
+    return len(rows)
+
+
 class Abort(Exception):
     """Raised inside a unit of work to undo it (a transaction is aborted) and return the value it carries."""
 

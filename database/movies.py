@@ -12,7 +12,7 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 
 from database import paging, posters, text
 from database.accounts import NEWEST, User
-from database.common import Abort, OwnedDocument, atomically, object_id, primary, utcnow
+from database.common import Abort, OwnedDocument, atomically, object_id, primary, remove_some, utcnow
 from database.paging import Segment
 
 BY_RATING = [("rated", DESCENDING), ("rating_average", DESCENDING), ("_id", DESCENDING)]
@@ -208,10 +208,7 @@ class Movie(OwnedDocument):
     @classmethod
     def remove_some_of(cls, user_id, batch):
         """Delete up to batch of the user's movies (each with its children) (an account's purge): how many there were to delete."""
-        rows = list(primary(cls).find({"added_by": user_id}, {"movie": 1}).limit(batch))
-        for row in rows:
-            cls.delete_where(row["_id"])
-        return len(rows)
+        return remove_some(cls, {"added_by": user_id}, lambda row: cls.delete_where(row["_id"]), batch)
 
     @classmethod
     def set_poster(cls, movie_id, poster, owner=None):

@@ -5,7 +5,7 @@ from mongoengine import DateTimeField, IntField, ReferenceField, StringField
 
 from database import paging
 from database.accounts import User
-from database.common import OwnedDocument, atomically, exists, object_id, primary, utcnow
+from database.common import OwnedDocument, atomically, exists, object_id, primary, remove_some, utcnow
 from database.movies import NEWEST, Movie
 from database.paging import Segment
 from database.ratings import Rating
@@ -87,10 +87,7 @@ class Review(OwnedDocument):
     @classmethod
     def remove_some_of(cls, user_id, batch):
         """Delete up to batch of the user's reviews (an account's purge): how many there were to delete."""
-        rows = list(primary(cls).find({"author": user_id}, {"movie": 1}).limit(batch))
-        for row in rows:
-            cls.delete_where(row["_id"])
-        return len(rows)
+        return remove_some(cls, {"author": user_id}, lambda row: cls.delete_where(row["_id"]), batch)
 
     @classmethod
     def page(cls, movie_id, per_page, position=None, page_number=None, author=None):

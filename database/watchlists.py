@@ -6,7 +6,7 @@ from pymongo.errors import DuplicateKeyError
 
 from database import paging
 from database.accounts import User
-from database.common import atomically, exists, object_id, primary, utcnow
+from database.common import atomically, exists, object_id, primary, remove_some, utcnow
 from database.movies import Movie
 from database.paging import Segment
 
@@ -86,10 +86,7 @@ class WatchlistEntry(Document):
     @classmethod
     def remove_some_of(cls, user_id, batch):
         """Delete up to batch of the user's watchlist entries (an account's purge): how many there were to delete."""
-        rows = list(primary(cls).find({"user": user_id}, {"movie": 1}).limit(batch))
-        for row in rows:
-            cls.remove(user_id, row["movie"])
-        return len(rows)
+        return remove_some(cls, {"user": user_id}, lambda row: cls.remove(user_id, row["movie"]), batch)
 
     @classmethod
     def page(cls, user_id, per_page, position=None, page_number=None):
