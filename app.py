@@ -10,6 +10,7 @@ from extensions import init_extensions
 from resources.caching import init_caching
 from resources.edge import init_requests
 from resources.errors import register_error_handlers
+from resources.live import init_live
 from resources.observability import init_observability
 from resources.routes import init_routes
 from resources.tokens import init_auth
@@ -35,6 +36,7 @@ def create_app(config_name=None, mongo_client_class=None, prepare_database=True,
     init_caching(app)
     init_auth(app)
     init_routes(app)
+    init_live(app)
     register_web_client(app)
     register_commands(app)
 

@@ -153,6 +153,13 @@ def base_config(database_uri=None):
         # A closed account's purge runs this long in the DELETE request; what is left goes on in the background.
         "ACCOUNT_PURGE_SECONDS": env_float("ACCOUNT_PURGE_SECONDS", 5.0),
         "DEMO_DATA": env_bool("DEMO_DATA", True),
+        # Live updates (/api/events): how many streams this process serves at once (0: none, as the API's
+        # gunicorn workers; the `events` service and `make run` serve them, each stream on a thread of its own
+        # beside the threads that answer requests), how long one lasts before the client reconnects (with
+        # Last-Event-ID, missing nothing), and how often an idle one carries a keep-alive comment.
+        "EVENT_STREAMS": env_int("EVENT_STREAMS", 0),
+        "EVENT_STREAM_SECONDS": env_float("EVENT_STREAM_SECONDS", 300.0),
+        "EVENT_KEEPALIVE_SECONDS": env_float("EVENT_KEEPALIVE_SECONDS", 15.0),
         "CORS_ORIGINS": [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()],
         "WEB_DIST": env("WEB_DIST", str(BASE_DIR / "web" / "dist")),
         # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
@@ -285,6 +292,8 @@ def development_config():
     config["RATELIMIT_POSTER"] = env("RATELIMIT_POSTER", "300 per hour")
     config["RATELIMIT_POSTER_ADDRESS"] = env("RATELIMIT_POSTER_ADDRESS", "600 per hour")
     config["RATELIMIT_LETTERBOXD"] = env("RATELIMIT_LETTERBOXD", "100 per hour")
+    # `make run` serves the web client's live updates itself (server.py gives the streams threads of their own).
+    config["EVENT_STREAMS"] = env_int("EVENT_STREAMS", 16)
     # No SMTP server in development: emails are written to the log instead.
     config["MAIL_BACKEND"] = _mail_backend(config, "resources.mail.OutboxEmailBackend")
     return config

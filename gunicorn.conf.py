@@ -14,6 +14,11 @@ bind = bind_address()
 # Stateless workers: tokens, revocations and data all live in MongoDB.
 workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
 threads = env_int("GUNICORN_THREADS", 2)
+# The `events` service (docker-compose.yml) is this same app serving /api/events: EVENT_STREAMS streams,
+# each on a thread of its own beside those that answer requests; the API's workers serve none.
+EVENT_STREAMS = env_int("EVENT_STREAMS", 0)
+threads += EVENT_STREAMS
+worker_connections = max(1000, threads + 100)
 
 # gunicorn's thread worker, answering the requests it refuses itself in the JSON envelope.
 worker_class = "server.JsonErrorWorker"
@@ -53,3 +58,11 @@ def child_exit(server, worker):
 def on_exit(server):
     """The metrics files go with the server."""
     shutil.rmtree(METRICS_DIR, ignore_errors=True)
+
+
+def post_worker_init(worker):
+    """A worker that serves event streams starts following the change log at once (resources/live.py)."""
+    if EVENT_STREAMS:
+        from resources.live import start_feeds
+
+        start_feeds()

@@ -25,6 +25,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from config import bind_address, data_folder, db_port, env_int, load_config, uses_local_database
 from database.local_server import LocalDatabaseError, local_database
 from resources.errors import MESSAGES, code_for
+from resources.live import start_feeds
 
 REASONS = {
     400: "Bad Request",
@@ -161,7 +162,9 @@ def make_server(app=None):
     server = create_server(
         app,
         listen=bind_address(),
-        threads=env_int("SERVER_THREADS", 8),
+        # The threads that answer requests, and beside them one for each live-update stream it serves
+        # (resources/live.py): streams never take a thread requests need.
+        threads=env_int("SERVER_THREADS", 8) + config["EVENT_STREAMS"],
         # Connections idle (or stalled mid-request) this long are closed; checked every second.
         channel_timeout=timeout,
         cleanup_interval=1,
@@ -226,6 +229,7 @@ def main(wrap=None):
             except OSError as error:
                 sys.exit(f"make run: cannot listen on {bind_address()} ({error.strerror}): choose another port, e.g. PORT=8000 make run")
             print(welcome(app, folder), flush=True)
+            start_feeds()
             server.run()
     except LocalDatabaseError as error:
         sys.exit(f"make run: {error}")

@@ -11,7 +11,7 @@ idempotent, and `make migrate` (flask --app app migrate) runs it against any dat
 from mongoengine.connection import get_db
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from database import posters
+from database import changes, posters
 from database.accounts import PasswordReset, Session, User
 from database.common import utcnow
 from database.movies import Movie
@@ -23,8 +23,10 @@ from database.watchlists import WatchlistEntry
 # 3: movies unique by name and year in any spelling, their search terms, external ids and list indexes;
 # 4: movies keep their review and watchlist counts, accounts close before they go, poster files are
 # indexed by their movie; Latin-looking Cyrillic and Greek letters fold as Latin (database/text.py), so
-# movies' derived keys are derived again; emails are canonical with their domain in IDNA's ASCII form.
-SCHEMA_VERSION = 4
+# movies' derived keys are derived again; emails are canonical with their domain in IDNA's ASCII form;
+# 5: the change log (database/changes.py) and its indexes; scores, reviews and watchlist entries keep
+# their change streams' pre-images (so a deletion's sync tombstone knows whose it was).
+SCHEMA_VERSION = 5
 DERIVED_FROM = {"name": 1, "casts": 1, "genres": 1, "directors": 1}
 DOCUMENTS = (User, Movie, Session, PasswordReset, Rating, Review, WatchlistEntry)
 META = "movie_bag_meta"
@@ -49,8 +51,8 @@ def expected_indexes(document):
     return [[tuple(pair) for pair in spec["fields"]] for spec in document._meta["index_specs"]]
 
 
-# Indexes of collections no document declares: {collection: [keys]}. GridFS's own indexes are its.
-OTHER_INDEXES = {f"{posters.BUCKET}.files": [[("metadata.movie_id", 1)]]}
+# Indexes of collections no document declares: {collection: [(keys, options)]}. GridFS's own indexes are its.
+OTHER_INDEXES = {f"{posters.BUCKET}.files": [([("metadata.movie_id", 1)], {})], changes.COLLECTION: changes.INDEXES}
 
 
 def missing_indexes():
@@ -58,7 +60,7 @@ def missing_indexes():
     missing = []
     for name, specs in OTHER_INDEXES.items():
         present = [list(index["key"].items()) for index in get_db()[name].list_indexes()]
-        missing += [f"{name}: {', '.join(f'{field} {direction}' for field, direction in keys)}" for keys in specs if keys not in present]
+        missing += [f"{name}: {', '.join(f'{field} {direction}' for field, direction in keys)}" for keys, _ in specs if keys not in present]
     for document in DOCUMENTS:
         collection = document._get_collection()
         present = [list(index["key"].items()) for index in collection.list_indexes()]
@@ -89,8 +91,8 @@ def duplicates(document, spec, limit=5):
 def build_indexes():
     """Build every declared index; DuplicateValues naming the values when a unique one cannot be."""
     for name, specs in OTHER_INDEXES.items():
-        for keys in specs:
-            get_db()[name].create_index(keys)
+        for keys, options in specs:
+            get_db()[name].create_index(keys, **options)
     for document in DOCUMENTS:
         try:
             document.ensure_indexes()
@@ -197,6 +199,7 @@ def migrate():
             changed += Movie.recount(movie_id)
     drop_unused_indexes()
     build_indexes()
+    changes.prepare()
     get_db()[META].update_one({"_id": "schema"}, {"$set": {"version": SCHEMA_VERSION, "migrated_at": utcnow()}}, upsert=True)
     return changed
 

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from database.accounts import AccountClosed
+from database.changes import LiveUpdatesUnavailable, SyncExpired
 from database.migrations import DuplicateValues, NeedsMigration
 from turns import Busy
 
@@ -41,6 +42,7 @@ MESSAGES = {
     429: "Too many attempts; wait a little and try again (see Retry-After).",
     503: "The database is unavailable; try again shortly.",
     431: "The request headers are too large.",
+    410: "This is gone for good.",
 }
 
 
@@ -73,9 +75,14 @@ CODES = {
     "internal_error": "A bug on our side, logged under the `request_id` given.",
     "not_implemented": "The request's transfer coding is not supported.",
     "database_unavailable": "The database did not answer: retry after Retry-After.",
-    "busy": "Every password hashing turn is taken: retry after Retry-After (a second).",
+    "busy": "Every turn of some heavy work (password hashing, image decoding) or every live-update stream is taken: "
+    "retry after Retry-After.",
     "database_not_ready": "The database has not been migrated to this version of the code yet: retry later.",
     "service_unavailable": "The API is restarting or unreachable behind the proxy: retry after Retry-After.",
+    "sync_expired": "The sync token is older than the change log keeps (30 days) or than the log itself: sync again "
+    "from the start (without `since`) after reading the catalogue anew.",
+    "live_updates_unavailable": "No live updates or sync here: the database has no change streams (a standalone "
+    "server), no events service has run on it yet, or this server does not serve event streams.",
 }
 # The code of an error answer whose cause names none, by status.
 STATUS_CODES = {
@@ -86,6 +93,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     408: "request_timeout",
     409: "conflict",
+    410: "sync_expired",
     412: "precondition_failed",
     413: "payload_too_large",
     414: "uri_too_long",
@@ -206,6 +214,16 @@ def handle_account_closed(exc):
     return error_response(401, "The account of this token no longer exists.", code="token_revoked")
 
 
+def handle_live_updates_unavailable(exc):
+    """No change log here (resources/live.py): why, and when to look again."""
+    return error_response(503, str(exc), headers=[("Retry-After", "30")], code="live_updates_unavailable")
+
+
+def handle_sync_expired(exc):
+    """A sync token (or a stream's Last-Event-ID) the change log no longer reaches back to."""
+    return error_response(410, str(exc), code="sync_expired")
+
+
 def handle_not_migrated(exc):
     """The database is older than the code (or a unique index cannot be built): not ready, and why."""
     logger.error("database not ready: %s", exc)
@@ -249,5 +267,7 @@ def register_error_handlers(app):
     app.register_error_handler(Busy, handle_busy)
     app.register_error_handler(AccountClosed, handle_account_closed)
     app.register_error_handler(NeedsMigration, handle_not_migrated)
+    app.register_error_handler(LiveUpdatesUnavailable, handle_live_updates_unavailable)
+    app.register_error_handler(SyncExpired, handle_sync_expired)
     app.register_error_handler(DuplicateValues, handle_not_migrated)
     app.register_error_handler(Exception, handle_unexpected)

@@ -77,6 +77,10 @@ TAGS = [
     {"name": "Reviews", "description": "What people write about movies: public reads, writes by the author or an admin."},
     {"name": "Watchlist", "description": "The movies one means to see, private to oneself."},
     {"name": "Letterboxd", "description": "One's ratings, reviews and watchlist in from a Letterboxd export, and out in its layout."},
+    {
+        "name": "Live updates",
+        "description": "What changed since a client last looked (delta sync), and as it happens (Server-Sent Events).",
+    },
     {"name": "Users", "description": "Account administration (admins), and one's own account."},
     {"name": "Service", "description": "Health, this document and its Swagger UI."},
 ]
@@ -128,6 +132,7 @@ ERRORS = {
     403: ("The token's user may not do this.", ()),
     404: ("Nothing has this id (a malformed id included).", ()),
     409: ("This conflicts with what is stored: a unique value is taken, or no admin would be left.", ()),
+    410: ("The sync token is older than the change log reaches: start over without `since`.", ()),
     412: ("If-Match names a version that is no longer current.", ()),
     413: (
         "The body is larger than the limit (1 MiB; 5 MiB for a poster, 12 MiB for a Letterboxd export), however it is "

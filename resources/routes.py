@@ -17,6 +17,7 @@ from resources.auth import (
 from resources.docs import ApiDocsFileResource, ApiDocsResource
 from resources.health import HealthResource, ReadyResource
 from resources.letterboxd import LetterboxdExportResource, LetterboxdImportResource
+from resources.live import EventStreamResource, SyncResource
 from resources.movie import (
     DirectorListResource,
     GenreListResource,
@@ -63,6 +64,8 @@ ROUTES = [
     (WatchlistMovieResource, "/api/me/watchlist/<movie_id>"),
     (LetterboxdImportResource, "/api/me/import/letterboxd"),
     (LetterboxdExportResource, "/api/me/export/letterboxd"),
+    (SyncResource, "/api/sync"),
+    (EventStreamResource, "/api/events"),
 ]
 
 

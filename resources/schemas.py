@@ -680,6 +680,69 @@ class ReviewSchema(Schema):
     updated_at = UTCDateTime(required=True)
 
 
+SYNC_POSITION = r"^\d{20}(\d{7})?$"
+
+
+class SyncQuerySchema(Schema):
+    """The query string of a sync page."""
+
+    since = fields.String(
+        validate=validate.Regexp(SYNC_POSITION, error="Not a sync token: pass back the `next` of a sync page (or an event's id)."),
+        metadata={
+            "description": "The `next` of the last sync page (or the id of the last event a stream gave). Left out: no "
+            "changes, and the token to start from (take it before reading the catalogue)."
+        },
+    )
+    per_page = fields.Integer(
+        load_default=100, validate=validate.Range(min=1, max=500), metadata={"description": "Changes per page, at most 500."}
+    )
+
+
+class SyncRatingSchema(Schema):
+    """One's score of a movie, as a sync page gives it."""
+
+    score = fields.Integer(required=True)
+    rated_at = UTCDateTime(required=True, attribute="updated_at", metadata={"description": "When the score was last given."})
+
+
+class SyncWatchlistSchema(Schema):
+    """A movie on one's watchlist, as a sync page gives it."""
+
+    added_at = UTCDateTime(required=True, metadata={"description": "When it was put on the watchlist."})
+
+
+class SyncChangeSchema(Schema):
+    """One thing that changed, as it is now: `upsert` carries it whole (store it), `delete` is a tombstone (remove it)."""
+
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(["movie", "rating", "review", "watchlist"]),
+        metadata={
+            "description": "What changed: a movie of the catalogue (its rating included), or one's own score, review or watchlist entry."
+        },
+    )
+    op = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]))
+    id = fields.String(
+        required=True,
+        metadata={
+            "description": "The changed thing's id: the movie's for a movie, a score and a watchlist entry (one per person and movie); the review's for a review."
+        },
+    )
+    movie_id = fields.String(required=True, metadata={"description": "The movie it is of."})
+    movie = fields.Nested(MovieSchema, metadata={"description": "The movie now (type movie, op upsert)."})
+    rating = fields.Nested(SyncRatingSchema, metadata={"description": "One's score now (type rating, op upsert)."})
+    review = fields.Nested(ReviewSchema, metadata={"description": "One's review now (type review, op upsert)."})
+    watchlist = fields.Nested(SyncWatchlistSchema, metadata={"description": "One's watchlist entry (type watchlist, op upsert)."})
+
+
+class SyncPageSchema(Schema):
+    """Changes in the order the database made them, each thing once (as it is now)."""
+
+    changes = fields.List(fields.Nested(SyncChangeSchema), required=True)
+    next = fields.String(required=True, metadata={"description": "The token to ask from next time (`since`)."})
+    more = fields.Boolean(required=True, metadata={"description": "Whether more changes wait: ask again at once with `since=next`."})
+
+
 class ImportedCountsSchema(Schema):
     """How many movies of each file an import wrote."""
 
@@ -755,3 +818,5 @@ watchlist_movies_schema = WatchlistMovieSchema(many=True)
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
 letterboxd_report_schema = LetterboxdReportSchema()
+sync_query_schema = SyncQuerySchema()
+sync_page_schema = SyncPageSchema()

@@ -30,11 +30,29 @@ def recording(wsgi_app, path):
             return start_response(status, headers, exc_info)
 
         chunks = wsgi_app(environ, capture)
+        if dict(answer["headers"]).get("Content-Type", "").startswith("text/event-stream"):
+            # An event stream lasts minutes: it passes through as it comes, recorded when it ends.
+            return streamed(environ, url_path, answer, chunks)
         try:
             body = b"".join(chunks)
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
+        write(environ, url_path, answer, body)
+        return [body]
+
+    def streamed(environ, url_path, answer, chunks):
+        seen = []
+        try:
+            for chunk in chunks:
+                seen.append(chunk)
+                yield chunk
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+            write(environ, url_path, answer, b"".join(seen))
+
+    def write(environ, url_path, answer, body):
         line = {
             "method": environ["REQUEST_METHOD"],
             "path": url_path,
@@ -44,7 +62,6 @@ def recording(wsgi_app, path):
             "body": body.decode("latin-1"),  # each byte one character: any body survives JSON
         }
         os.write(fd, (json.dumps(line) + "\n").encode())  # one write per line: O_APPEND keeps lines whole
-        return [body]
 
     return middleware
 

@@ -29,6 +29,8 @@ DEFAULT_ENV = {
     "BCRYPT_LOG_ROUNDS": "4",
     "ACCESS_LOG": "",
     "CORS_ORIGINS": "",
+    # No change-log recorder (live updates) unless a test asks for one: tests/test_live_updates.py does.
+    "EVENT_STREAMS": "0",
 }
 
 
@@ -253,16 +255,19 @@ def check_recorded(path):
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "movie-bag.conf.template"
 
 
-def render_nginx_template(upstream, port):
-    """The committed nginx config with its two placeholders filled in, as the nginx image's envsubst does."""
+def render_nginx_template(upstream, port, events_upstream=None):
+    """The committed nginx config with its placeholders filled in, as the nginx image's envsubst does
+    (the event streams go to the API itself unless an events service is named)."""
     from string import Template
 
-    return Template(NGINX_TEMPLATE.read_text()).safe_substitute(API_UPSTREAM=upstream, NGINX_PORT=str(port))
+    values = {"API_UPSTREAM": upstream, "EVENTS_UPSTREAM": events_upstream or upstream, "NGINX_PORT": str(port)}
+    return Template(NGINX_TEMPLATE.read_text()).safe_substitute(values)
 
 
 @contextlib.contextmanager
-def behind_nginx(upstream_url, log_path):
-    """Yield the base URL of Debian's nginx, running deploy/nginx/ in front of upstream_url, on loopback."""
+def behind_nginx(upstream_url, log_path, events_url=None):
+    """Yield the base URL of Debian's nginx, running deploy/nginx/ in front of upstream_url (and of the
+    events service at events_url, when given), on loopback."""
     import shutil
     import urllib.parse
 
@@ -270,7 +275,8 @@ def behind_nginx(upstream_url, log_path):
     port = free_port()
     work = Path(tempfile.mkdtemp(prefix="movie-bag-nginx-"))
     upstream = urllib.parse.urlsplit(upstream_url).netloc
-    (work / "movie-bag.conf").write_text(render_nginx_template(upstream, port))
+    events = urllib.parse.urlsplit(events_url).netloc if events_url else None
+    (work / "movie-bag.conf").write_text(render_nginx_template(upstream, port, events))
     (work / "nginx.conf").write_text(
         f"daemon off;\nworker_processes 1;\nuser root;\npid {work}/nginx.pid;\nerror_log {work}/error.log warn;\n"
         "events { worker_connections 1024; }\n"

@@ -31,6 +31,7 @@ SUITES = [
     "tests/test_torture_hostile.py",
     "tests/test_catalogue.py",
     "tests/test_wire_integrity.py",
+    "tests/test_wire_live.py",
 ]
 
 

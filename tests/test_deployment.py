@@ -14,7 +14,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_the_stack_is_nginx_in_front_of_the_api_on_a_mongodb_replica_set():
-    assert set(SERVICES) == {"mongo", "migrate", "api", "repair", "nginx"}
+    assert set(SERVICES) == {"mongo", "migrate", "api", "events", "repair", "nginx"}
     assert SERVICES["mongo"]["image"] == "mongo:7" and "--replSet" in SERVICES["mongo"]["command"]
     assert "mongo-data:/data/db" in SERVICES["mongo"]["volumes"]
     assert "replicaSet=rs0" in SERVICES["api"]["environment"]["MONGODB_URI"]
@@ -34,11 +34,19 @@ def test_nginx_serves_the_committed_config():
     assert (ROOT / source).resolve() == ROOT / "deploy" / "nginx" / "movie-bag.conf.template"
     assert target.startswith("/etc/nginx/templates/")
     placeholders = set(re.findall(r"\$\{(\w+)\}", (ROOT / source).read_text()))
-    assert (
-        placeholders
-        == {"API_UPSTREAM", "NGINX_PORT"}
-        == set(re.findall(r"\w+", SERVICES["nginx"]["environment"]["NGINX_ENVSUBST_FILTER"])) - {"API_UPSTREAM|NGINX_PORT"} | placeholders
-    )
+    assert placeholders == {"API_UPSTREAM", "EVENTS_UPSTREAM", "NGINX_PORT"}
+    assert set(re.findall(r"[A-Z_]+", SERVICES["nginx"]["environment"]["NGINX_ENVSUBST_FILTER"])) == placeholders
+    assert placeholders <= set(SERVICES["nginx"]["environment"])
+
+
+def test_event_streams_have_a_service_of_their_own_and_nginx_does_not_buffer_them():
+    events, template = SERVICES["events"], (ROOT / "deploy" / "nginx" / "movie-bag.conf.template").read_text()
+    assert int(events["environment"]["EVENT_STREAMS"].strip("${}").split(":-")[-1]) >= 300
+    assert events["environment"]["WEB_CONCURRENCY"] == "1" and "EVENT_STREAMS" not in SERVICES["api"]["environment"]
+    assert SERVICES["nginx"]["environment"]["EVENTS_UPSTREAM"] == "events:5000"
+    location = re.search(r"location = /api/events \{(.*?)\}", template, re.DOTALL).group(1)
+    assert "proxy_pass http://movie_bag_events;" in location and "proxy_buffering off;" in location
+    assert "proxy_read_timeout 1h;" in location
 
 
 def test_the_database_is_migrated_before_the_api_starts():

@@ -12,6 +12,8 @@ from tests.conftest import DEFAULT_PASSWORD
 
 PLACEHOLDER = re.compile(r"\{[^}]+\}")
 OPERATION_IDS = {
+    "syncChanges",
+    "streamEvents",
     "listMovies",
     "createMovie",
     "getMovie",
