@@ -33,6 +33,7 @@ CATCH_UP = 1000
 # reconnects and catches up from the log).
 QUEUE_LIMIT = 5000
 RETRY_MS = 3000
+START_SECONDS = 5
 EVENT_TYPES = ("movie.created", "movie.changed", "movie.rated", "movie.deleted", "review.posted")
 
 
@@ -84,13 +85,15 @@ class Feed:
         self.recorder = None
 
     def start(self):
-        """Start the recorder, once, where the database has change streams; whether it runs."""
+        """Start the recorder, once, where the database has change streams; whether it runs. The first
+        start waits (a few seconds at most) until it follows the stream, so a change log exists."""
         with self.lock:
             if self.recorder is None:
                 with self.app.app_context():
                     if not changes.has_change_streams():
                         return False
                 self.recorder = changes.Recorder(self.publish).start()
+                self.recorder.running.wait(START_SECONDS)
         return True
 
     def stop(self):
@@ -234,8 +237,7 @@ class EventStreamResource(Resource):
         last_id = request.headers.get("Last-Event-ID", "")
         if last_id and not changes.POSITION.match(last_id):
             last_id = ""
-        if not last_id:
-            changes.horizon()  # the log exists (or this is a 503 saying why not)
+        changes.horizon()  # the log exists (or this is a 503 saying why not), before the stream's 200
         stream = feed.open()
         seconds, keepalive = current_app.config["EVENT_STREAM_SECONDS"], current_app.config["EVENT_KEEPALIVE_SECONDS"]
 

@@ -24,7 +24,11 @@ TEST_DATA = os.environ["MOVIE_BAG_DATA"] = tempfile.mkdtemp(prefix="movie-bag-te
 DEFAULT_PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 # The wire tier's own tests need its MongoDB (tests/run_wire_tier.py); the in-process run leaves them out.
-collect_ignore = [] if os.environ.get("MOVIE_BAG_WIRE_URI") else ["test_wire.py", "test_wire_catalogue.py", "test_wire_integrity.py", "test_wire_live.py"]
+collect_ignore = (
+    []
+    if os.environ.get("MOVIE_BAG_WIRE_URI")
+    else ["test_wire.py", "test_wire_catalogue.py", "test_wire_integrity.py", "test_wire_live.py"]
+)
 
 
 class ContractClient(FlaskClient):

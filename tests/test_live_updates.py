@@ -221,3 +221,22 @@ def test_a_stream_ends_on_time_with_keepalives_and_past_the_limit_is_a_503_while
         assert one.ended.wait(10) and two.ended.wait(10)
         assert one.retry == 3000 and one.comments >= 2
     assert requests.get(f"{short_server}/api/events", stream=True, timeout=10).status_code == 200
+
+
+def test_changes_made_while_no_recorder_runs_reach_sync_once_one_runs_again():
+    shared = {
+        "MONGODB_DB": f"movie-bag-live-resume-{uuid.uuid4().hex[:8]}",
+        "JWT_SECRET_KEY": "a-live-updates-secret-that-is-long-enough-0123",
+    }
+    with live_server(env={**shared, "EVENT_STREAMS": "2"}) as first:
+        alice = account(first)
+        token = sync(first, alice)["next"]
+    # The recorder is down (only an API that serves no streams runs): changes wait in MongoDB's oplog.
+    with live_server(env={**shared, "EVENT_STREAMS": "0"}) as api_only:
+        movie_id = create_movie(api_only, alice)
+        assert requests.patch(f"{api_only}/api/movies/{movie_id}", json={"year": 1968}, headers=alice, timeout=30).status_code == 200
+        stalled = sync(api_only, alice, token)
+        assert stalled["changes"] == [] and stalled["next"] == token
+    with live_server(env={**shared, "EVENT_STREAMS": "2"}) as again:
+        changes, _ = sync_until(again, alice, token, lambda found: of(found, "movie", movie_id), timeout=10)
+        assert of(changes, "movie", movie_id)["movie"]["year"] == 1968
