@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +42,8 @@ needs_node = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server():
-    """A live server, every answer of which is checked against the document."""
-    with live_server() as base_url:
+    """A live server, every answer of which is checked against the document, keeping the change log sync reads."""
+    with live_server(env={"EVENT_STREAMS": "2"}) as base_url:
         yield base_url
 
 
@@ -294,6 +295,48 @@ def refresh_log_out_and_a_revoked_token(flow):
     assert parsed(get_me.sync_detailed(client=fresh), User, 200).id == owner.id
     assert logout.sync_detailed(client=fresh).status_code == 204
     assert parsed(get_me.sync_detailed(client=fresh), Error, 401).code is ErrorCode.TOKEN_REVOKED
+
+
+def synced_until(flow, owner, since, wanted):
+    """Sync from `since` through the generated client until a page holds a change `wanted` picks."""
+    from movie_bag_client.api.live_updates import sync_changes
+    from movie_bag_client.models import SyncPage
+
+    for _ in range(50):
+        page = parsed(sync_changes.sync_detailed(client=owner.client, since=since), SyncPage, 200)
+        if any(wanted(change) for change in page.changes):
+            return page
+        time.sleep(0.1)
+    raise AssertionError("the change never reached sync")
+
+
+@step
+def a_sync_page_carries_the_catalogues_and_ones_own_changes(flow):
+    from movie_bag_client.api.live_updates import sync_changes
+    from movie_bag_client.api.movies import delete_movie, rate_movie
+    from movie_bag_client.models import Error, ErrorCode, Movie, RatingInput, SyncChangeOp, SyncChangeType, SyncPage, SyncRating
+    from movie_bag_client.types import Unset
+
+    owner = flow.account()
+    start = parsed(sync_changes.sync_detailed(client=owner.client), SyncPage, 200)
+    assert (start.changes, start.more) == ([], False)
+    movie = flow.movie(owner)
+    rate_movie.sync_detailed(movie.id, client=owner.client, body=RatingInput(score=6))
+
+    page = synced_until(flow, owner, start.next_, lambda change: change.type_ is SyncChangeType.RATING)
+    [created] = [change for change in page.changes if change.type_ is SyncChangeType.MOVIE and change.id == movie.id]
+    assert created.op is SyncChangeOp.UPSERT and isinstance(created.movie, Movie)
+    assert (created.movie.name, created.movie.rating.count) == (movie.name, 1)
+    [rating] = [change for change in page.changes if change.type_ is SyncChangeType.RATING]
+    assert isinstance(rating.rating, SyncRating) and (rating.movie_id, rating.rating.score) == (movie.id, 6)
+
+    assert delete_movie.sync_detailed(movie.id, client=owner.client).status_code == 204
+    after = synced_until(flow, owner, page.next_, lambda change: change.type_ is SyncChangeType.MOVIE and change.op is SyncChangeOp.DELETE)
+    [tombstone] = [change for change in after.changes if change.type_ is SyncChangeType.MOVIE]
+    assert tombstone.id == movie.id and isinstance(tombstone.movie, Unset)
+
+    expired = sync_changes.sync_detailed(client=owner.client, since="10000000000000000000")
+    assert parsed(expired, Error, 410).code is ErrorCode.SYNC_EXPIRED
 
 
 @pytest.mark.parametrize("flow_step", STEPS, ids=[function.__name__ for function in STEPS])

@@ -12,6 +12,8 @@ type MovieInput = components["schemas"]["MovieInput"];
 type Token = components["schemas"]["Token"];
 type Viewer = components["schemas"]["Viewer"];
 type ErrorCode = components["schemas"]["Error"]["code"];
+type SyncPage = components["schemas"]["SyncPage"];
+type SyncChange = components["schemas"]["SyncChange"];
 
 const baseUrl = process.argv[2] ?? "http://127.0.0.1:5000";
 const api = createClient<paths>({ baseUrl });
@@ -35,7 +37,7 @@ function errorCode(error: { code: ErrorCode } | string | undefined): ErrorCode |
   return typeof error === "object" ? error.code : undefined;
 }
 
-type Remedy = "fix the request" | "sign in again" | "read it again" | "not yours" | "gone" | "wait and retry" | "report it";
+type Remedy = "fix the request" | "sign in again" | "read it again" | "not yours" | "gone" | "wait and retry" | "start over" | "report it";
 
 /**
  * What a client does about an error, by its code. tsc proves the switch exhaustive: a code the document
@@ -76,7 +78,10 @@ function remedy(code: ErrorCode): Remedy {
     case "database_unavailable":
     case "database_not_ready":
     case "service_unavailable":
+    case "live_updates_unavailable":
       return "wait and retry";
+    case "sync_expired":
+      return "start over";
     case "internal_error":
       return "report it";
     default: {
@@ -260,12 +265,58 @@ async function refreshLogOutAndARevokedToken(): Promise<void> {
   checkError(after.error, 401, "token_revoked", "sign in again", "a logged-out token");
 }
 
+/** Sync from `since` until a page holds a change that `wanted` picks (the change log follows within a second or two). */
+async function syncUntil(access: string, since: string, wanted: (change: SyncChange) => boolean): Promise<SyncPage> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const page = await api.GET("/api/sync", { params: { query: { since } }, headers: bearer(access) });
+    check(page.data !== undefined, `sync answered ${page.response.status}`);
+    const found: SyncPage = page.data;
+    if (found.changes.some(wanted)) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("flow failed: the change never reached sync");
+}
+
+async function aSyncPageCarriesTheCataloguesAndOnesOwnChanges(): Promise<void> {
+  const owner = await account();
+  const access = owner.tokens.access_token;
+  const start = await api.GET("/api/sync", { headers: bearer(access) });
+  check(start.data !== undefined && start.data.changes.length === 0 && !start.data.more, "sync starts with a token and no changes");
+  const since: string = start.data.next;
+  const { movie } = await newMovie(owner);
+  const rated = await api.PUT("/api/movies/{movie_id}/rating", {
+    params: { path: { movie_id: movie.id } },
+    body: { score: 6 },
+    headers: bearer(access),
+  });
+  check(rated.response.status === 200, "the movie is rated");
+
+  const page = await syncUntil(access, since, (change) => change.type === "rating" && change.movie_id === movie.id);
+  const movieChange = page.changes.find((change) => change.type === "movie" && change.id === movie.id);
+  check(movieChange !== undefined && movieChange.op === "upsert", "the new movie is an upsert");
+  const synced: Movie | undefined = movieChange.movie;
+  check(synced !== undefined && synced.name === movie.name && synced.rating.count === 1, "the upsert carries the movie in its present state");
+  const ratingChange = page.changes.find((change) => change.type === "rating" && change.movie_id === movie.id);
+  const score: number | undefined = ratingChange?.rating?.score;
+  check(score === 6, "one's own score comes with it");
+
+  const deleted = await api.DELETE("/api/movies/{movie_id}", { params: { path: { movie_id: movie.id } }, headers: bearer(access) });
+  check(deleted.response.status === 204, "the movie is deleted");
+  const after = await syncUntil(access, page.next, (change) => change.type === "movie" && change.id === movie.id);
+  const tombstone = after.changes.find((change) => change.type === "movie" && change.id === movie.id);
+  check(tombstone !== undefined && tombstone.op === "delete" && tombstone.movie === undefined, "a deletion is a tombstone");
+
+  const expired = await api.GET("/api/sync", { params: { query: { since: "10000000000000000000" } }, headers: bearer(access) });
+  checkError(expired.error, 410, "sync_expired", "start over", "a token older than the log");
+}
+
 const steps: Array<[string, () => Promise<void>]> = [
   ["sign up, log in and read me", signUpLogInAndReadMe],
   ["create, find, replace and patch", createFindReplaceAndPatch],
   ["the viewer block carries the caller's score, watchlist and review", theViewerBlockCarriesTheCallersScoreWatchlistAndReview],
   ["an error parses into the error model with its code from the enum", anErrorParsesIntoTheErrorModelWithItsCodeFromTheEnum],
   ["refresh, log out and a revoked token", refreshLogOutAndARevokedToken],
+  ["a sync page carries the catalogue's and one's own changes", aSyncPageCarriesTheCataloguesAndOnesOwnChanges],
 ];
 
 async function main(): Promise<void> {
