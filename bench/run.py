@@ -7,13 +7,14 @@ batches as the app stores it (bench/catalogue.py; loading takes minutes at 100,0
 loaded once): the app and bench/ceiling.py both serve it, each under gunicorn as production runs it
 (tests/live_server.py). The reading rows run first; then the writing rows (PATCH, POST, login), app
 first, on the same database. wrk runs each endpoint of the app and of the ceiling back to back, at a
-fixed concurrency for a bounded time.
+fixed concurrency for a bounded time. Before the rows, bench/compression.py counts the bytes of a list
+page and of the OpenAPI document as sent plain, gzip and Brotli.
 
 Settings (environment): BENCH_SIZES (1000,10000,100000), BENCH_DURATION seconds per run (5),
 BENCH_CONNECTIONS (8), BCRYPT_LOG_ROUNDS (the app's default, 12), MONGODB_URI (SecantusDB when unset),
 BENCH_BASELINE (a git revision: `make bench BASELINE=<rev>` serves that commit too, from its own checkout
 and virtualenv under bench/.work/, on a database of its own loaded through its POST endpoint, for the
-rows it has).
+rows it has), BENCH_ONLY (`bytes`: the app alone and the bytes per answer, no rows; BENCH_SIZES 1000 unless set).
 """
 
 import contextlib
@@ -42,7 +43,7 @@ from pymongo import MongoClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import catalogue  # noqa: E402
+from bench import catalogue, compression  # noqa: E402
 from config import env, env_int, mongodb_uri  # noqa: E402
 from tests.live_server import free_port, live_server  # noqa: E402
 
@@ -52,6 +53,8 @@ SCRIPT = ROOT / "bench" / "wrk" / "bench.lua"
 # The results section lives in docs/performance.md, between these markers.
 README = ROOT / "docs" / "performance.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+# The bytes-per-answer table has markers of its own: a BENCH_ONLY=bytes run rewrites it and leaves the rows' table.
+BYTES_START, BYTES_END = "<!-- bench-bytes:start -->", "<!-- bench-bytes:end -->"
 
 EMAIL, PASSWORD = "bench@movie-bag.dev", "bench-password-1"
 # The ceiling's own account in the shared database: it hashes as plain bcrypt, the app as bcrypt-sha256.
@@ -416,15 +419,18 @@ def check_deep_page(base, cursor, first):
     assert status == 200 and body and body[0]["id"] == first, (base, status, body and body[:1])
 
 
-def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None, drop=True, keep=print):
-    """The servers at one catalogue size (app, baseline when given, ceiling): one row per endpoint, and
-    how the catalogue was loaded; keep(rows, load) is called whenever a row is added."""
+def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None, drop=True, keep=print, bytes_only=False):
+    """The servers at one catalogue size (app, baseline when given, ceiling): the bytes of the answers
+    compression.ANSWERS in each coding, then one row per endpoint; how the catalogue was loaded.
+    keep(rows, load, answers) is called whenever a row is added. bytes_only (BENCH_ONLY=bytes): the app
+    alone, its answers' bytes and no rows."""
     rows, database = [], f"movie-bag-bench-{stamp}-{size}"
     databases = {"app": database, "ceiling": database, "baseline": f"{database}-baseline"}
     kinds = [("app", {"args": ()})]
-    if baseline:
+    if baseline and not bytes_only:
         kinds.append(("baseline", baseline))
-    kinds.append(("ceiling", {"args": ("bench.ceiling:app",)}))
+    if not bytes_only:
+        kinds.append(("ceiling", {"args": ("bench.ceiling:app",)}))
     prepare(uri, database)
     with ExitStack() as stack:
         servers = {}
@@ -443,41 +449,55 @@ def measure_size(size, uri, stamp, rounds, duration, connections, baseline=None,
             servers[kind] = stack.enter_context(live_server(env=server_env, contract=False, server="gunicorn", **options))
         token, ids, posters, seconds, depth, cursor, first = load_catalogue(uri, database, size, servers["app"])
         load = {"size": size, "load_s": round(seconds, 1), "ms_per_movie": round(seconds / size * 1000, 2), "deep_rows": depth}
-        loaded = {"app": (token, ids), "ceiling": (account(servers["ceiling"], CEILING_EMAIL), ids)}
-        if baseline:
-            loaded["baseline"] = load_through_posts(servers["baseline"], size)
-        for kind in ("app", "ceiling"):
+        for kind in servers.keys() - {"baseline"}:
             check_deep_page(servers[kind], cursor, first)
-        for name, mode, items, authed, baseline_too in endpoints(ids, cursor, posters):
-
-            def run(kind, base, seconds=duration, clients=connections, name=name, mode=mode, authed=authed):
-                token, ids = loaded[kind]
-                items = next(e[2] for e in endpoints(ids, cursor, posters) if e[0] == name)
-                return run_wrk(base, mode, token if authed else None, items, seconds, clients)
-
-            measured = {kind: base for kind, base in servers.items() if baseline_too or kind != "baseline"}
-            rows.append(compare(name, size, measured, run, items[0] if mode == "get" else None))
-            print("  " + format_row(rows[-1], baseline is not None), flush=True)
-            keep(rows, load)
-        # Login is latency against one bcrypt verify, so one connection: no queueing behind other logins.
-        # The bare verify is timed right before, so both see the same load on the machine.
-        bare_ms = bare_bcrypt_ms(rounds)
-        login_seconds = max(2 * duration, 10)
-
-        def login(kind, base, seconds=login_seconds):
-            return run_wrk(base, "login", None, [CEILING_EMAIL if kind == "ceiling" else EMAIL, PASSWORD], seconds, 1)
-
-        rows.append(compare("POST /api/auth/login", size, servers, login))
-        rows[-1]["bare_bcrypt_ms"] = bare_ms
-        print("  " + format_row(rows[-1], baseline is not None), flush=True)
-        flood = {kind: base for kind, base in servers.items() if kind != "ceiling"}
-        if rows[0]["app"].get("connections") == 1:
-            print(f"  {FLOOD_ROW}: not measured, the first page alone takes over {SLOW_SECONDS} s", flush=True)
-        else:
-            rows.append(login_flood(size, flood, max(2 * duration, 10)))
+        # Before any row writes: each answer is fetched once per coding, and the codings must agree byte for byte.
+        answers = compression.measure_all(servers["app"], size)
+        print("  " + compression.header(), flush=True)
+        for answer in answers:
+            print("  " + compression.format_row(answer), flush=True)
+        keep(rows, load, answers)
+        if not bytes_only:
+            settings = {"rounds": rounds, "duration": duration, "connections": connections, "baseline": baseline}
+            measure_rows(size, servers, (token, ids), cursor, posters, rows, lambda: keep(rows, load, answers), **settings)
     if drop:
         drop_databases(uri, set(databases[kind] for kind, _ in kinds))
-    return rows, load
+    return rows, load, answers
+
+
+def measure_rows(size, servers, app_load, cursor, posters, rows, keep, rounds, duration, connections, baseline):
+    """Every endpoint's row at one size, appended to rows; keep() after each."""
+    ids = app_load[1]
+    loaded = {"app": app_load, "ceiling": (account(servers["ceiling"], CEILING_EMAIL), ids)}
+    if baseline:
+        loaded["baseline"] = load_through_posts(servers["baseline"], size)
+    for name, mode, items, authed, baseline_too in endpoints(ids, cursor, posters):
+
+        def run(kind, base, seconds=duration, clients=connections, name=name, mode=mode, authed=authed):
+            token, ids = loaded[kind]
+            items = next(e[2] for e in endpoints(ids, cursor, posters) if e[0] == name)
+            return run_wrk(base, mode, token if authed else None, items, seconds, clients)
+
+        measured = {kind: base for kind, base in servers.items() if baseline_too or kind != "baseline"}
+        rows.append(compare(name, size, measured, run, items[0] if mode == "get" else None))
+        print("  " + format_row(rows[-1], baseline is not None), flush=True)
+        keep()
+    # Login is latency against one bcrypt verify, so one connection: no queueing behind other logins.
+    # The bare verify is timed right before, so both see the same load on the machine.
+    bare_ms = bare_bcrypt_ms(rounds)
+    login_seconds = max(2 * duration, 10)
+
+    def login(kind, base, seconds=login_seconds):
+        return run_wrk(base, "login", None, [CEILING_EMAIL if kind == "ceiling" else EMAIL, PASSWORD], seconds, 1)
+
+    rows.append(compare("POST /api/auth/login", size, servers, login))
+    rows[-1]["bare_bcrypt_ms"] = bare_ms
+    print("  " + format_row(rows[-1], baseline is not None), flush=True)
+    flood = {kind: base for kind, base in servers.items() if kind != "ceiling"}
+    if rows[0]["app"].get("connections") == 1:
+        print(f"  {FLOOD_ROW}: not measured, the first page alone takes over {SLOW_SECONDS} s", flush=True)
+    else:
+        rows.append(login_flood(size, flood, max(2 * duration, 10)))
 
 
 # The catalogue beside a login flood: GET /api/movies at LIGHT_CONNECTIONS alone, then again while
@@ -779,15 +799,22 @@ def chart(report, path):
     plt.close(figure)
 
 
-def update_readme(table, chart_name):
-    """Put this run's table and chart between the bench markers of docs/performance.md."""
+def update_readme(start, end, section):
+    """Put section between the markers start and end of docs/performance.md."""
     text = README.read_text()
-    if README_START not in text:
+    if start not in text:
         return
-    head, _, rest = text.partition(README_START)
-    _, _, tail = rest.partition(README_END)
-    body = f"{README_START}\n{table}\n\n![p50 and p99 against catalogue size](../bench/results/{chart_name})\n{README_END}"
-    README.write_text(head + body + tail)
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    README.write_text(f"{head}{start}\n{section}\n{end}{tail}")
+
+
+def bytes_markdown(report):
+    """The bytes-per-answer section: how it was measured, and the table."""
+    return (
+        f"Run {report['date']} on {report['machine'].split(',')[0]}; database: {report['database'].split(' (')[0]}; "
+        "anonymous GETs, the body's bytes as sent (headers not counted).\n\n" + compression.markdown(report["answer_bytes"])
+    )
 
 
 def ensure_wrk():
@@ -804,22 +831,34 @@ def write_report(report, now):
     name = now.strftime("%Y-%m-%d-%H%M")
     report["targets"] = [{"met": ok, "target": text} for ok, text in targets(report)]
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
-    chart(report, RESULTS / f"{name}.png")
-    table = markdown(report)
-    (RESULTS / f"{name}.md").write_text(table + "\n")
-    update_readme(table, f"{name}.png")
+    sections = []
+    if report["rows"]:
+        chart(report, RESULTS / f"{name}.png")
+        table = markdown(report)
+        sections.append(table)
+        update_readme(README_START, README_END, f"{table}\n\n![p50 and p99 against catalogue size](../bench/results/{name}.png)")
+    if report["answer_bytes"]:
+        sections.append(bytes_markdown(report))
+        update_readme(BYTES_START, BYTES_END, sections[-1])
+    (RESULTS / f"{name}.md").write_text("\n\n".join(sections) + "\n")
     return name
 
 
 def main():
-    """Run every size, print the table, write the JSON, the chart and the README section."""
-    ensure_wrk()
-    sizes = [int(size) for size in env("BENCH_SIZES", "1000,10000,100000").split(",")]
+    """Run every size, print the tables, write the JSON, the chart and the sections of docs/performance.md."""
+    only = env("BENCH_ONLY", "")
+    if only not in ("", "bytes"):
+        sys.exit(f"bench: BENCH_ONLY={only}: the one part that runs alone is `bytes`")
+    bytes_only = only == "bytes"
+    if not bytes_only:
+        ensure_wrk()
+    # The bytes of an answer hardly depend on the catalogue's size: measured alone, on the smallest catalogue.
+    sizes = [int(size) for size in env("BENCH_SIZES", "1000" if bytes_only else "1000,10000,100000").split(",")]
     duration = env_int("BENCH_DURATION", 5)
     connections = env_int("BENCH_CONNECTIONS", 8)
     rounds = env_int("BCRYPT_LOG_ROUNDS", 12)
     external = bench_uri()
-    baseline, baseline_label = baseline_checkout(env("BENCH_BASELINE")) if env("BENCH_BASELINE") else (None, None)
+    baseline, baseline_label = baseline_checkout(env("BENCH_BASELINE")) if env("BENCH_BASELINE") and not bytes_only else (None, None)
     now = datetime.now(UTC)
     stamp = now.strftime("%Y%m%d%H%M%S")
     with contextlib.nullcontext(external) if external else secantusdb() as uri:
@@ -832,20 +871,30 @@ def main():
             "bcrypt_rounds": rounds,
             "baseline": baseline_label,
             "loads": [],
+            "answer_bytes": [],
             "rows": [],
         }
-        print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}\n{header(baseline)}", flush=True)
+        print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}", flush=True)
+        if not bytes_only:
+            print(header(baseline), flush=True)
         for size in sizes:
-            done_rows, done_loads = list(report["rows"]), list(report["loads"])
+            done_rows, done_loads, done_answers = list(report["rows"]), list(report["loads"]), list(report["answer_bytes"])
 
-            def keep(rows, load, done_rows=done_rows, done_loads=done_loads):
+            def keep(rows, load, answers, done_rows=done_rows, done_loads=done_loads, done_answers=done_answers):
                 # Written after every row, so that a long run that stops keeps what it measured.
                 report["rows"], report["loads"] = done_rows + rows, [*done_loads, load]
+                report["answer_bytes"] = done_answers + answers
                 return write_report(report, now)
 
-            rows, loaded = measure_size(size, uri, stamp, rounds, duration, connections, baseline, bool(external), keep)
-            name = keep(rows, loaded)
+            result = measure_size(size, uri, stamp, rounds, duration, connections, baseline, bool(external), keep, bytes_only)
+            name = keep(*result)
 
+    print(f"\nbytes per answer (identity, gzip, br; x: times smaller than identity)\n{compression.header()}")
+    for answer in report["answer_bytes"]:
+        print(compression.format_row(answer))
+    if bytes_only:
+        print(f"\nwrote bench/results/{name}.json and .md (BENCH_ONLY=bytes: no endpoint rows)")
+        return
     print(f"\n{header(baseline)}")
     for row in report["rows"]:
         print(format_row(row, baseline is not None))
