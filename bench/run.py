@@ -14,7 +14,8 @@ Settings (environment): BENCH_SIZES (1000,10000,100000), BENCH_DURATION seconds 
 BENCH_CONNECTIONS (8), BCRYPT_LOG_ROUNDS (the app's default, 12), MONGODB_URI (SecantusDB when unset),
 BENCH_BASELINE (a git revision: `make bench BASELINE=<rev>` serves that commit too, from its own checkout
 and virtualenv under bench/.work/, on a database of its own loaded through its POST endpoint, for the
-rows it has), BENCH_ONLY (`bytes`: the app alone and the bytes per answer, no rows; BENCH_SIZES 1000 unless set).
+rows it has), BENCH_ONLY (`bytes`: the app alone and the bytes per answer, no rows; BENCH_SIZES 1000 unless set;
+`streams`: the 300 open event streams beside the API alone, bench/streams.py).
 """
 
 import contextlib
@@ -43,7 +44,7 @@ from pymongo import MongoClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import catalogue, compression  # noqa: E402
+from bench import catalogue, compression, streams  # noqa: E402
 from config import env, env_int, mongodb_uri  # noqa: E402
 from tests.live_server import free_port, live_server  # noqa: E402
 
@@ -55,6 +56,7 @@ README = ROOT / "docs" / "performance.md"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 # The bytes-per-answer table has markers of its own: a BENCH_ONLY=bytes run rewrites it and leaves the rows' table.
 BYTES_START, BYTES_END = "<!-- bench-bytes:start -->", "<!-- bench-bytes:end -->"
+STREAMS_START, STREAMS_END = "<!-- bench-streams:start -->", "<!-- bench-streams:end -->"
 
 EMAIL, PASSWORD = "bench@movie-bag.dev", "bench-password-1"
 # The ceiling's own account in the shared database: it hashes as plain bcrypt, the app as bcrypt-sha256.
@@ -757,6 +759,8 @@ def targets(report):
                 verdicts.append(
                     (ok, f"{row['endpoint']} at {row['size']}: {row['ratio']}x against {row['baseline_ratio']}x before (>= 90% of it)")
                 )
+    if report.get("streams"):
+        verdicts.append(streams.verdict(report["streams"]))
     sizes, table = growth(report)
     if 1000 in sizes:
         start = sizes.index(1000)
@@ -840,6 +844,11 @@ def write_report(report, now):
     if report["answer_bytes"]:
         sections.append(bytes_markdown(report))
         update_readme(BYTES_START, BYTES_END, sections[-1])
+    if report.get("streams"):
+        sections.append(
+            f"Run {report['date']} on {report['machine'].split(',')[0]}; database: {report['database'].split(' (')[0]}.\n\n{streams.markdown(report['streams'])}"
+        )
+        update_readme(STREAMS_START, STREAMS_END, sections[-1])
     (RESULTS / f"{name}.md").write_text("\n\n".join(sections) + "\n")
     return name
 
@@ -847,8 +856,8 @@ def write_report(report, now):
 def main():
     """Run every size, print the tables, write the JSON, the chart and the sections of docs/performance.md."""
     only = env("BENCH_ONLY", "")
-    if only not in ("", "bytes"):
-        sys.exit(f"bench: BENCH_ONLY={only}: the one part that runs alone is `bytes`")
+    if only not in ("", "bytes", "streams"):
+        sys.exit(f"bench: BENCH_ONLY={only}: the parts that run alone are `bytes` and `streams`")
     bytes_only = only == "bytes"
     if not bytes_only:
         ensure_wrk()
@@ -873,11 +882,12 @@ def main():
             "loads": [],
             "answer_bytes": [],
             "rows": [],
+            "streams": None,
         }
         print(f"movie-bag bench: {report['machine']}\ndatabase: {report['database']}", flush=True)
         if not bytes_only:
             print(header(baseline), flush=True)
-        for size in sizes:
+        for size in [] if only == "streams" else sizes:
             done_rows, done_loads, done_answers = list(report["rows"]), list(report["loads"]), list(report["answer_bytes"])
 
             def keep(rows, load, answers, done_rows=done_rows, done_loads=done_loads, done_answers=done_answers):
@@ -888,6 +898,25 @@ def main():
 
             result = measure_size(size, uri, stamp, rounds, duration, connections, baseline, bool(external), keep, bytes_only)
             name = keep(*result)
+        if not bytes_only:
+            # Once, on a small catalogue of its own: what open streams cost the API does not depend on its size.
+            report["streams"] = streams.measure_streams(
+                uri,
+                f"movie-bag-bench-{stamp}-streams",
+                SECRET,
+                run_wrk,
+                peak_rss_mib,
+                WARM_UP_SECONDS,
+                max(2 * duration, 10),
+                LIGHT_CONNECTIONS,
+            )
+            print("  " + streams.format_streams(report["streams"]), flush=True)
+            name = write_report(report, now)
+        if only == "streams":
+            for ok, text in targets(report):
+                print(f"  {'met   ' if ok else 'MISSED'} {text}")
+            print(f"\nwrote bench/results/{name}.json and .md (BENCH_ONLY=streams: no endpoint rows)")
+            return
 
     print(f"\nbytes per answer (identity, gzip, br; x: times smaller than identity)\n{compression.header()}")
     for answer in report["answer_bytes"]:

@@ -1,5 +1,5 @@
 """300 open event streams beside the API: GET /api/movies's p99 idle, then with the streams open and events
-flowing to all of them (`make bench`; alone: `python -m bench.streams`).
+flowing to all of them (`make bench`; alone: `BENCH_ONLY=streams make bench`).
 
 As production runs them on one machine: the API (gunicorn.conf.py, its workers serving no streams) and
 the events service (the same app, one worker, EVENT_STREAMS threads for streams) on one database. The
@@ -9,21 +9,16 @@ so each change is fanned out to every stream. Bounded: STREAMS connections, for 
 """
 
 import contextlib
-import os
 import selectors
 import socket
 import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.live_server import live_server  # noqa: E402
+from tests.live_server import live_server
 
 STREAMS = 300
 WRITE_EVERY = 0.5
@@ -185,6 +180,18 @@ def format_streams(row):
     )
 
 
+def markdown(row):
+    """The section's table."""
+    held = row["streams"] - row["streams_refused"]
+    return (
+        "| streams held | open at the end | changes made | events a stream | idle p99 ms | p99 ms with streams | ratio | events service peak RSS MiB |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"| {held} of {row['streams']} | {row['streams_open_at_end']} | {row['changes_made']} | "
+        f"{row['events_per_stream_min']}-{row['events_per_stream_max']} | {row['idle_p99_ms']} | {row['p99_ms']} | "
+        f"{row['p99_ratio']}x | {row['events_service_peak_rss_mib']} |"
+    )
+
+
 def verdict(row):
     """(met, sentence) of the target: p99 within TARGET_RATIO of idle, every stream held and fed."""
     fed = (
@@ -196,28 +203,5 @@ def verdict(row):
     return ok, f"{row['endpoint']}: p99 {row['p99_ratio']}x its idle p99 (<= {TARGET_RATIO}x), every stream held and given every change"
 
 
-def main():
-    """Measure on SecantusDB (or MONGODB_URI) alone and print the row."""
-    from bench import run
-
-    run.ensure_wrk()
-    duration = int(os.environ.get("BENCH_DURATION", "5"))
-    with contextlib.nullcontext(run.bench_uri()) if run.bench_uri() else run.secantusdb() as uri:
-        row = measure_streams(
-            uri,
-            f"movie-bag-bench-streams-{time.time_ns()}",
-            run.SECRET,
-            run.run_wrk,
-            run.peak_rss_mib,
-            run.WARM_UP_SECONDS,
-            max(2 * duration, 10),
-            run.LIGHT_CONNECTIONS,
-        )
-    print(format_streams(row))
-    ok, text = verdict(row)
-    print(f"  {'met   ' if ok else 'MISSED'} {text}")
-    return row
-
-
 if __name__ == "__main__":
-    main()
+    sys.exit("run it with `BENCH_ONLY=streams make bench`")
