@@ -117,6 +117,11 @@ export default function Reviews({ movieId }) {
       if (onPage) announce(`The review by ${name} was changed.`);
       else if (review.created_at === review.updated_at) announce(`New review by ${name}.`);
     },
+    // The stream missed too much to tell what: read the reviews (and one's own) again.
+    reset: () => {
+      reload();
+      if (user) own.reload();
+    },
   });
 
   const reviews = result ? result.reviews : [];

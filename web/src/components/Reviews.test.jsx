@@ -274,7 +274,8 @@ describe('<Reviews> live updates', () => {
   });
   const posted = (row, movieId = HEAT.id) => theStream().emit('review.posted', { type: 'review.posted', id: movieId, review: row });
   const authors = (section) => within(section).getAllByTestId('review-author').map((el) => el.textContent);
-  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text));
+  // The announcer waits a moment (a burst is said once): more than waitFor's default second on a busy machine.
+  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text), { timeout: 3000 });
 
   it("puts a review posted elsewhere on top of the first page, with its author's score, without reading the list again", async () => {
     installEventSource();

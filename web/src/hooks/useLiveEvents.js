@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 /** The Server-Sent Events stream of catalogue changes (public, same origin). */
 export const EVENTS_URL = '/api/events';
 
-/** The event types the stream sends; each event's data is JSON carrying its `type` and the movie's `id`. */
-export const EVENT_TYPES = ['movie.created', 'movie.changed', 'movie.rated', 'movie.deleted', 'review.posted'];
+/**
+ * The event types the stream sends; each event's data is JSON carrying its `type` and the movie's
+ * `id`. `reset` (no id) says a reconnect missed too much to be given it: read everything again.
+ */
+export const EVENT_TYPES = ['movie.created', 'movie.changed', 'movie.rated', 'movie.deleted', 'review.posted', 'reset'];
 
 // EventSource.CLOSED: the browser gave the stream up and will not reconnect by itself.
 const CLOSED = 2;
@@ -99,7 +102,8 @@ export default function useLiveEvents(handlers) {
   const latest = useRef(handlers);
   const [types] = useState(() => Object.keys(handlers));
 
-  useEffect(() => {
+  // At commit, not after paint: an event heard between the two must see what is on the screen.
+  useLayoutEffect(() => {
     latest.current = handlers;
   });
 

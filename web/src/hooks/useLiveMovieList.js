@@ -1,11 +1,20 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useAnnounce } from '../components/LiveAnnouncer.jsx';
 import { countOf } from '../format.js';
 import useLiveEvents from './useLiveEvents.js';
 
-/** What the live stream said of a list's movies since it was asked for: nothing yet. */
+/**
+ * What the live stream said of a list's movies since it was asked for: nothing yet. `changed`
+ * is {id: {movie, at}}, `deleted` {id: at}, `at` the order in which the events were heard;
+ * `created` the ids of new movies.
+ */
 function nothingSince(key) {
-  return { key, changed: new Map(), deleted: new Set(), created: new Set() };
+  return { key, changed: new Map(), deleted: new Map(), created: new Set() };
+}
+
+/** `entries` (a Map of {at} or of at) without those heard before `since`. */
+function heardFrom(entries, since) {
+  return new Map([...entries].filter(([, value]) => (value.at ?? value) >= since));
 }
 
 /** True unless `live` is known to be older than `row` (a page read after the event). */
@@ -27,28 +36,35 @@ function changeNews(before, after) {
 }
 
 /**
- * A page of movies (usePagedList's `result` for the query `key`) kept current by the live stream:
- * a movie changed or rated takes its new fields in place (the row's own `viewer` kept), a deleted
- * one leaves the page (and the total), and movies created since are counted, not shown, so that
- * nothing moves under the reader. Each change to a movie on the page is announced politely.
- * Returns {result: the page as it is now, created: how many new movies the page does not show,
- * forgetCreated()}.
+ * A page of movies (usePagedList's answer `list`, for the query `key`) kept current by the live
+ * stream: a movie changed or rated takes its new fields in place (the row's own `viewer` kept), a
+ * deleted one leaves the page (and the total), and movies created since are counted, not shown, so
+ * that nothing moves under the reader. Each change to a movie on the page is announced politely.
+ * `refresh()` reads the page again, new movies and all (as a `reset` from the stream does: it
+ * missed too much); what was heard before it then gives way to the page read after it.
+ * Returns {result: the page as it is now, created: how many new movies the page does not show, refresh}.
  */
-export default function useLiveMovieList(result, loading, key) {
+export default function useLiveMovieList({ result, loading, reload }, key) {
   const announce = useAnnounce();
   const [live, setLive] = useState(() => nothingSince(key));
   const current = live.key === key ? live : nothingSince(key);
   const latest = useRef({ result, loading, key, current });
-  useEffect(() => {
+  // At commit, not after paint: an event heard between the two must see the page on the screen.
+  useLayoutEffect(() => {
     latest.current = { result, loading, key, current };
   });
+  // How many events were heard: the order `at` of each.
+  const heard = useRef(0);
+  // A re-read under way: {from: the page it replaces, since: the first event it may not have seen}.
+  const rereading = useRef(null);
 
   /** The movie with this id as the page shows it, or null. */
   function shown(id) {
     const { result: page, current: since } = latest.current;
     if (!page || since.deleted.has(id)) return null;
     const row = page.movies.find((movie) => movie.id === id);
-    return row ? since.changed.get(id) || row : null;
+    const fresh = since.changed.get(id);
+    return row ? (fresh ? fresh.movie : row) : null;
   }
 
   /** Applies `change(state)` (which returns the new state) to what was said since the current query. */
@@ -64,8 +80,15 @@ export default function useLiveMovieList(result, loading, key) {
   function changed(event, words) {
     if (!event.movie || !concerns(event.id)) return;
     const before = shown(event.id);
-    record((state) => ({ ...state, changed: new Map(state.changed).set(event.id, event.movie) }));
+    const entry = { movie: event.movie, at: (heard.current += 1) };
+    record((state) => ({ ...state, changed: new Map(state.changed).set(event.id, entry) }));
     if (before) announce(words(before, event.movie));
+  }
+
+  function refresh() {
+    rereading.current = { from: latest.current.result, since: heard.current + 1 };
+    record((state) => ({ ...state, created: new Set() }));
+    reload();
   }
 
   useLiveEvents({
@@ -73,16 +96,31 @@ export default function useLiveMovieList(result, loading, key) {
     'movie.rated': (event) => changed(event, (_, after) => ratingNews(after)),
     'movie.deleted': (event) => {
       const before = shown(event.id);
-      const concerned = concerns(event.id);
+      const at = concerns(event.id) ? (heard.current += 1) : null;
       record((state) => {
         const created = new Set(state.created);
         created.delete(event.id);
-        return { ...state, created, deleted: concerned ? new Set(state.deleted).add(event.id) : state.deleted };
+        return { ...state, created, deleted: at ? new Map(state.deleted).set(event.id, at) : state.deleted };
       });
       if (before) announce(`“${before.name}” was deleted.`);
     },
     'movie.created': (event) => record((state) => ({ ...state, created: new Set(state.created).add(event.id) })),
+    reset: refresh,
   });
+
+  // The page read again has come: what was heard before the re-read began is in it, or older than
+  // it (a rating leaves `updated_at` as it was, so only this order tells). Before it is painted.
+  useLayoutEffect(() => {
+    const pending = rereading.current;
+    if (!pending || result === pending.from) return;
+    rereading.current = null;
+    record((state) => ({
+      ...state,
+      changed: heardFrom(state.changed, pending.since),
+      deleted: heardFrom(state.deleted, pending.since),
+    }));
+    // `record` reads only refs: the page's arrival alone is what this waits for.
+  }, [result]);
 
   const page = useMemo(() => {
     if (!result) return null;
@@ -90,9 +128,9 @@ export default function useLiveMovieList(result, loading, key) {
       .filter((row) => !current.deleted.has(row.id))
       .map((row) => {
         const fresh = current.changed.get(row.id);
-        if (!fresh || !notOlder(fresh, row)) return row;
+        if (!fresh || !notOlder(fresh.movie, row)) return row;
         // The stream's movie is everyone's: the reader's own state stays the page's.
-        const { viewer, ...movie } = fresh;
+        const { viewer, ...movie } = fresh.movie;
         return row.viewer === undefined ? movie : { ...movie, viewer: row.viewer };
       });
     const gone = result.movies.length - movies.length;
@@ -101,13 +139,11 @@ export default function useLiveMovieList(result, loading, key) {
 
   const created = result ? [...current.created].filter((id) => !result.movies.some((row) => row.id === id)).length : 0;
 
-  const heard = useRef(0);
+  const told = useRef(0);
   useEffect(() => {
-    if (created > heard.current) announce(`${countOf(created, 'new movie')} in the catalogue.`);
-    heard.current = created;
+    if (created > told.current) announce(`${countOf(created, 'new movie')} in the catalogue.`);
+    told.current = created;
   }, [created, announce]);
 
-  const forgetCreated = () => record((state) => ({ ...state, created: new Set() }));
-
-  return { result: page, created, forgetCreated };
+  return { result: page, created, refresh };
 }

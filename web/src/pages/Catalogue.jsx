@@ -68,7 +68,7 @@ export default function Catalogue() {
   const list = useMovieList(query);
   const { error, loading, reload } = list;
   // The page as the live stream has changed it since it was read (nothing moves in it but deletions).
-  const { result, created, forgetCreated } = useLiveMovieList(list.result, loading, JSON.stringify(query));
+  const { result, created, refresh } = useLiveMovieList(list, JSON.stringify(query));
   const heading = useRef(null);
 
   // Every movie of the page deleted meanwhile: read the page again rather than show it empty.
@@ -79,8 +79,7 @@ export default function Catalogue() {
 
   /** Reads the page again, new movies and all, and takes the reader to its top. */
   function showCreated() {
-    forgetCreated();
-    reload();
+    refresh();
     heading.current.focus();
   }
 

@@ -158,6 +158,13 @@ export default function MovieDetail() {
       setDeleting(null);
       announce(`This movie has been deleted: “${movie.name}” is no longer in the catalogue.`);
     },
+    // The stream missed too much to tell what: read the movie again, unless that would start the
+    // edit dialog's form again (its save is then checked against the ETag, as ever).
+    reset: () => {
+      if (!movie || deleted) return;
+      if (editing) etagStale.current = true;
+      else load();
+    },
   });
 
   /** Opens the edit dialog on the movie as stored now (read again when it changed elsewhere). */

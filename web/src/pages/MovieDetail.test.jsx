@@ -348,7 +348,8 @@ describe('<MovieDetail> poster', () => {
 });
 
 describe('<MovieDetail> live updates', () => {
-  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text));
+  // The announcer waits a moment (a burst is said once): more than waitFor's default second on a busy machine.
+  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text), { timeout: 3000 });
   const event = (type, fields = {}, id = HEAT.id) => ({ type, id, movie: { ...HEAT, id, ...fields } });
 
   it("shows a new average from movie.rated, keeping one's own score from the page's request", async () => {
@@ -444,6 +445,26 @@ describe('<MovieDetail> live updates', () => {
     expect(await screen.findByText('Movie saved.')).toBeVisible();
     expect(mock.callsTo(`GET /api/movies/${HEAT.id}`)).toHaveLength(2);
     expect(mock.callsTo(`PUT /api/movies/${HEAT.id}`)[0].headers['If-Match']).toBe('"v2"');
+  });
+
+  it('reads the movie and its reviews again when the stream says it missed too much (reset)', async () => {
+    installEventSource();
+    const bob = review({ id: 'r-bob', author: { id: BOB.id, display_name: 'Bob' }, body: 'Missed while away.' });
+    const mock = showAs(null, {
+      [`GET /api/movies/${HEAT.id}`]: [
+        () => json(200, HEAT, { ETag: '"v1"' }),
+        () => json(200, { ...HEAT, name: 'Heat (1995)', updated_at: '2024-06-01T10:00:00Z' }, { ETag: '"v2"' }),
+      ],
+      [`GET /api/movies/${HEAT.id}/reviews`]: [reviewPage([]), reviewPage([bob])],
+    });
+    renderApp(`/movies/${HEAT.id}`);
+    await screen.findByRole('heading', { name: 'Heat' });
+
+    theStream().emit('reset', { type: 'reset', code: 'sync_expired', message: 'Too much was missed: read the catalogue again.' });
+
+    expect(await screen.findByRole('heading', { name: 'Heat (1995)', level: 1 })).toBeVisible();
+    expect(await screen.findByText('Missed while away.')).toBeVisible();
+    expect(mock.callsTo(`GET /api/movies/${HEAT.id}`)).toHaveLength(2);
   });
 
   it('opens one EventSource for the page and its reviews, and closes it when the reader leaves', async () => {
