@@ -13,6 +13,7 @@ import {
   storeSession,
   watchlisted,
 } from '../test/fetchMock.js';
+import { installEventSource, theStream } from '../test/fakeEventSource.js';
 import { renderApp } from '../test/renderApp.jsx';
 import { STALE_DELETE_MESSAGE } from './ManagedReview.jsx';
 import { ALREADY_REVIEWED_NOTICE } from './Reviews.jsx';
@@ -259,5 +260,105 @@ describe('<Reviews>', () => {
 
     await within(await reviewsSection()).findByText('Too long by an hour.');
     expect(screen.queryByRole('button', { name: /review by Bob/ })).not.toBeInTheDocument();
+  });
+});
+
+describe('<Reviews> live updates', () => {
+  const BY_CAROL = review({
+    id: 'r-carol',
+    author: { id: 'u-carol', display_name: 'Carol' },
+    author_score: 9,
+    body: 'Still the best heist.',
+    created_at: '2024-06-01T10:00:00Z',
+    updated_at: '2024-06-01T10:00:00Z',
+  });
+  const posted = (row, movieId = HEAT.id) => theStream().emit('review.posted', { type: 'review.posted', id: movieId, review: row });
+  const authors = (section) => within(section).getAllByTestId('review-author').map((el) => el.textContent);
+  // The announcer waits a moment (a burst is said once): more than waitFor's default second on a busy machine.
+  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text), { timeout: 3000 });
+
+  it("puts a review posted elsewhere on top of the first page, with its author's score, without reading the list again", async () => {
+    installEventSource();
+    const mock = showAs(null);
+    renderApp(`/movies/${HEAT.id}`);
+    const section = await reviewsSection();
+    await within(section).findByText('Too long by an hour.');
+    expect(within(section).getByRole('heading', { name: 'Reviews (1)' })).toBeVisible();
+
+    posted(BY_CAROL);
+
+    expect(authors(section)).toEqual(['Carol', 'Bob']);
+    expect(within(within(section).getAllByTestId('review')[0]).getByTestId('review-score')).toHaveTextContent('rated it 9/10');
+    expect(within(section).getByText('Still the best heist.')).toBeVisible();
+    expect(within(section).getByRole('heading', { name: 'Reviews (2)' })).toBeVisible();
+    expect(mock.callsTo(`GET ${REVIEWS}`)).toHaveLength(1);
+    await announced('New review by Carol.');
+  });
+
+  it('shows the new text of a review on the page changed elsewhere, in its place', async () => {
+    installEventSource();
+    showAs(null, { [`GET ${REVIEWS}`]: reviewPage([BY_CAROL, BY_BOB]) });
+    renderApp(`/movies/${HEAT.id}`);
+    const section = await reviewsSection();
+    await within(section).findByText('Too long by an hour.');
+
+    posted({ ...BY_BOB, body: 'Too long by an hour, and worth it.', author_score: 7, updated_at: '2024-06-02T10:00:00Z' });
+
+    expect(authors(section)).toEqual(['Carol', 'Bob']);
+    const bob = within(section).getAllByTestId('review')[1];
+    expect(within(bob).getByText('Too long by an hour, and worth it.')).toBeVisible();
+    expect(within(bob).getByTestId('review-score')).toHaveTextContent('rated it 7/10');
+    expect(within(section).getByRole('heading', { name: 'Reviews (2)' })).toBeVisible();
+    await announced('The review by Bob was changed.');
+  });
+
+  it('keeps a full first page at five reviews, the oldest making room', async () => {
+    installEventSource();
+    const five = Array.from({ length: 5 }, (_, i) =>
+      review({ id: `r${i}`, author: { id: `u${i}`, display_name: `Critic ${i}` }, body: `Take ${i}` }),
+    );
+    showAs(null, { [`GET ${REVIEWS}`]: page(five, { 'X-Total-Count': '7', Link: link({ next: 2, last: 2 }) }) });
+    renderApp(`/movies/${HEAT.id}`);
+    const section = await reviewsSection();
+    await within(section).findByText('Take 4');
+
+    posted(BY_CAROL);
+
+    expect(authors(section)).toEqual(['Carol', 'Critic 0', 'Critic 1', 'Critic 2', 'Critic 3']);
+    expect(within(section).getByRole('heading', { name: 'Reviews (8)' })).toBeVisible();
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–5 of 8');
+  });
+
+  it("leaves a later page as it is, and another movie's reviews out", async () => {
+    installEventSource();
+    showAs(null, { [`GET ${REVIEWS}`]: page([BY_BOB], { 'X-Total-Count': '6', Link: link({ first: 1, prev: 1 }) }) });
+    renderApp(`/movies/${HEAT.id}?page=2`);
+    const section = await reviewsSection();
+    await within(section).findByText('Too long by an hour.');
+
+    posted(BY_CAROL);
+    posted({ ...BY_CAROL, id: 'r-elsewhere' }, 'another-movie');
+
+    expect(authors(section)).toEqual(['Bob']);
+    expect(within(section).getByRole('heading', { name: 'Reviews (6)' })).toBeVisible();
+  });
+
+  it('turns the write form into one\'s own review when it is posted in another tab', async () => {
+    installEventSource();
+    const mine = review({ id: 'r-alice', body: 'Written in the other tab.', created_at: '2024-06-01T10:00:00Z', updated_at: '2024-06-01T10:00:00Z' });
+    let written = false;
+    showAs(ALICE, {
+      [`GET ${REVIEWS}`]: (call) => reviewPage([BY_BOB], {}, written ? [mine, BY_BOB] : [BY_BOB])(call),
+    });
+    renderApp(`/movies/${HEAT.id}`);
+    expect(await screen.findByLabelText('Write your review')).toBeVisible();
+
+    written = true;
+    posted(mine);
+
+    const section = await reviewsSection();
+    expect(authors(section)).toEqual(['Alice', 'Bob']);
+    expect(await within(section).findByRole('button', { name: 'Edit your review' })).toBeVisible();
+    await waitFor(() => expect(screen.queryByLabelText('Write your review')).not.toBeInTheDocument());
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Button from 'react-bootstrap/Button';
 import { Link, useLocation } from 'react-router-dom';
 import CatalogueFilters, { SORTS } from '../components/CatalogueFilters.jsx';
@@ -6,7 +6,9 @@ import ErrorAlert from '../components/ErrorAlert.jsx';
 import MovieGrid from '../components/MovieGrid.jsx';
 import Notice from '../components/Notice.jsx';
 import PagedResults from '../components/PagedResults.jsx';
+import { countOf } from '../format.js';
 import useFilterChoices from '../hooks/useFilterChoices.js';
+import useLiveMovieList from '../hooks/useLiveMovieList.js';
 import useMovieList from '../hooks/useMovieList.js';
 import usePageParams from '../hooks/usePageParams.js';
 import { YEAR_MIN, wholeNumber, yearMax } from '../validation.js';
@@ -62,7 +64,24 @@ export default function Catalogue() {
   // A notice handed over by the page before (for one: "Your account ... was deleted.").
   const [notice, setNotice] = useState(() => location.state && location.state.notice);
 
-  const { result, error, loading, reload } = useMovieList({ ...filters, ...paging.pageQuery, per_page: PER_PAGE });
+  const query = { ...filters, ...paging.pageQuery, per_page: PER_PAGE };
+  const list = useMovieList(query);
+  const { error, loading, reload } = list;
+  // The page as the live stream has changed it since it was read (nothing moves in it but deletions).
+  const { result, created, refresh } = useLiveMovieList(list, JSON.stringify(query));
+  const heading = useRef(null);
+
+  // Every movie of the page deleted meanwhile: read the page again rather than show it empty.
+  const emptied = Boolean(list.result && list.result.movies.length > 0 && result.movies.length === 0 && !loading);
+  useEffect(() => {
+    if (emptied) reload();
+  }, [emptied, reload]);
+
+  /** Reads the page again, new movies and all, and takes the reader to its top. */
+  function showCreated() {
+    refresh();
+    heading.current.focus();
+  }
 
   /** Sets the filters in `changes` ({name: value or list}; '' or [] removes one) and starts again from page 1. */
   function apply(changes) {
@@ -87,13 +106,25 @@ export default function Catalogue() {
 
   return (
     <>
-      <h1 className="h3 mb-3">Movie catalogue</h1>
+      <h1 className="h3 mb-3" tabIndex={-1} ref={heading}>
+        Movie catalogue
+      </h1>
 
       <Notice notice={notice} onClose={() => setNotice(null)} />
 
       <CatalogueFilters filters={filters} onApply={apply} choices={choices} />
 
       <ErrorAlert error={error} onRetry={reload} />
+
+      {created > 0 && (
+        // Over the page at the foot of the screen, so the list does not move until the reader asks;
+        // first after the filters for the keyboard, not after the whole grid.
+        <div className="live-news">
+          <Button variant="primary" size="sm" className="rounded-pill shadow" onClick={showCreated}>
+            {countOf(created, 'new movie')} — Show
+          </Button>
+        </div>
+      )}
 
       <PagedResults
         result={result}

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeEventSource, installEventSource, theStream } from '../test/fakeEventSource.js';
 import { json, mockFetch, movie, posterUrl } from '../test/fetchMock.js';
 import { renderApp } from '../test/renderApp.jsx';
 
@@ -429,5 +430,197 @@ describe('<Catalogue>', () => {
 
     expect(await screen.findByTestId('movie-card')).toBeVisible();
     expect(mock.callsTo('GET /api/movies')).toHaveLength(2);
+  });
+});
+
+describe('<Catalogue> live updates', () => {
+  const HEAT = movie({ id: 'heat', rating: { average: 8.0, count: 2 } });
+  const RONIN = movie({ id: 'ronin', name: 'Ronin', year: 1998, rating: { average: 7.0, count: 1 } });
+  const both = () => json(200, [HEAT, RONIN], { 'X-Total-Count': '2' });
+  const cardOf = (name) => screen.getAllByTestId('movie-card').find((card) => within(card).queryByRole('link', { name }));
+  const names = () => screen.getAllByTestId('movie-card').map((card) => within(card).getByRole('heading').textContent);
+  // The announcer waits a moment (a burst is said once): more than waitFor's default second on a busy machine.
+  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text), { timeout: 3000 });
+
+  it("changes a card's rating in place after a movie.rated event, and says so politely", async () => {
+    installEventSource();
+    catalogue(both);
+    renderApp('/');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().emit('movie.rated', { type: 'movie.rated', id: 'heat', movie: { ...HEAT, rating: { average: 7.5, count: 4 } } });
+
+    expect(within(cardOf('Heat')).getByTestId('rating-summary')).toHaveTextContent('7.5 out of 10 from 4 ratings');
+    expect(within(cardOf('Ronin')).getByTestId('rating-summary')).toHaveTextContent('7.0 out of 10 from 1 rating');
+    expect(names()).toEqual(['Heat', 'Ronin']);
+    await announced('Rating updated for “Heat”: 7.5 out of 10 from 4 ratings.');
+    expect(screen.getByTestId('live-announcer')).toHaveAttribute('aria-live', 'polite');
+  });
+
+  it('shows a movie changed elsewhere with its new name, year and poster, in the same place', async () => {
+    installEventSource();
+    catalogue(both);
+    renderApp('/');
+    await screen.findAllByTestId('movie-card');
+    const poster = posterUrl('heat', 'aaaabbbbccccddddeeeeffff00001111');
+
+    theStream().emit('movie.changed', {
+      type: 'movie.changed',
+      id: 'heat',
+      movie: { ...HEAT, name: 'Heat (1995)', year: 1996, poster_url: poster, updated_at: '2024-06-01T10:00:00Z' },
+    });
+
+    expect(names()).toEqual(['Heat (1995)', 'Ronin']);
+    const card = cardOf('Heat (1995)');
+    expect(within(card).getByTestId('movie-year')).toHaveTextContent('1996');
+    expect(within(card).getByRole('img', { name: 'Poster of Heat (1995)' })).toHaveAttribute('src', `${poster}&size=thumb`);
+    await announced('“Heat” was renamed “Heat (1995)”.');
+  });
+
+  it('takes a deleted movie off the page, and counts one movie fewer', async () => {
+    installEventSource();
+    catalogue(both);
+    renderApp('/');
+    await screen.findAllByTestId('movie-card');
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–2 of 2');
+
+    theStream().emit('movie.deleted', { type: 'movie.deleted', id: 'heat' });
+
+    expect(names()).toEqual(['Ronin']);
+    expect(screen.queryByRole('link', { name: 'Heat' })).not.toBeInTheDocument();
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–1 of 1');
+    await announced('“Heat” was deleted.');
+  });
+
+  it('reads the page again when every movie on it was deleted', async () => {
+    installEventSource();
+    const mock = catalogue([() => json(200, [HEAT], { 'X-Total-Count': '1' }), () => json(200, [RONIN], { 'X-Total-Count': '1' })]);
+    renderApp('/');
+    await screen.findByTestId('movie-card');
+
+    theStream().emit('movie.deleted', { type: 'movie.deleted', id: 'heat' });
+
+    await waitFor(() => expect(names()).toEqual(['Ronin']));
+    expect(mock.callsTo('GET /api/movies')).toHaveLength(2);
+  });
+
+  it('counts new movies in a small notice without moving the page, and shows them when asked', async () => {
+    installEventSource();
+    const alien = movie({ id: 'alien', name: 'Alien', year: 1979 });
+    const mock = catalogue([both, () => json(200, [alien, HEAT, RONIN], { 'X-Total-Count': '3' })]);
+    const { user } = renderApp('/?sort=-year');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().emit('movie.created', { type: 'movie.created', id: 'alien', movie: alien });
+    theStream().emit('movie.created', { type: 'movie.created', id: 'thing', movie: movie({ id: 'thing', name: 'The Thing' }) });
+
+    const show = screen.getByRole('button', { name: '2 new movies — Show' });
+    expect(show.closest('.live-news')).toBeInTheDocument();
+    expect(names()).toEqual(['Heat', 'Ronin']);
+    expect(mock.callsTo('GET /api/movies')).toHaveLength(1);
+    await announced('2 new movies in the catalogue.');
+
+    await user.click(show);
+
+    await waitFor(() => expect(names()).toEqual(['Alien', 'Heat', 'Ronin']));
+    expect(mock.callsTo('GET /api/movies').at(-1).query).toEqual({ sort: '-year', page: '1', per_page: '24' });
+    expect(screen.queryByRole('button', { name: /new movie/ })).not.toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Movie catalogue' })).toHaveFocus();
+  });
+
+  it('lets the page read again on "Show" have the last word over a rating heard before it', async () => {
+    installEventSource();
+    const alien = movie({ id: 'alien', name: 'Alien' });
+    // A rating leaves updated_at as it was: only the order tells the page read later is newer.
+    const rerated = { ...HEAT, rating: { average: 6.0, count: 5 } };
+    catalogue([both, () => json(200, [alien, rerated, RONIN], { 'X-Total-Count': '3' })]);
+    const { user } = renderApp('/');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().emit('movie.rated', { type: 'movie.rated', id: 'heat', movie: { ...HEAT, rating: { average: 7.5, count: 4 } } });
+    theStream().emit('movie.created', { type: 'movie.created', id: 'alien', movie: alien });
+    expect(within(cardOf('Heat')).getByTestId('rating-summary')).toHaveTextContent('7.5 out of 10 from 4 ratings');
+    await user.click(screen.getByRole('button', { name: '1 new movie — Show' }));
+
+    await waitFor(() => expect(names()).toEqual(['Alien', 'Heat', 'Ronin']));
+    expect(within(cardOf('Heat')).getByTestId('rating-summary')).toHaveTextContent('6.0 out of 10 from 5 ratings');
+  });
+
+  it('reads the page again when the stream says it missed too much (reset)', async () => {
+    installEventSource();
+    const mock = catalogue([both, () => json(200, [RONIN], { 'X-Total-Count': '1' })]);
+    renderApp('/');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().emit('reset', { type: 'reset', code: 'sync_expired', message: 'Too much was missed: read the catalogue again.' });
+
+    await waitFor(() => expect(names()).toEqual(['Ronin']));
+    expect(mock.callsTo('GET /api/movies')).toHaveLength(2);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('stops counting a new movie deleted before it was shown', async () => {
+    installEventSource();
+    catalogue(both);
+    renderApp('/');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().emit('movie.created', { type: 'movie.created', id: 'alien', movie: movie({ id: 'alien', name: 'Alien' }) });
+    expect(screen.getByRole('button', { name: '1 new movie — Show' })).toBeVisible();
+    theStream().emit('movie.deleted', { type: 'movie.deleted', id: 'alien' });
+
+    expect(screen.queryByRole('button', { name: /new movie/ })).not.toBeInTheDocument();
+    expect(names()).toEqual(['Heat', 'Ronin']);
+  });
+
+  it('leaves the page alone for a change to a movie it does not show', async () => {
+    installEventSource();
+    catalogue(both);
+    renderApp('/');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().emit('movie.rated', { type: 'movie.rated', id: 'other', movie: movie({ id: 'other', name: 'Other' }) });
+    theStream().emit('movie.deleted', { type: 'movie.deleted', id: 'other' });
+
+    expect(names()).toEqual(['Heat', 'Ronin']);
+    expect(screen.getByTestId('result-count')).toHaveTextContent('Showing 1–2 of 2');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(screen.getByTestId('live-announcer')).toBeEmptyDOMElement();
+  });
+
+  it('applies a change heard while the page was still loading', async () => {
+    installEventSource();
+    let answer;
+    catalogue(() => new Promise((resolve) => (answer = resolve)));
+    renderApp('/');
+    await waitFor(() => expect(answer).toBeDefined());
+
+    theStream().emit('movie.rated', { type: 'movie.rated', id: 'heat', movie: { ...HEAT, rating: { average: 9.0, count: 3 } } });
+    answer(both());
+
+    expect(within(await screen.findByRole('link', { name: 'Heat' }).then((link) => link.closest('.card'))).getByTestId('rating-summary')).toHaveTextContent(
+      '9.0 out of 10 from 3 ratings',
+    );
+  });
+
+  it('goes on without live updates when the stream is unavailable (503): no retry, no error shown', async () => {
+    installEventSource();
+    const errors = vi.spyOn(console, 'error');
+    catalogue(both, { 'GET /api/movies/heat': () => json(200, HEAT, { ETag: '"v1"' }), 'GET /api/movies/heat/reviews': () => json(200, [], { 'X-Total-Count': '0' }) });
+    const { user } = renderApp('/');
+    await screen.findAllByTestId('movie-card');
+
+    theStream().fail();
+    await user.click(screen.getByRole('link', { name: 'Heat' }));
+    expect(await screen.findByRole('heading', { name: 'Heat', level: 1 })).toBeVisible();
+    await user.click(screen.getByRole('link', { name: '← Catalogue' }));
+    await screen.findAllByTestId('movie-card');
+    await user.type(screen.getByLabelText('Search'), 'ronin{Enter}');
+
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(errors).not.toHaveBeenCalled();
+    expect(screen.getByTestId('location')).toHaveTextContent('/?q=ronin');
+    expect(names()).toEqual(['Heat', 'Ronin']);
   });
 });

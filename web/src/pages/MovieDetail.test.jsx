@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeEventSource, installEventSource, theStream } from '../test/fakeEventSource.js';
 import {
   ALICE,
   BOB,
@@ -343,5 +344,173 @@ describe('<MovieDetail> poster', () => {
     expect(within(dialog).queryByRole('button', { name: 'Remove poster' })).not.toBeInTheDocument();
     expect(within(dialog).getByLabelText('Upload a new poster')).toHaveFocus();
     expect(mock.callsTo(`DELETE /api/movies/${HEAT.id}/poster`)).toHaveLength(1);
+  });
+});
+
+describe('<MovieDetail> live updates', () => {
+  // The announcer waits a moment (a burst is said once): more than waitFor's default second on a busy machine.
+  const announced = (text) => waitFor(() => expect(screen.getByTestId('live-announcer')).toHaveTextContent(text), { timeout: 3000 });
+  const event = (type, fields = {}, id = HEAT.id) => ({ type, id, movie: { ...HEAT, id, ...fields } });
+
+  it("shows a new average from movie.rated, keeping one's own score from the page's request", async () => {
+    installEventSource();
+    showAs(BOB, {}, { score: 7 });
+    renderApp(`/movies/${HEAT.id}`);
+    const group = await screen.findByRole('group', { name: 'Your rating' });
+
+    theStream().emit('movie.rated', event('movie.rated', { rating: { average: 7.9, count: 3 } }));
+
+    expect(screen.getByTestId('rating-summary')).toHaveTextContent('7.9/10 · 3 ratings');
+    expect(within(group).getByRole('radio', { name: '7 stars' })).toBeChecked();
+    await announced('Rating updated: 7.9 out of 10 from 3 ratings.');
+  });
+
+  it('shows a change made elsewhere in place, the watchlist toggle as it was', async () => {
+    installEventSource();
+    showAs(BOB, {}, { on_watchlist: true });
+    renderApp(`/movies/${HEAT.id}`);
+    const toggle = await screen.findByRole('button', { name: 'Watchlist' });
+
+    theStream().emit(
+      'movie.changed',
+      event('movie.changed', { overview: 'Two men, one city.', runtime_minutes: 171, updated_at: '2024-06-01T10:00:00Z' }),
+    );
+
+    expect(screen.getByText('Two men, one city.')).toBeVisible();
+    expect(screen.getByTestId('movie-facts')).toHaveTextContent('2 h 51 min');
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await announced('This movie was updated.');
+  });
+
+  it("ignores another movie's events", async () => {
+    installEventSource();
+    showAs(null);
+    renderApp(`/movies/${HEAT.id}`);
+    await screen.findByRole('heading', { name: 'Heat' });
+
+    theStream().emit('movie.changed', event('movie.changed', { name: 'Ronin', updated_at: '2024-06-01T10:00:00Z' }, 'other'));
+    theStream().emit('movie.deleted', { type: 'movie.deleted', id: 'other' });
+
+    expect(screen.getByRole('heading', { name: 'Heat', level: 1 })).toBeVisible();
+    expect(screen.queryByTestId('movie-deleted')).not.toBeInTheDocument();
+  });
+
+  it('says clearly that the movie was deleted, and offers nothing that would fail', async () => {
+    installEventSource();
+    showAs(ALICE);
+    renderApp(`/movies/${HEAT.id}`);
+    await screen.findByRole('group', { name: 'Your rating' });
+
+    theStream().emit('movie.deleted', { type: 'movie.deleted', id: HEAT.id });
+
+    const notice = screen.getByTestId('movie-deleted');
+    expect(within(notice).getByRole('heading', { name: 'This movie has been deleted' })).toBeVisible();
+    expect(within(notice).getByRole('link', { name: 'Back to the catalogue' })).toHaveAttribute('href', '/');
+    expect(screen.getByRole('heading', { name: 'Heat', level: 1 })).toBeVisible();
+    expect(screen.queryByRole('group', { name: 'Your rating' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Watchlist' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: /^Reviews/ })).not.toBeInTheDocument();
+    await announced('This movie has been deleted: “Heat” is no longer in the catalogue.');
+  });
+
+  it('keeps what is being typed in the edit dialog through a change made elsewhere, and edits from the movie as stored', async () => {
+    installEventSource();
+    const changed = { ...HEAT, overview: 'Two men, one city.', updated_at: '2024-06-01T10:00:00Z' };
+    const mock = showAs(ALICE, {
+      [`GET /api/movies/${HEAT.id}`]: [() => json(200, seenBy(), { ETag: '"v1"' }), () => json(200, { ...changed, viewer: UNTOUCHED }, { ETag: '"v2"' })],
+      [`PUT /api/movies/${HEAT.id}`]: (call) => json(200, { ...changed, ...call.body }, { ETag: '"v3"' }),
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    let dialog = await screen.findByRole('dialog');
+    await user.clear(within(dialog).getByLabelText('Name'));
+    await user.type(within(dialog).getByLabelText('Name'), 'Heat!');
+
+    theStream().emit('movie.changed', { type: 'movie.changed', id: HEAT.id, movie: changed });
+    theStream().emit('movie.rated', event('movie.rated', { rating: { average: 8.9, count: 5 } }));
+
+    expect(within(dialog).getByLabelText('Name')).toHaveValue('Heat!');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(screen.getByText('Two men, one city.')).toBeVisible();
+    // The average heard after the change held back is the newer one.
+    expect(screen.getByTestId('rating-summary')).toHaveTextContent('8.9/10 · 5 ratings');
+
+    await user.click(screen.getByRole('button', { name: 'Edit' }));
+    dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByLabelText('Overview')).toHaveValue('Two men, one city.');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText('Movie saved.')).toBeVisible();
+    expect(mock.callsTo(`GET /api/movies/${HEAT.id}`)).toHaveLength(2);
+    expect(mock.callsTo(`PUT /api/movies/${HEAT.id}`)[0].headers['If-Match']).toBe('"v2"');
+  });
+
+  it('reads the movie and its reviews again when the stream says it missed too much (reset)', async () => {
+    installEventSource();
+    const bob = review({ id: 'r-bob', author: { id: BOB.id, display_name: 'Bob' }, body: 'Missed while away.' });
+    const mock = showAs(null, {
+      [`GET /api/movies/${HEAT.id}`]: [
+        () => json(200, HEAT, { ETag: '"v1"' }),
+        () => json(200, { ...HEAT, name: 'Heat (1995)', updated_at: '2024-06-01T10:00:00Z' }, { ETag: '"v2"' }),
+      ],
+      [`GET /api/movies/${HEAT.id}/reviews`]: [reviewPage([]), reviewPage([bob])],
+    });
+    renderApp(`/movies/${HEAT.id}`);
+    await screen.findByRole('heading', { name: 'Heat' });
+
+    theStream().emit('reset', { type: 'reset', code: 'sync_expired', message: 'Too much was missed: read the catalogue again.' });
+
+    expect(await screen.findByRole('heading', { name: 'Heat (1995)', level: 1 })).toBeVisible();
+    expect(await screen.findByText('Missed while away.')).toBeVisible();
+    expect(mock.callsTo(`GET /api/movies/${HEAT.id}`)).toHaveLength(2);
+  });
+
+  it('opens one EventSource for the page and its reviews, and closes it when the reader leaves', async () => {
+    installEventSource();
+    showAs(null, { [`GET /api/movies/${HEAT.id}/reviews`]: reviewPage([]) });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    await screen.findByRole('heading', { name: 'Heat' });
+    const stream = theStream();
+
+    stream.emit('review.posted', {
+      type: 'review.posted',
+      id: HEAT.id,
+      review: review({ id: 'r-bob', author: { id: BOB.id, display_name: 'Bob' }, author_score: 9 }),
+    });
+    stream.emit('movie.rated', event('movie.rated', { rating: { average: 8.7, count: 3 } }));
+    expect(within(screen.getByRole('list', { name: 'Reviews' })).getByTestId('review-author')).toHaveTextContent('Bob');
+    expect(screen.getByTestId('rating-summary')).toHaveTextContent('8.7/10 · 3 ratings');
+
+    await user.click(screen.getByRole('link', { name: 'Log in' }));
+
+    expect(await screen.findByRole('heading', { name: /log in/i })).toBeVisible();
+    await waitFor(() => expect(stream.closed).toBe(true));
+    expect(FakeEventSource.instances).toHaveLength(1);
+  });
+
+  it('goes on without live updates when the stream is unavailable (503): one attempt, no error shown', async () => {
+    installEventSource();
+    const errors = vi.spyOn(console, 'error');
+    const mock = showAs(BOB, {
+      [`PUT /api/movies/${HEAT.id}/rating`]: (call) => json(200, { score: call.body.score }),
+      [`GET /api/movies/${HEAT.id}`]: [
+        () => json(200, seenBy(), { ETag: '"v1"' }),
+        () => json(200, seenBy({ score: 9 }, { rating: { average: 8.7, count: 3 } }), { ETag: '"v1"' }),
+      ],
+    });
+    const { user } = renderApp(`/movies/${HEAT.id}`);
+    const group = await screen.findByRole('group', { name: 'Your rating' });
+
+    theStream().fail();
+    await user.click(within(group).getByText('9 stars'));
+
+    await waitFor(() => expect(screen.getByTestId('rating-summary')).toHaveTextContent('8.7/10 · 3 ratings'));
+    // The one alert is the reviews' empty note: nothing about live updates.
+    expect(screen.getAllByRole('alert').map((alert) => alert.textContent)).toEqual([expect.stringMatching(/^No reviews yet/)]);
+    expect(errors).not.toHaveBeenCalled();
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(mock.callsTo(`PUT /api/movies/${HEAT.id}/rating`)).toHaveLength(1);
   });
 });
