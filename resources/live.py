@@ -22,7 +22,7 @@ from flask_restful import Resource
 from database import changes
 from database.reviews import with_authors
 from resources.contract import ACCESS, Reply, operation
-from resources.schemas import movie_schema, review_schema, sync_page_schema, sync_query_schema
+from resources.schemas import events_query_schema, movie_schema, review_schema, sync_page_schema, sync_query_schema
 from resources.tokens import require_account
 from turns import Busy
 
@@ -207,8 +207,8 @@ class EventStreamResource(Resource):
             "`movie.changed`, `movie.rated` (its rating changed) and `review.posted`, whose `data` is JSON "
             "`{type, id, movie}` or `{type, id, review}` (the movie or review as its own GET gives it, `id` the "
             "movie's id), and `movie.deleted` (`{type, id}`). Each event's `id` is its position: a client that "
-            "reconnects with `Last-Event-ID` (the browser's EventSource does) is first given every event it "
-            "missed; one that missed too much gets a `reset` event (read the catalogue again). A stream ends "
+            "reconnects with `Last-Event-ID` (the browser's EventSource does; or `last_event_id` in the query) is "
+            "first given every event it missed; one that missed too much gets a `reset` event (read the catalogue again). A stream ends "
             "after some minutes (the client reconnects, missing nothing) and carries a comment line while idle. "
             "503 `live_updates_unavailable` where the database has no change streams (a standalone mongod) or "
             "this server serves none; 503 `busy` when every stream it serves is taken."
@@ -222,8 +222,9 @@ class EventStreamResource(Resource):
             )
         },
         errors=[503],
+        query=events_query_schema,
     )
-    def get(self):
+    def get(self, args):
         """The stream, or a 503."""
         feed = feed_of(current_app)
         if not feed.limit:
@@ -234,9 +235,9 @@ class EventStreamResource(Resource):
             raise changes.LiveUpdatesUnavailable(
                 "This database has no change streams, so there are no live updates (a MongoDB replica set or Atlas has them)."
             )
-        last_id = request.headers.get("Last-Event-ID", "")
+        last_id = request.headers.get("Last-Event-ID", "") or args.get("last_event_id", "")
         if last_id and not changes.POSITION.match(last_id):
-            last_id = ""
+            last_id = ""  # not one of ours (another server's, or garbage): the stream starts now
         changes.horizon()  # the log exists (or this is a 503 saying why not), before the stream's 200
         stream = feed.open()
         seconds, keepalive = current_app.config["EVENT_STREAM_SECONDS"], current_app.config["EVENT_KEEPALIVE_SECONDS"]

@@ -698,6 +698,18 @@ class SyncQuerySchema(Schema):
     )
 
 
+class EventsQuerySchema(Schema):
+    """The query string of the event stream."""
+
+    last_event_id = fields.String(
+        validate=validate.Regexp(SYNC_POSITION, error="Not an event id: pass back the `id` of the last event received."),
+        metadata={
+            "description": "The id of the last event received, for a client that cannot send the `Last-Event-ID` header "
+            "(the header wins when both are sent): the stream starts with every event since."
+        },
+    )
+
+
 class SyncRatingSchema(Schema):
     """One's score of a movie, as a sync page gives it."""
 
@@ -819,4 +831,5 @@ review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
 letterboxd_report_schema = LetterboxdReportSchema()
 sync_query_schema = SyncQuerySchema()
+events_query_schema = EventsQuerySchema()
 sync_page_schema = SyncPageSchema()

@@ -11,11 +11,13 @@ import requests
 class EventReader:
     """Reads one /api/events stream on a thread of its own; each event is a dict {id, event, data}."""
 
-    def __init__(self, base_url, last_event_id=None, timeout=60):
-        headers = {"Accept": "text/event-stream"}
-        if last_event_id:
+    def __init__(self, base_url, last_event_id=None, timeout=60, in_query=False):
+        headers, params = {"Accept": "text/event-stream"}, {}
+        if last_event_id and in_query:
+            params["last_event_id"] = last_event_id
+        elif last_event_id:
             headers["Last-Event-ID"] = last_event_id
-        self.response = requests.get(f"{base_url}/api/events", headers=headers, stream=True, timeout=timeout)
+        self.response = requests.get(f"{base_url}/api/events", headers=headers, params=params, stream=True, timeout=timeout)
         self.events = queue.Queue()
         self.comments = 0
         self.retry = None

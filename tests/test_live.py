@@ -49,6 +49,11 @@ def test_sync_needs_a_token_and_refuses_a_malformed_since(streaming_app):
     assert answer.status_code == 400 and "since" in answer.get_json()["errors"]
 
 
+def test_a_malformed_last_event_id_in_the_query_is_a_400_naming_it(streaming_app):
+    answer = streaming_app.test_client().get("/api/events?last_event_id=yesterday")
+    assert answer.status_code == 400 and "last_event_id" in answer.get_json()["errors"]
+
+
 def test_the_document_describes_the_sync_page_the_stream_and_their_codes(streaming_app):
     document = streaming_app.test_client().get("/api/openapi.json").get_json()
     sync = document["paths"]["/api/sync"]["get"]

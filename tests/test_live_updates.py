@@ -201,14 +201,15 @@ def test_a_reconnect_with_last_event_id_misses_nothing_and_repeats_nothing(serve
     requests.delete(f"{server}/api/movies/{first}", headers=alice, timeout=30)
     time.sleep(1)
 
-    with EventReader(server, last_event_id=seen["id"]) as again:
-        got = []
-        while (event := again.next(SECONDS)) is not None and len(got) < 4:
-            got.append(event)
-    assert [(event["event"], event["data"]["id"]) for event in got] == [("movie.created", movie_id) for movie_id in missed] + [
-        ("movie.deleted", first)
-    ]
-    assert all(event["id"] > seen["id"] for event in got)
+    expected = [("movie.created", movie_id) for movie_id in missed] + [("movie.deleted", first)]
+    # With the header, as EventSource sends it, and in the query, for a client that cannot send headers.
+    for in_query in (False, True):
+        with EventReader(server, last_event_id=seen["id"], in_query=in_query) as again:
+            got = []
+            while len(got) < 4 and (event := again.next(SECONDS)) is not None:
+                got.append(event)
+        assert [(event["event"], event["data"]["id"]) for event in got] == expected
+        assert all(event["id"] > seen["id"] for event in got)
 
 
 def test_a_stream_ends_on_time_with_keepalives_and_past_the_limit_is_a_503_while_requests_still_answer(short_server):
