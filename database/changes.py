@@ -236,9 +236,11 @@ class Recorder:
         self.thread.start()
         return self
 
-    def stop(self):
-        """Stop following (the thread ends within a second)."""
+    def stop(self, wait=None):
+        """Stop following: the thread ends within a second (waited for up to `wait` seconds)."""
         self.stopping.set()
+        if wait and self.thread is not None:
+            self.thread.join(wait)
 
     def run(self):
         """Follow until stopped, starting again after a database error."""

@@ -96,12 +96,12 @@ class Feed:
                 self.recorder.running.wait(START_SECONDS)
         return True
 
-    def stop(self):
-        """Stop the recorder and end every stream."""
+    def stop(self, wait=None):
+        """Stop the recorder (waiting up to `wait` seconds for it) and end every stream."""
         with self.lock:
             streams, self.streams = list(self.streams), set()
             if self.recorder is not None:
-                self.recorder.stop()
+                self.recorder.stop(wait)
         for stream in streams:
             stream.close()
 

@@ -29,6 +29,11 @@ TIME_LIMIT = 600
 # limits themselves.
 FUZZ_SERVER_ENV = {
     "DEMO_DATA": "1",
+    # Live updates as `make run` serves them (its change log kept, so /api/sync answers), each event stream
+    # ending after a fraction of a second so that every stream the fuzzer opens is answered whole.
+    "EVENT_STREAMS": "8",
+    "EVENT_STREAM_SECONDS": "0.3",
+    "EVENT_KEEPALIVE_SECONDS": "0.1",
     **{f"RATELIMIT_{name}": "100000 per minute" for name in ("LOGIN", "LOGIN_ACCOUNT", "SIGNUP", "FORGOT", "REFRESH", "LETTERBOXD")},
 }
 
