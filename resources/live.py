@@ -15,6 +15,7 @@
 import json
 import threading
 import time
+import weakref
 
 from flask import Response, current_app, request, stream_with_context
 from flask_restful import Resource
@@ -166,10 +167,11 @@ def feed_of(app):
 def init_live(app):
     """Give the app its Feed (started by start_feeds, or by the first stream)."""
     app.extensions["live_feed"] = Feed(app)
-    FEEDS.append(app.extensions["live_feed"])
+    FEEDS.add(app.extensions["live_feed"])
 
 
-FEEDS = []
+# The Feeds of this process's apps, held weakly: an app that is gone (a test's) takes its Feed with it.
+FEEDS = weakref.WeakSet()
 
 
 def start_feeds():
