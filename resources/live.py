@@ -38,6 +38,25 @@ START_SECONDS = 5
 EVENT_TYPES = ("movie.created", "movie.changed", "movie.rated", "movie.deleted", "review.posted")
 
 
+# What each event of the stream is (the way OpenAPI tools read a text/event-stream schema: one event's fields).
+EVENT_SCHEMA = {
+    "type": "object",
+    "description": "One event of the stream. `data` is JSON: `{type, id, movie}` (movie.created, movie.changed, movie.rated), "
+    "`{type, id}` (movie.deleted), `{type, id, review}` (review.posted), `id` the movie's; `reset`: `{type, code, message}`.",
+    "properties": {
+        "event": {"type": "string", "enum": [*EVENT_TYPES, "reset"]},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "id": {
+            "type": "string",
+            "pattern": changes.POSITION.pattern,
+            "description": "The event's position: send it back as Last-Event-ID.",
+        },
+        "retry": {"type": "integer", "minimum": 0, "description": "How many milliseconds to wait before reconnecting."},
+    },
+    "additionalProperties": False,
+}
+
+
 class StreamsFull(Busy):
     """Every event stream this process serves is taken."""
 
@@ -220,7 +239,7 @@ class EventStreamResource(Resource):
             200: Reply(
                 "The stream, until the server ends it.",
                 headers=("Cache-Control",),
-                content={"text/event-stream": {"schema": {"type": "string"}}},
+                content={"text/event-stream": {"schema": EVENT_SCHEMA}},
             )
         },
         errors=[503],

@@ -126,6 +126,11 @@ class Contract:
         if op is None:
             self._check_envelope(method, path, status, headers, body)
             return
+        if status == 200 and headers.get("Content-Type", "").startswith("text/event-stream"):
+            self._check_events(method, path, op, Response(status, headers, body).decoded)
+            with self._lock:
+                self.seen.add((op["operationId"], status))
+            return
         try:
             sparse = any(name == "fields" for name, _ in parse_qsl(query, keep_blank_values=True))
             (self.sparse_openapi if sparse else self.openapi).validate_response(
@@ -141,6 +146,21 @@ class Contract:
         with self._lock:
             self.seen.add((op["operationId"], status))
 
+    def _check_events(self, method, path, op, body):
+        """A Server-Sent Events answer: declared, and each event (its fields, as EventSource reads them) of the
+        declared schema, as schemathesis reads a text/event-stream schema."""
+        content = op["responses"].get("200", {}).get("content", {})
+        if "text/event-stream" not in content:
+            raise ContractViolation(f"{method.upper()} {path} answered an event stream the document does not declare")
+        schema = content["text/event-stream"]["schema"]
+        for event in parse_events(body.decode()):
+            try:
+                jsonschema.validate(event, schema)
+                if "data" in event:
+                    json.loads(event["data"])
+            except (jsonschema.ValidationError, ValueError) as error:
+                raise ContractViolation(f"{method.upper()} {path} sent an event off the document: {event}: {error}") from error
+
     def _check_envelope(self, method, path, status, headers, body):
         """An answer off the document (unknown path or method) is an error envelope."""
         envelope = "InternalError" if status == 500 else "Error"
@@ -151,6 +171,22 @@ class Contract:
             jsonschema.validate(json.loads(Response(status, headers, body).decoded), schema)
         except (AssertionError, ValueError, jsonschema.ValidationError) as error:
             raise ContractViolation(f"{method.upper()} {path} (not in the document) answered {status}: {error}") from error
+
+
+def parse_events(text):
+    """The events of a Server-Sent Events body, each a dict of its fields (comments left out; retry an int)."""
+    events = []
+    for block in text.split("\n\n"):
+        event = {}
+        for line in block.splitlines():
+            if not line or line.startswith(":"):
+                continue
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            event[name] = int(value) if name == "retry" and value.isdigit() else value
+        if event:
+            events.append(event)
+    return events
 
 
 _contract = None

@@ -145,5 +145,20 @@ def test_a_feed_serves_at_most_its_streams_then_503_busy(streaming_app):
 
 
 def test_an_event_frame_is_one_server_sent_event():
-    frame = live.frame("movie.deleted", {"type": "movie.deleted", "id": "abc"}, "1800000000000000000700000001")
-    assert frame == b'id: 1800000000000000000700000001\nevent: movie.deleted\ndata: {"type":"movie.deleted","id":"abc"}\n\n'
+    frame = live.frame("movie.deleted", {"type": "movie.deleted", "id": "abc"}, "180000000000000000070000001")
+    assert frame == b'id: 180000000000000000070000001\nevent: movie.deleted\ndata: {"type":"movie.deleted","id":"abc"}\n\n'
+
+
+def test_the_contract_check_reads_an_event_stream_event_by_event():
+    from tests.contract import ContractViolation, contract
+
+    head = {"Content-Type": "text/event-stream; charset=utf-8"}
+    good = live.frame("movie.deleted", {"type": "movie.deleted", "id": "abc"}, "180000000000000000070000001")
+    contract().check("GET", "/api/events", "", 200, head, b"retry: 3000\n\n" + good + b": keep-alive\n\n")
+    for bad in (
+        live.frame("movie.exploded", {"type": "movie.exploded"}),
+        b"event: movie.deleted\ndata: not json\n\n",
+        b"id: 12\nevent: reset\ndata: {}\n\n",
+    ):
+        with pytest.raises(ContractViolation):
+            contract().check("GET", "/api/events", "", 200, head, bad)
