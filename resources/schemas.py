@@ -16,7 +16,7 @@ from bson import ObjectId
 from flask import current_app
 from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
-from database import text
+from database import changes, text
 from database.accounts import User
 from database.movies import Movie
 from database.paging import RESULT_WINDOW
@@ -680,18 +680,18 @@ class ReviewSchema(Schema):
     updated_at = UTCDateTime(required=True)
 
 
-SYNC_POSITION = r"^\d{20}(\d{7})?$"
+def position_field(error, description):
+    """A change log position in a query string (a sync token, an event's id): its pattern documented."""
+    return fields.String(validate=validate.Regexp(changes.POSITION.pattern, error=error), metadata={"description": description})
 
 
 class SyncQuerySchema(Schema):
     """The query string of a sync page."""
 
-    since = fields.String(
-        validate=validate.Regexp(SYNC_POSITION, error="Not a sync token: pass back the `next` of a sync page (or an event's id)."),
-        metadata={
-            "description": "The `next` of the last sync page (or the id of the last event a stream gave). Left out: no "
-            "changes, and the token to start from (take it before reading the catalogue)."
-        },
+    since = position_field(
+        "Not a sync token: pass back the `next` of a sync page (or an event's id).",
+        "The `next` of the last sync page (or the id of the last event a stream gave). Left out: no changes, and the "
+        "token to start from (take it before reading the catalogue).",
     )
     per_page = fields.Integer(
         load_default=100, validate=validate.Range(min=1, max=500), metadata={"description": "Changes per page, at most 500."}
@@ -701,12 +701,10 @@ class SyncQuerySchema(Schema):
 class EventsQuerySchema(Schema):
     """The query string of the event stream."""
 
-    last_event_id = fields.String(
-        validate=validate.Regexp(SYNC_POSITION, error="Not an event id: pass back the `id` of the last event received."),
-        metadata={
-            "description": "The id of the last event received, for a client that cannot send the `Last-Event-ID` header "
-            "(the header wins when both are sent): the stream starts with every event since."
-        },
+    last_event_id = position_field(
+        "Not an event id: pass back the `id` of the last event received.",
+        "The id of the last event received, for a client that cannot send the `Last-Event-ID` header (the header wins "
+        "when both are sent): the stream starts with every event since.",
     )
 
 
