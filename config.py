@@ -252,6 +252,8 @@ def base_config(database_uri=None):
         # and event streams are not among them.
         "COMPRESS_MIMETYPES": [
             "application/json",
+            # a `fields=` selection's answer (resources/selection.py): JSON under its own media type
+            "application/vnd.movie-bag.fields+json",
             "text/html",
             "text/css",
             "text/javascript",

@@ -30,13 +30,15 @@ JSON = "application/json"
 class Reply:
     """One answer of an operation: what it means, its JSON body schema, the headers it always carries.
 
-    content replaces the JSON body for answers of other media types ({media type: JSON Schema}).
+    content replaces the JSON body for answers of other media types ({media type: JSON Schema}); alternatives
+    are other media types the answer may come as beside the JSON body ({media type: media type object}).
     """
 
     description: str
     schema: object = None
     headers: tuple = ()
     content: dict = None
+    alternatives: dict = None
 
 
 @dataclass(frozen=True)

@@ -12,22 +12,25 @@ from database.ratings import Rating
 from resources import images, limits
 from resources.contract import ACCESS, VIEWER, Reply, Upload, operation
 from resources.ownership import require_writable, tagged, write_owned
-from resources.pagination import page_reply, read_page
+from resources.pagination import PAGE_HEADERS, page_reply, read_page
 from resources.schemas import (
     YEARS_INVERTED,
     PageQuerySchema,
     diary_ratings_schema,
     facets_schema,
+    movie_fields_schema,
     movie_input_schema,
     movie_patch_schema,
     movie_query_schema,
     movie_read_query_schema,
     movie_schema,
+    movies_fields_schema,
     movies_schema,
     poster_query_schema,
     rating_input_schema,
     rating_schema,
 )
+from resources.selection import answered, selected, selection_reply
 from resources.tokens import current_user_id, require_account
 from resources.viewer import viewer_id, with_viewer
 
@@ -35,7 +38,7 @@ TAG = "Movies"
 NO_SUCH_MOVIE = "No movie has this id."
 NOT_YOURS = "Only the person who added this movie, or an admin, may change it."
 THE_MOVIE_NOW = Reply("The movie as stored now.", movie_schema, ("ETag",))
-NOT_CRITERIA = ("page", "per_page", "cursor")
+NOT_CRITERIA = ("page", "per_page", "cursor", "only_fields")
 WITH_VIEWER = (
     " With a Bearer access token (optional), each movie carries the caller's `viewer` state (score, watchlist, "
     "review), read for the whole answer at once; such an answer is private to the caller."
@@ -87,7 +90,9 @@ class MovieListResource(Resource):
         "parameters: `year_to` must not come before `year_from` (an inverted range is a 400, `validation_failed`, "
         "naming `year_to`)." + WITH_VIEWER,
         tag=TAG,
-        responses={200: page_reply("One page of movies.", movies_schema)},
+        responses={
+            200: selection_reply("One page of movies (with `fields`, narrowed).", movies_schema, movies_fields_schema, PAGE_HEADERS)
+        },
         errors={400: f'Also when year_to comes before year_from ("{YEARS_INVERTED}" under errors.year_to).'},
         query=movie_query_schema,
         auth=VIEWER,
@@ -96,7 +101,8 @@ class MovieListResource(Resource):
         """Search, filter, sort and page the catalogue."""
         criteria = {name: value for name, value in args.items() if name not in NOT_CRITERIA}
         rows, headers = read_page(args, lambda per_page, **where: movies.page(per_page, **where, **criteria))
-        return movies_schema.dump(with_viewer(rows)), 200, headers
+        names = args.get("only_fields")
+        return answered(names, selected(names, movies_schema, movies_fields_schema).dump(with_viewer(rows, names=names)), 200, headers)
 
     @operation(
         "createMovie",
@@ -154,19 +160,20 @@ class MovieResource(Resource):
     @operation(
         "getMovie",
         "Read a movie",
-        description="Read a movie." + WITH_VIEWER + " Its ETag is then the caller's own.",
+        description="Read a movie." + WITH_VIEWER + " Its ETag is then the caller's own, as it is for a `fields` selection.",
         tag=TAG,
-        responses={200: Reply("The movie.", movie_schema, ("ETag",))},
+        responses={200: selection_reply("The movie (with `fields`, narrowed).", movie_schema, movie_fields_schema, ("ETag",))},
         errors=[404],
         query=movie_read_query_schema,
         auth=VIEWER,
     )
     def get(self, movie_id, args):
-        """Read a movie, with the caller's state when a token came."""
-        [movie] = with_viewer([read_or_404(movie_id)])
-        # Another caller's state is another representation: another strong ETag.
-        variant = (str(viewer_id()), movie.get("viewer")) if "viewer" in movie else None
-        return tagged(movie_schema, movie, variant=variant)
+        """Read a movie, with the caller's state when a token came, narrowed to a `fields` selection if one came."""
+        names = args.get("only_fields")
+        [movie] = with_viewer([read_or_404(movie_id)], names=names)
+        # Another caller's state, or other fields, is another representation: another strong ETag.
+        variant = (str(viewer_id()), movie.get("viewer"), names) if "viewer" in movie or names else None
+        return answered(names, *tagged(selected(names, movie_schema, movie_fields_schema), movie, variant=variant))
 
     @update_operation(
         "replaceMovie", "Replace a movie", movie_input_schema, "Every field a client writes is replaced: one left out takes its default."

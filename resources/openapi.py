@@ -17,6 +17,7 @@ from resources.contract import BROWSER, JSON, VIEWER, OptionalBody, Reply, Uploa
 from resources.errors import CODES
 from resources.schemas import (
     MAX_PER_PAGE,
+    FieldNames,
     ObjectIdString,
     Text,
     TrimmedString,
@@ -187,6 +188,11 @@ def object_id_pattern(converter, field, **kwargs):
     return {"pattern": "^[0-9a-fA-F]{24}$"} if isinstance(field, ObjectIdString) else {}
 
 
+def field_names_pattern(converter, field, **kwargs):
+    """A `fields` selection takes the answer's field names: say which, so that no selection the document allows is refused."""
+    return {"pattern": field.pattern} if isinstance(field, FieldNames) else {}
+
+
 # JSON Schema patterns (ECMA-262, unanchored unless anchored here): no NUL character anywhere, and for a trimmed
 # string that must not be empty, at least one character that is neither white space nor NUL.
 NO_NUL = r"^[^\u0000]*$"
@@ -213,7 +219,7 @@ def reply(answer, headers=()):
     if answer.content is not None:
         response["content"] = answer.content
     elif answer.schema is not None:
-        response["content"] = {JSON: {"schema": answer.schema}}
+        response["content"] = {JSON: {"schema": answer.schema}, **(answer.alternatives or {})}
     return response
 
 
@@ -325,6 +331,7 @@ def build_spec(app):
     )
     plugin.converter.add_attribute_function(object_id_pattern)
     plugin.converter.add_attribute_function(text_pattern)
+    plugin.converter.add_attribute_function(field_names_pattern)
     spec.components.security_scheme(BEARER, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.security_scheme(
         REFRESH_COOKIE,

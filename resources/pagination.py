@@ -2,7 +2,7 @@
 
 A cursor is the position of the last row a page showed (database/paging.py), signed with the app's key
 (itsdangerous) together with a digest of the list it belongs to (the endpoint, its path and every query
-parameter but page, per_page and cursor). A forged, truncated or foreign cursor (another list, filter or
+parameter but page, per_page, cursor and fields). A forged, truncated or foreign cursor (another list, filter or
 order) is a 400 naming `cursor`, never a scan. Numbered pages reach the first RESULT_WINDOW rows only.
 """
 
@@ -19,6 +19,8 @@ from resources.contract import Reply
 
 PAGE_HEADERS = ("X-Total-Count", "X-Total-Count-Exceeds", "Link")
 NOT_PAGE_ARGUMENTS = ("page", "per_page", "cursor")
+# `fields` picks what each row shows, not which rows: a cursor serves any selection of its list.
+NOT_LIST_ARGUMENTS = (*NOT_PAGE_ARGUMENTS, "fields")
 BAD_CURSOR = "This cursor is not valid for this list: use the Link header's URLs as they are, or start again from the first page."
 
 
@@ -29,7 +31,7 @@ def page_reply(description, schema):
 
 def list_digest():
     """What identifies the list a request asks for, apart from its paging."""
-    arguments = sorted((name, tuple(request.args.getlist(name))) for name in request.args if name not in NOT_PAGE_ARGUMENTS)
+    arguments = sorted((name, tuple(request.args.getlist(name))) for name in request.args if name not in NOT_LIST_ARGUMENTS)
     identity = repr((request.endpoint, sorted((request.view_args or {}).items()), arguments))
     return hashlib.sha256(identity.encode()).hexdigest()[:32]
 

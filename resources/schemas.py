@@ -7,14 +7,16 @@ the OpenAPI document can rely on it. An optional request field declares no `defa
 TypeScript would type it as always present): its description says what leaving it out means.
 """
 
+import copy
 import re
 import unicodedata
 from datetime import UTC, datetime
+from functools import cached_property
 
 import mongoengine
 from bson import ObjectId
 from flask import current_app
-from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_dump, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, class_registry, fields, pre_dump, validate, validates_schema
 
 from database import changes, text
 from database.accounts import User
@@ -341,8 +343,58 @@ class MovieInputSchema(Schema):
     tmdb_id = tmdb_id_field("Its TMDB movie id, unique in the catalogue, or null (none, as when left out).", allow_none=True)
 
 
+class FieldNames(fields.String):
+    """`fields=name,year`: some fields of an answer schema, comma-separated, loaded as a tuple of names (each
+    once, in the order given); an unknown name is refused by name. The schema is named as fields.Nested names
+    one, so that it may be defined further down; resources/openapi.py documents the names as the pattern."""
+
+    default_error_messages = {"unknown": "Unknown field: {unknown}. The fields are {known}."}
+
+    def __init__(self, answer, **kwargs):
+        super().__init__(**kwargs)
+        self.answer = answer
+
+    @cached_property
+    def names(self):
+        """The answer schema's field names, in its order."""
+        return tuple(class_registry.get_class(self.answer)().fields)
+
+    @property
+    def pattern(self):
+        """The names, comma-separated, with spaces around them allowed: exactly what deserialize takes."""
+        name = f"({'|'.join(self.names)})"
+        return f"^ *{name} *(, *{name} *)*$"
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        names = super().deserialize(value, attr, data, **kwargs)
+        if not isinstance(names, str):  # not sent
+            return names
+        wanted = tuple(dict.fromkeys(name.strip(" ") for name in names.split(",")))
+        unknown = [name for name in wanted if name not in self.names]
+        if unknown:
+            raise self.make_error("unknown", unknown=", ".join(repr(name) for name in unknown), known=", ".join(self.names))
+        return wanted
+
+
+def field_selection(answer, what):
+    """The `fields` parameter of a read answering the schema named answer."""
+    return FieldNames(
+        answer,
+        data_key="fields",
+        validate=validate.Length(min=1, max=400),
+        metadata={
+            "description": f"Only these fields of {what}, comma-separated (`name,year,poster_url`); `id` always comes, "
+            f"`viewer` only with a token. The answer is then `application/vnd.movie-bag.fields+json` (each movie a "
+            f"`{answer.removesuffix('Schema')}Fields`: only `id` is sure to be there), with an ETag of its own. An "
+            "unknown name is a 400 naming it. Every field (`application/json`) when left out."
+        },
+    )
+
+
 class MovieReadQuerySchema(Schema):
-    """The query string of one movie: none."""
+    """The query string of one movie."""
+
+    only_fields = field_selection("MovieSchema", "the movie")
 
 
 class EmptyQuerySchema(Schema):
@@ -386,6 +438,12 @@ class PageQuerySchema(Schema):
             )
 
 
+class WatchlistQuerySchema(PageQuerySchema):
+    """The query string of one's watchlist."""
+
+    only_fields = field_selection("WatchlistMovieSchema", "each movie (`added_at` too)")
+
+
 class UserQuerySchema(PageQuerySchema):
     """The query string of the user list."""
 
@@ -425,6 +483,7 @@ class MovieQuerySchema(PageQuerySchema):
             "results come by relevance unless a sort is given."
         },
     )
+    only_fields = field_selection("MovieSchema", "each movie")
 
     @validates_schema
     def years_in_order(self, data, **kwargs):
@@ -645,6 +704,27 @@ class WatchlistMovieSchema(MovieSchema):
     added_at = UTCDateTime(required=True, metadata={"description": "When it was put on the watchlist."})
 
 
+def narrowed(schema_class, doc):
+    """The answer to a `fields=` selection of schema_class's: the same fields, each optional but `id`.
+
+    A narrowed movie is not a Movie (it lacks fields Movie requires), so it has a schema, and a media type, of its
+    own (resources/selection.py); a client reads each answer by its Content-Type.
+    """
+    optional = {}
+    for name, field in schema_class().fields.items():
+        if name != "id":
+            optional[name] = copy.copy(field)
+            optional[name].required = False
+    name = schema_class.__name__.removesuffix("Schema") + "FieldsSchema"
+    return type(name, (schema_class,), {"__doc__": doc, **optional})
+
+
+MovieFieldsSchema = narrowed(MovieSchema, "A movie narrowed to the fields a `fields=` selection names: `id` always, the others if named.")
+WatchlistMovieFieldsSchema = narrowed(
+    WatchlistMovieSchema, "A movie of one's watchlist narrowed to the fields a `fields=` selection names."
+)
+
+
 class RatingSchema(Schema):
     """One's score of a movie."""
 
@@ -807,6 +887,7 @@ empty_query_schema = EmptyQuerySchema()
 user_query_schema = UserQuerySchema()
 movie_query_schema = MovieQuerySchema()
 movie_read_query_schema = MovieReadQuerySchema()
+watchlist_query_schema = WatchlistQuerySchema()
 
 error_schema = ErrorSchema()
 internal_error_schema = InternalErrorSchema()
@@ -821,10 +902,13 @@ user_schema = UserSchema()
 users_schema = UserSchema(many=True)
 movie_schema = MovieSchema()
 movies_schema = MovieSchema(many=True)
+movie_fields_schema = MovieFieldsSchema()
+movies_fields_schema = MovieFieldsSchema(many=True)
 facets_schema = FacetSchema(many=True)
 rating_schema = RatingSchema()
 diary_ratings_schema = DiaryRatingSchema(many=True)
 watchlist_movies_schema = WatchlistMovieSchema(many=True)
+watchlist_movies_fields_schema = WatchlistMovieFieldsSchema(many=True)
 review_schema = ReviewSchema()
 reviews_schema = ReviewSchema(many=True)
 letterboxd_report_schema = LetterboxdReportSchema()

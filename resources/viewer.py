@@ -18,14 +18,15 @@ def viewer_id():
     return ObjectId(identity) if identity else None
 
 
-def with_viewer(rows, on_watchlist=False):
-    """The movie rows, each with the caller's `viewer` state when a token came.
+def with_viewer(rows, on_watchlist=False, names=None):
+    """The movie rows, each with the caller's `viewer` state when a token came (and a `fields` selection, if
+    names are given, asks for it).
 
     on_watchlist: the rows are known to be on the caller's watchlist (the watchlist's own page), so that
     query is saved.
     """
     user_id = viewer_id()
-    if user_id is None or not rows:
+    if user_id is None or not rows or (names is not None and "viewer" not in names):
         return rows
     ids = [row["_id"] for row in rows]
     scores = Rating.scores_among(user_id, ids)

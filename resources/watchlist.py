@@ -6,13 +6,13 @@ from werkzeug.exceptions import NotFound
 
 from database.watchlists import WatchlistEntry
 from resources.contract import ACCESS, Reply, operation
-from resources.pagination import page_reply, read_page
-from resources.schemas import PageQuerySchema, watchlist_movies_schema
+from resources.pagination import PAGE_HEADERS, read_page
+from resources.schemas import watchlist_movies_fields_schema, watchlist_movies_schema, watchlist_query_schema
+from resources.selection import answered, selected, selection_reply
 from resources.tokens import current_user_id, require_account
 from resources.viewer import with_viewer
 
 TAG = "Watchlist"
-watchlist_query_schema = PageQuerySchema()
 
 
 class WatchlistResource(Resource):
@@ -23,15 +23,24 @@ class WatchlistResource(Resource):
         "One's watchlist: its movies, most recently added first",
         description="One's watchlist: its movies, most recently added first, each with the caller's `viewer` state.",
         tag=TAG,
-        responses={200: page_reply("One page of the watchlist's movies, each with its added_at.", watchlist_movies_schema)},
+        responses={
+            200: selection_reply(
+                "One page of the watchlist's movies, each with its added_at (with `fields`, narrowed).",
+                watchlist_movies_schema,
+                watchlist_movies_fields_schema,
+                PAGE_HEADERS,
+            )
+        },
         query=watchlist_query_schema,
         auth=ACCESS,
     )
     def get(self, args):
-        """Paginated like the catalogue."""
+        """Paginated like the catalogue; narrowed like it too."""
         user_id = current_user_id()
         movies, headers = read_page(args, lambda per_page, **where: WatchlistEntry.page(user_id, per_page, **where))
-        return watchlist_movies_schema.dump(with_viewer(movies, on_watchlist=True)), 200, headers
+        names = args.get("only_fields")
+        schema = selected(names, watchlist_movies_schema, watchlist_movies_fields_schema)
+        return answered(names, schema.dump(with_viewer(movies, on_watchlist=True, names=names)), 200, headers)
 
 
 class WatchlistMovieResource(Resource):

@@ -470,3 +470,46 @@ def test_every_json_read_documents_its_etag_and_a_304(spec):
 def test_every_answer_documents_its_cache_control(spec):
     for op in operations(spec):
         assert all("Cache-Control" in answer["headers"] for answer in op["responses"].values()), op["operationId"]
+
+
+# --- `fields=`: a narrowed answer has a media type and a schema of its own ------------------------------
+
+FIELDS_JSON = "application/vnd.movie-bag.fields+json"
+# The reads that take `fields`, with the schema of their whole movie.
+SELECTING = [("/api/movies/{movie_id}", "Movie"), ("/api/movies", "Movie"), ("/api/me/watchlist", "WatchlistMovie")]
+
+
+def media_schema(content, media):
+    """The component name a media type's schema names (itself, or its array's items)."""
+    schema = content[media]["schema"]
+    return (schema.get("$ref") or schema["items"]["$ref"]).rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize(("path", "whole"), SELECTING)
+def test_a_read_that_takes_fields_answers_json_or_the_fields_media_type(spec, path, whole):
+    content = spec["paths"][path]["get"]["responses"]["200"]["content"]
+    # JSON first: a generator that reads one media type per answer (openapi-python-client) types the whole one.
+    assert list(content) == ["application/json", FIELDS_JSON]
+    assert (media_schema(content, "application/json"), media_schema(content, FIELDS_JSON)) == (whole, whole + "Fields")
+
+
+@pytest.mark.parametrize("whole", ["Movie", "WatchlistMovie"])
+def test_a_narrowed_movie_has_every_field_of_the_whole_one_and_requires_only_its_id(spec, whole):
+    schemas = spec["components"]["schemas"]
+    narrowed = schemas[whole + "Fields"]
+    assert narrowed["properties"] == schemas[whole]["properties"]
+    assert narrowed["required"] == ["id"] and narrowed["additionalProperties"] is False
+    assert "name" in schemas[whole]["required"]  # the whole movie keeps its contract
+
+
+@pytest.mark.parametrize(("path", "whole"), SELECTING)
+def test_the_fields_pattern_takes_exactly_the_answers_field_names(spec, path, whole):
+    pattern = re.compile(parameter(spec, path, "get", "fields")["pattern"])
+    names = list(spec["components"]["schemas"][whole]["properties"])
+    assert pattern.search(",".join(names)) and pattern.search(" name , year ") and pattern.search("name,name")
+    assert not any(pattern.search(bad) for bad in ("", ",", "name,", "budget", "name,budget", "name\x00", "name;year"))
+    assert ("added_at" in names) == (whole == "WatchlistMovie")
+
+
+def test_the_fields_media_type_is_compressed_like_json(app):
+    assert FIELDS_JSON in app.config["COMPRESS_MIMETYPES"]

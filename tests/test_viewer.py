@@ -180,11 +180,3 @@ def test_my_reviews_are_newest_first_with_their_scores(client, make_movie, viewe
 def test_a_diary_needs_a_token(client, path):
     answer = client.get(path)
     assert answer.status_code == 401 and answer.json["code"] == "authentication_required"
-
-
-@pytest.mark.parametrize("path", ["/api/movies?fields=name", "/api/movies/{film}?fields=name"])
-def test_a_query_parameter_a_movie_read_does_not_take_is_a_400(client, film, path):
-    """No sparse fields (yet): asking for them is refused by name rather than silently ignored."""
-    answer = client.get(path.format(film=film))
-    assert answer.status_code == 400 and answer.json["code"] == "validation_failed"
-    assert "fields" in answer.json["errors"]

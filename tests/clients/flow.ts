@@ -16,7 +16,10 @@ type SyncPage = components["schemas"]["SyncPage"];
 type SyncChange = components["schemas"]["SyncChange"];
 
 const baseUrl = process.argv[2] ?? "http://127.0.0.1:5000";
-const api = createClient<paths>({ baseUrl });
+// A read that takes `fields` answers application/json (Movie) or, narrowed, application/vnd.movie-bag.fields+json
+// (MovieFields). openapi-fetch types `data` as every media type of the answer at once unless the client is made
+// for one (createClient's second type parameter): `api` reads JSON.
+const api = createClient<paths, "application/json">({ baseUrl });
 const password = "generated-client-password";
 
 function check(condition: boolean, message: string): asserts condition {
