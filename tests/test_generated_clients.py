@@ -6,7 +6,8 @@
 - openapi-typescript and openapi-fetch (pinned in package.json) type a TypeScript client, which
   `tsc --noEmit --strict` checks and node then runs against the same server (tests/clients/flow.ts).
 - Both flows are the same steps: signing up, editing with ETags, the caller's viewer block on a movie and
-  on a list page, error codes read as the generated enum, refreshing and logging out.
+  on a list page, error codes read as the generated enum, refreshing and logging out, a sync page, and a
+  movie narrowed by `fields=` (its own media type and model, MovieFields).
 - Spectral's `spectral:oas` ruleset finds nothing to say about the document.
 """
 
@@ -337,6 +338,29 @@ def a_sync_page_carries_the_catalogues_and_ones_own_changes(flow):
 
     expired = sync_changes.sync_detailed(client=owner.client, since="10000000000000000000")
     assert parsed(expired, Error, 410).code is ErrorCode.SYNC_EXPIRED
+
+
+@step
+def a_narrowed_movie_parses_into_the_generated_movie_fields_model(flow):
+    from movie_bag_client.api.movies import get_movie
+    from movie_bag_client.models import MovieFields, Viewer
+    from movie_bag_client.types import Unset
+
+    owner = flow.account()
+    movie = flow.movie(owner)
+    selection = {"fields": "name,year,viewer"}
+    # openapi-python-client 0.29 parses an answer as the first media type its status lists (application/json,
+    # Movie), whatever the answer's Content-Type (content-type unions are its open PR #1438): get_movie cannot
+    # parse a narrowed movie. The request goes through the generated client's httpx client instead, and the
+    # answer into the generated MovieFields.
+    with pytest.raises(KeyError):
+        get_movie.sync_detailed(movie.id, client=owner.client, **selection)
+    answer = owner.client.get_httpx_client().get(f"/api/movies/{movie.id}", params=selection)
+    assert (answer.status_code, answer.headers["Content-Type"]) == (200, "application/vnd.movie-bag.fields+json")
+    narrowed = MovieFields.from_dict(answer.json())
+    assert (narrowed.id, narrowed.name, narrowed.year) == (movie.id, movie.name, None)
+    assert isinstance(narrowed.viewer, Viewer) and narrowed.viewer.on_watchlist is False
+    assert isinstance(narrowed.casts, Unset) and isinstance(narrowed.rating, Unset)
 
 
 @pytest.mark.parametrize("flow_step", STEPS, ids=[function.__name__ for function in STEPS])

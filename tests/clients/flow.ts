@@ -8,6 +8,7 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./.generated/schema.js";
 
 type Movie = components["schemas"]["Movie"];
+type MovieFields = components["schemas"]["MovieFields"];
 type MovieInput = components["schemas"]["MovieInput"];
 type Token = components["schemas"]["Token"];
 type Viewer = components["schemas"]["Viewer"];
@@ -18,8 +19,10 @@ type SyncChange = components["schemas"]["SyncChange"];
 const baseUrl = process.argv[2] ?? "http://127.0.0.1:5000";
 // A read that takes `fields` answers application/json (Movie) or, narrowed, application/vnd.movie-bag.fields+json
 // (MovieFields). openapi-fetch types `data` as every media type of the answer at once unless the client is made
-// for one (createClient's second type parameter): `api` reads JSON.
+// for one (createClient's second type parameter): `api` reads JSON, `narrowedApi` reads narrowed movies (its
+// `error` is not typed: errors are JSON, read them through `api`).
 const api = createClient<paths, "application/json">({ baseUrl });
+const narrowedApi = createClient<paths, "application/vnd.movie-bag.fields+json">({ baseUrl });
 const password = "generated-client-password";
 
 function check(condition: boolean, message: string): asserts condition {
@@ -313,6 +316,31 @@ async function aSyncPageCarriesTheCataloguesAndOnesOwnChanges(): Promise<void> {
   checkError(expired.error, 410, "sync_expired", "start over", "a token older than the log");
 }
 
+async function aNarrowedMovieCarriesOnlyTheNamedFields(): Promise<void> {
+  const owner = await account();
+  const { movie, genre } = await newMovie(owner);
+  const path = { movie_id: movie.id };
+  const read = await narrowedApi.GET("/api/movies/{movie_id}", { params: { path, query: { fields: "name,year" } } });
+  check(read.response.headers.get("Content-Type") === "application/vnd.movie-bag.fields+json", "a narrowed movie has its own media type");
+  check(read.data !== undefined, "the narrowed movie reads");
+  const narrowed: MovieFields = read.data;
+  const name: string | undefined = narrowed.name;
+  check(narrowed.id === movie.id && name === movie.name && narrowed.year === null, "it carries its id and the fields named");
+  check(narrowed.casts === undefined && narrowed.rating === undefined && narrowed.viewer === undefined, "and no other field");
+
+  const page = await narrowedApi.GET("/api/movies", {
+    params: { query: { genre: [genre], fields: "name,viewer" } },
+    headers: bearer(owner.tokens.access_token),
+  });
+  check(page.data !== undefined && page.data.length === 1 && page.data[0]?.id === movie.id, "a narrowed page finds the movie");
+  check(page.response.headers.get("X-Total-Count") === "1", "a narrowed page counts its rows like the whole one");
+  const [score, onWatchlist, review] = viewerState(page.data[0]?.viewer, "the narrowed row");
+  check(score === null && !onWatchlist && review === null, "the narrowed row's viewer block, named, is there");
+
+  const unknown = await api.GET("/api/movies/{movie_id}", { params: { path, query: { fields: "budget" } } });
+  checkError(unknown.error, 400, "validation_failed", "fix the request", "an unknown field");
+}
+
 const steps: Array<[string, () => Promise<void>]> = [
   ["sign up, log in and read me", signUpLogInAndReadMe],
   ["create, find, replace and patch", createFindReplaceAndPatch],
@@ -320,6 +348,7 @@ const steps: Array<[string, () => Promise<void>]> = [
   ["an error parses into the error model with its code from the enum", anErrorParsesIntoTheErrorModelWithItsCodeFromTheEnum],
   ["refresh, log out and a revoked token", refreshLogOutAndARevokedToken],
   ["a sync page carries the catalogue's and one's own changes", aSyncPageCarriesTheCataloguesAndOnesOwnChanges],
+  ["a narrowed movie carries only the named fields", aNarrowedMovieCarriesOnlyTheNamedFields],
 ];
 
 async function main(): Promise<void> {
