@@ -133,6 +133,18 @@ def auth_headers(login):
     return auth_headers
 
 
+@pytest.fixture
+def viewer(make_user, auth_headers):
+    """A person's Bearer headers."""
+    return auth_headers(make_user())
+
+
+@pytest.fixture
+def film(make_movie):
+    """A movie's id."""
+    return str(make_movie().id)
+
+
 def pytest_collection_modifyitems(session, config, items):
     """Run the contract-coverage tests last, and note whether this run is the whole suite."""
     from pathlib import Path

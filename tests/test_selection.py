@@ -13,18 +13,6 @@ from tests.test_caching import decoded
 from tests.test_catalogue import queries, queries_for  # noqa: F401 (a fixture)
 
 
-@pytest.fixture
-def viewer(make_user, auth_headers):
-    """A person's Bearer headers."""
-    return auth_headers(make_user())
-
-
-@pytest.fixture
-def film(make_movie):
-    """A movie's id."""
-    return str(make_movie().id)
-
-
 def links(response):
     """{rel: URL} of a Link header."""
     return {part.split('rel="')[1].rstrip('"'): part.split(";")[0].strip(" <>") for part in response.headers["Link"].split(",")}

@@ -7,18 +7,6 @@ import pytest
 from tests.test_catalogue import queries, queries_for  # noqa: F401 (a fixture)
 
 
-@pytest.fixture
-def viewer(make_user, auth_headers):
-    """A person's Bearer headers."""
-    return auth_headers(make_user())
-
-
-@pytest.fixture
-def film(make_movie):
-    """A movie's id."""
-    return str(make_movie().id)
-
-
 def test_an_anonymous_movie_has_no_viewer(client, film):
     assert "viewer" not in client.get(f"/api/movies/{film}").json
 
