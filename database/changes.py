@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 
 from mongoengine.connection import get_connection, get_db
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import BulkWriteError, OperationFailure, PyMongoError
+from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure, PyMongoError
 from pymongo.read_concern import ReadConcern
 
 from database.common import durable, transactions_here
@@ -114,15 +114,22 @@ def has_change_streams():
 
 
 def prepare():
-    """Turn on pre-images for the children where there are change streams (idempotent; `make migrate`,
-    which builds the log's INDEXES with the others)."""
+    """Turn on pre-images for the children where there are change streams (idempotent, and safe when several
+    processes migrate at once, as development's workers do; `make migrate` builds the log's INDEXES with the others)."""
     if not has_change_streams():
         return
-    existing = set(get_db().list_collection_names())
+    db = get_db()
+    options = {row["name"]: row.get("options", {}) for row in db.list_collections(filter={"name": {"$in": list(PRE_IMAGES)}})}
     for name in PRE_IMAGES:
-        if name not in existing:
-            get_db().create_collection(name)
-        get_db().command("collMod", name, changeStreamPreAndPostImages={"enabled": True})
+        if options.get(name, {}).get("changeStreamPreAndPostImages", {}).get("enabled"):
+            continue
+        if name not in options:
+            try:
+                db.create_collection(name, changeStreamPreAndPostImages={"enabled": True})
+                continue
+            except CollectionInvalid:
+                pass  # another process made it meanwhile
+        db.command("collMod", name, changeStreamPreAndPostImages={"enabled": True})
 
 
 # --- recording ----------------------------------------------------------------------------------
