@@ -94,10 +94,11 @@ export default function Reviews({ movieId }) {
   const [notice, setNotice] = useState(null);
   const [conflict, setConflict] = useState(false);
 
-  // The reviews the live stream brought while this page of the list was shown, by id.
+  // The reviews the live stream brought while this read of this page of the list was shown, by id: a
+  // read of the list again (after one's own change, say a deletion) holds them all, and drops them.
   const key = JSON.stringify(query);
-  const [live, setLive] = useState({ key, posted: new Map() });
-  const posted = live.key === key ? live.posted : null;
+  const [live, setLive] = useState({ key, read: null, posted: new Map() });
+  const posted = live.key === key && live.read === list.result ? live.posted : null;
   const result = useMemo(
     () => (list.result && posted ? { ...list.result, ...withPosted(list.result, posted, page === 1) } : list.result),
     [list.result, posted, page],
@@ -107,7 +108,12 @@ export default function Reviews({ movieId }) {
     'review.posted': ({ id, review }) => {
       if (id !== movieId || !review || !review.author) return;
       const onPage = Boolean(result && result.reviews.some((row) => row.id === review.id));
-      setLive((state) => ({ key, posted: new Map(state.key === key ? state.posted : []).set(review.id, review) }));
+      const read = list.result;
+      setLive((state) => ({
+        key,
+        read,
+        posted: new Map(state.key === key && state.read === read ? state.posted : []).set(review.id, review),
+      }));
       if (user && review.author.id === user.id) {
         // One's own, from another tab: the form to write one becomes that review.
         if (!own.loading) own.reload();
